@@ -1,0 +1,197 @@
+"""Tensor creation: torch.tensor and the factory functions, and the legacy constructors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes
+from .tensor import Tensor, wrap
+
+
+def _np_dtype(dtype):
+    if dtype is None:
+        return None
+    if isinstance(dtype, dtypes.dtype):
+        return dtype.np
+    if dtype is float:
+        return np.float64
+    if dtype is int:
+        return np.int64
+    if dtype is bool:
+        return np.bool_
+    raise TypeError(f"dtype must be torch.dtype, not {type(dtype).__name__}")
+
+
+def _plain(data):
+    """Nested lists with Tensors replaced by their values (torch accepts one-element tensors)."""
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_plain(x) for x in data]
+    return data
+
+
+def _infer(data) -> np.ndarray:
+    if isinstance(data, np.ndarray):
+        dtypes.of_array(data)
+        return data
+    if isinstance(data, (str, bytes)) or data is None or isinstance(data, dict):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    try:
+        arr = np.array(_plain(data))
+    except ValueError:
+        raise ValueError("expected sequence of length matching at dim 1") from None
+    if arr.dtype == object or arr.dtype.kind in "USO":
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if arr.dtype.kind == "f":
+        has_array = isinstance(data, (list, tuple)) and _contains_array(data)
+        if not has_array:
+            arr = arr.astype(dtypes.defaults.float.np)
+    elif arr.dtype.kind in "iu":
+        arr = arr.astype(np.int64)
+    return arr
+
+
+def _contains_array(data) -> bool:
+    for x in data:
+        if isinstance(x, Tensor):
+            return True
+        if isinstance(x, (list, tuple)) and _contains_array(x):
+            return True
+    return False
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+    """torch.tensor: always copies; floats default to float32, ints to int64."""
+    if isinstance(data, Tensor):
+        arr = np.array(data._data, copy=True)
+    else:
+        arr = np.array(_infer(data), copy=True)
+    nd = _np_dtype(dtype)
+    if nd is not None and arr.dtype != nd:
+        arr = arr.astype(nd)
+    t = wrap(arr)
+    if requires_grad:
+        if arr.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
+    return t
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    if isinstance(data, Tensor) and dtype is None:
+        return data
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array) -> Tensor:
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    dtypes.of_array(array)
+    return wrap(array)
+
+
+def scalar_tensor(value, like=None, dtype=None) -> Tensor:
+    if dtype is None:
+        dtype = dtypes.scalar_dtype(value) if like is None else dtypes.result_type(like, value)
+    return wrap(np.asarray(value, dtype=dtype.np))
+
+
+def legacy_tensor(cls, args, dtype) -> Tensor:
+    """torch.Tensor(...) / torch.FloatTensor(...): from data, or a shape of zeros."""
+    if len(args) == 1 and not isinstance(args[0], int):
+        data = args[0]
+        if isinstance(data, Tensor):
+            arr = data._data.astype(dtype.np) if data._data.dtype != dtype.np else data._data
+        else:
+            arr = np.array(_infer(data), dtype=dtype.np)
+    else:
+        for a in args:
+            if not isinstance(a, int):
+                raise TypeError(f"new(): argument 'size' must be tuple of ints, but found element of type {type(a).__name__}")
+        arr = np.zeros(args, dtype=dtype.np)
+    t = object.__new__(cls)
+    t._data = arr
+    t._requires_grad = False
+    t.grad_fn = None
+    return t
+
+
+def _legacy(dtype):
+    def ctor(*args):
+        return legacy_tensor(Tensor, args, dtype)
+    return ctor
+
+
+FloatTensor = _legacy(dtypes.float32)
+DoubleTensor = _legacy(dtypes.float64)
+LongTensor = _legacy(dtypes.int64)
+IntTensor = _legacy(dtypes.int32)
+BoolTensor = _legacy(dtypes.bool_)
+
+
+def _size(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            if isinstance(s, Tensor) and s._data.size == 1 and s._data.dtype.kind in "iu":
+                continue
+            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: [{', '.join(map(str, size))}]")
+    return tuple(int(s) for s in size)
+
+
+def _finish(arr, requires_grad) -> Tensor:
+    t = wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _float(dtype):
+    return _np_dtype(dtype) if dtype is not None else dtypes.defaults.float.np
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+    return _finish(np.zeros(_size(size), dtype=_float(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+    return _finish(np.ones(_size(size), dtype=_float(dtype)), requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    nd = _np_dtype(dtype) or dtypes.scalar_dtype(fill_value).np
+    return _finish(np.full(_size((size,)), fill_value, dtype=nd), requires_grad)
+
+
+def _like(fill):
+    def make(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+        nd = _np_dtype(dtype) or input._data.dtype
+        return _finish(fill(input._data.shape, nd), requires_grad)
+    return make
+
+
+zeros_like = _like(lambda shape, nd: np.zeros(shape, dtype=nd))
+ones_like = _like(lambda shape, nd: np.ones(shape, dtype=nd))
+empty_like = zeros_like
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    nd = _np_dtype(dtype) or input._data.dtype
+    return _finish(np.full(input._data.shape, fill_value, dtype=nd), requires_grad)
+
+
+def Variable(data, requires_grad=False, volatile=False) -> Tensor:
+    """torch.autograd.Variable: today an alias that returns the tensor itself."""
+    if not isinstance(data, Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+    if requires_grad:
+        data.requires_grad_(True)
+    return data

@@ -1,0 +1,82 @@
+"""The ``torch`` module as programs see it: torch, torch.nn, torch.nn.functional,
+torch.autograd (and .functional), torch.optim — built from the op modules."""
+
+from __future__ import annotations
+
+import importlib
+import types
+
+
+class Module:
+    """A module object of the language (``import torch.nn as nn`` binds one)."""
+
+    def __init__(self, name: str, attrs: dict | None = None):
+        self.__name__ = name
+        if attrs:
+            self.__dict__.update(attrs)
+
+    def __repr__(self) -> str:
+        return f"<module '{self.__name__}'>"
+
+
+def public_functions(module) -> dict:
+    """The functions a module defines (not the helpers it imports), by public name."""
+    out = {}
+    for name, value in vars(module).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(value, (types.FunctionType, type)) and getattr(value, "__module__", None) == module.__name__:
+            out[name] = value
+    return out
+
+
+def _collect(*module_names: str) -> dict:
+    attrs = {}
+    for name in module_names:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as e:  # a family not written yet
+            if e.name != name:
+                raise
+            continue
+        exported = getattr(mod, "TORCH_EXPORTS", None)
+        attrs.update(exported if exported is not None else public_functions(mod))
+    return attrs
+
+
+_P = "gradcli.autograd."
+OP_MODULES = [_P + m for m in ("ops.elementwise", "ops.reduction", "ops.shape", "ops.linalg",
+                               "ops.indexing", "ops.compare", "creation", "random")]
+
+
+def build_torch_module() -> Module:
+    from . import dtypes, engine, grad_mode, methods  # noqa: F401  (methods binds Tensor)
+    from .tensor import Parameter, Size, Tensor
+
+    torch = Module("torch", _collect(*OP_MODULES))
+    torch.__dict__.update(dtypes.ALIASES)
+    torch.__dict__.update(
+        Tensor=Tensor, Size=Size, dtype=dtypes.dtype,
+        get_default_dtype=dtypes.get_default_dtype, set_default_dtype=dtypes.set_default_dtype,
+        promote_types=dtypes.promote_types,
+        no_grad=grad_mode.no_grad, enable_grad=grad_mode.enable_grad,
+        set_grad_enabled=grad_mode.set_grad_enabled, is_grad_enabled=grad_mode.is_grad_enabled,
+        inference_mode=grad_mode.inference_mode, is_tensor=lambda x: isinstance(x, Tensor),
+    )
+    from . import printing
+    torch.set_printoptions = printing.set_printoptions
+
+    functional = Module("torch.nn.functional", _collect(_P + "ops.nn_functional"))
+    nn = Module("torch.nn", {"functional": functional, "Parameter": Parameter})
+    nn.__dict__.update(_collect(_P + "nn_modules"))
+    autograd_functional = Module("torch.autograd.functional", _collect(_P + "functional"))
+    autograd = Module("torch.autograd", {
+        "grad": engine.grad, "backward": engine.backward, "Variable": torch.__dict__.get("Variable"),
+        "functional": autograd_functional, "no_grad": grad_mode.no_grad,
+        "enable_grad": grad_mode.enable_grad, "set_grad_enabled": grad_mode.set_grad_enabled,
+        "set_detect_anomaly": grad_mode.set_detect_anomaly, "detect_anomaly": grad_mode.detect_anomaly,
+    })
+    autograd.__dict__.update(_collect(_P + "gradcheck"))
+    optim = Module("torch.optim", _collect(_P + "optim"))
+    torch.__dict__.update(nn=nn, autograd=autograd, optim=optim)
+    return torch

@@ -1,0 +1,154 @@
+"""Argument plumbing shared by the op modules: operands in torch's result dtype,
+in-place rebasing, and the checks PyTorch makes before an op runs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..grad_mode import state as grad_state
+from ..tensor import Tensor, wrap
+from .registry import _ResultSlot
+
+_SCALARS = (int, float, bool)
+
+
+def operands(a, b):
+    """``a``'s and ``b``'s arrays (or Python scalars) in torch's result dtype."""
+    ta = isinstance(a, Tensor)
+    tb = isinstance(b, Tensor)
+    if ta and tb:
+        ad, bd = a._data, b._data
+        if ad.dtype is bd.dtype or ad.dtype == bd.dtype:
+            return ad, bd
+    elif ta:
+        ad = a._data
+        kind = ad.dtype.kind
+        if type(b) is float and kind == "f" or type(b) is int and kind in "fiu":
+            return ad, b
+        if not isinstance(b, _SCALARS):
+            b = _to_tensor_operand(b)
+            return operands(a, b)
+    elif tb:
+        return tuple(reversed(operands(b, a)))
+    else:
+        raise TypeError("expected at least one Tensor operand")
+    return _promote(a, b)
+
+
+def _to_tensor_operand(x):
+    if isinstance(x, np.ndarray):
+        return wrap(x)
+    if isinstance(x, (list, tuple)):
+        from ..creation import tensor
+        return tensor(x)
+    raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+
+
+def _promote(a, b):
+    rt = dtypes.result_type(a, b).np
+    return _cast(a, rt), _cast(b, rt)
+
+
+def _cast(x, np_dtype):
+    if isinstance(x, Tensor):
+        d = x._data
+        return d if d.dtype == np_dtype else d.astype(np_dtype)
+    return np.asarray(x, dtype=np_dtype) if np_dtype.kind != "f" or not isinstance(x, float) else x
+
+
+def as_array(x):
+    """An op's input as an array (Tensors unwrap; numbers become 0-d arrays)."""
+    if isinstance(x, Tensor):
+        return x._data
+    return np.asarray(x)
+
+
+def floating(d: np.ndarray) -> np.ndarray:
+    """Integer and bool inputs of float-only ops compute in the default float dtype."""
+    return d if d.dtype.kind == "f" else d.astype(dtypes.defaults.float.np)
+
+
+def check_inplace(t: Tensor) -> None:
+    if t._requires_grad and t.grad_fn is None and grad_state.enabled:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def bump_version(t: Tensor) -> None:
+    vc = t._vc
+    if vc is None:
+        t._vc = [1]
+    else:
+        vc[0] += 1
+
+
+def rebase(t: Tensor, result: Tensor) -> Tensor:
+    """Make the in-place op's out-of-place ``result`` the new content and history of ``t``."""
+    d = t._data
+    r = result._data
+    if r.dtype != d.dtype and not np.can_cast(r.dtype, d.dtype, casting="same_kind"):
+        raise RuntimeError(
+            f"result type {_torch_type_name(r.dtype)} can't be cast to the desired output type "
+            f"{_torch_type_name(d.dtype)}")
+    if r.shape != d.shape:
+        try:
+            np.broadcast_to(r, d.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"output with shape [{', '.join(map(str, d.shape))}] doesn't match the broadcast "
+                f"shape [{', '.join(map(str, r.shape))}]") from None
+    np.copyto(d, r, casting="unsafe")
+    bump_version(t)
+    node = result.grad_fn
+    if node is not None:
+        t.grad_fn = node
+        t._requires_grad = True
+        for slot in node._saved:
+            if type(slot) is _ResultSlot:
+                slot.data = d
+                slot.vc = t._vc
+                slot.version = t._vc[0]
+    return t
+
+
+def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
+    """Run ``op(t, *args)`` in place on ``t``, with PyTorch's autograd bookkeeping."""
+    check_inplace(t)
+    needs_graph = grad_state.enabled and (
+        t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+    if needs_graph:
+        old = wrap(t._data.copy())
+        old.grad_fn = t.grad_fn
+        old._requires_grad = t._requires_grad
+        if t.grad_fn is None and t._requires_grad:  # pragma: no cover - rejected above
+            old._accum = t._accum
+        return rebase(t, op(old, *args, **kwargs))
+    prev = grad_state.enabled
+    grad_state.enabled = False
+    try:
+        result = op(t, *args, **kwargs)
+    finally:
+        grad_state.enabled = prev
+    return rebase(t, result)
+
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+               "bool": "Bool", "float16": "Half", "int16": "Short", "int8": "Char", "uint8": "Byte"}
+
+
+def _torch_type_name(d) -> str:
+    return _TYPE_NAMES.get(np.dtype(d).name, str(d))
+
+
+def broadcast_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:
+    """PyTorch's message for shapes that do not broadcast."""
+    sa, sb = a.shape, b.shape
+    n = max(len(sa), len(sb))
+    pa = (1,) * (n - len(sa)) + tuple(sa)
+    pb = (1,) * (n - len(sb)) + tuple(sb)
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(
+                f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
+                f"at non-singleton dimension {i}")
+    return RuntimeError("shapes cannot be broadcast")

@@ -1,0 +1,154 @@
+"""The two array namespaces backward formulas run on (the ``F`` in a formula).
+
+``numpy_`` works on raw arrays: first-order passes, no graph, numpy speed.
+``tensor`` works on Tensors through the public ops, so the backward pass itself
+is recorded when ``create_graph=True``.  Both offer the same torch-named functions;
+a formula may use only these and Python's operators.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _axes(dim):
+    return tuple(dim) if isinstance(dim, (list, tuple)) else dim
+
+
+def sum_to_array(g, shape):
+    """Sum ``g`` down to ``shape`` (undo broadcasting)."""
+    g = np.asarray(g)
+    if g.shape == tuple(shape):
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if lead:
+        g = g.reshape(g.shape[lead:])
+    return g.reshape(shape)
+
+
+class _Numpy:
+    """Formulas' functions over numpy arrays."""
+
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    tan = staticmethod(np.tan)
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sqrt = staticmethod(np.sqrt)
+    tanh = staticmethod(np.tanh)
+    sign = staticmethod(np.sign)
+    abs = staticmethod(np.abs)
+    matmul = staticmethod(np.matmul)
+    outer = staticmethod(np.outer)
+    sum_to = staticmethod(sum_to_array)
+    erf = None  # set below when needed
+
+    @staticmethod
+    def cast(x, dt):
+        return np.asarray(x).astype(dt)
+
+    @staticmethod
+    def where(cond, a, b):
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def sigmoid(x):
+        return 1.0 / (1.0 + np.exp(-x))
+
+    @staticmethod
+    def zeros_like(x):
+        return np.zeros_like(x)
+
+    @staticmethod
+    def ones_like(x):
+        return np.ones_like(x)
+
+    @staticmethod
+    def full_like(x, value):
+        return np.full_like(x, value)
+
+    @staticmethod
+    def sum(x, dim=None, keepdim=False):
+        return np.asarray(np.sum(x, axis=_axes(dim), keepdims=keepdim))
+
+    @staticmethod
+    def mean(x, dim=None, keepdim=False):
+        return np.asarray(np.mean(x, axis=_axes(dim), keepdims=keepdim))
+
+    @staticmethod
+    def expand(x, shape):
+        return np.broadcast_to(x, tuple(shape))
+
+    @staticmethod
+    def reshape(x, shape):
+        return np.reshape(x, tuple(shape))
+
+    @staticmethod
+    def unsqueeze(x, dim):
+        return np.expand_dims(x, dim)
+
+    @staticmethod
+    def squeeze(x, dim=None):
+        return np.squeeze(x, axis=dim)
+
+    @staticmethod
+    def transpose(x, dim0, dim1):
+        return np.swapaxes(x, dim0, dim1)
+
+    @staticmethod
+    def permute(x, dims):
+        return np.transpose(x, tuple(dims))
+
+    @staticmethod
+    def t(x):
+        return np.transpose(x)
+
+    @staticmethod
+    def pow(x, e):
+        return np.power(x, e)
+
+    @staticmethod
+    def maximum(a, b):
+        return np.maximum(a, b)
+
+    @staticmethod
+    def minimum(a, b):
+        return np.minimum(a, b)
+
+    @staticmethod
+    def clone(x):
+        return np.array(x, copy=True)
+
+    @staticmethod
+    def float_like(mask, like):
+        """A boolean mask as 0./1. in ``like``'s dtype."""
+        return np.asarray(mask).astype(np.asarray(like).dtype)
+
+    @staticmethod
+    def index_put_zeros(shape, dtype_of, index, values):
+        """zeros(shape) with ``values`` added at ``index`` (the backward of indexing)."""
+        out = np.zeros(shape, dtype=np.asarray(dtype_of).dtype)
+        np.add.at(out, index, values)
+        return out
+
+
+numpy_ = _Numpy()
+
+
+class _TensorBackend:
+    """Formulas' functions over Tensors: the public ops, recorded when grad mode is on."""
+
+    def __getattr__(self, name):
+        from . import tensor_backend
+        value = getattr(tensor_backend, name)
+        setattr(self, name, value)
+        return value
+
+
+tensor = _TensorBackend()
+
+_Numpy.sinh = staticmethod(np.sinh)
+_Numpy.cosh = staticmethod(np.cosh)
