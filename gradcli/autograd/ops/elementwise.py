@@ -233,3 +233,25 @@ abs = _unary("abs", np.abs, ABS, float_only=False)
 
 arcsin, arccos, arctan = asin, acos, atan
 absolute = abs
+
+
+TENSOR_METHODS = {
+    "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul,
+    "div": div, "divide": div, "true_divide": div, "pow": pow, "neg": neg, "negative": neg,
+    "floor_divide": floor_divide, "remainder": remainder,
+    "__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": rsub,
+    "__mul__": mul, "__rmul__": mul, "__truediv__": div, "__rtruediv__": rdiv,
+    "__pow__": pow, "__rpow__": rpow, "__neg__": neg, "__pos__": positive,
+    "__abs__": abs, "__floordiv__": floor_divide, "__mod__": remainder,
+    "exp": exp, "log": log, "log2": log2, "log10": log10, "log1p": log1p,
+    "expm1": expm1, "exp2": exp2, "sqrt": sqrt, "rsqrt": rsqrt, "sin": sin, "cos": cos,
+    "tan": tan, "tanh": tanh, "sigmoid": sigmoid, "reciprocal": reciprocal, "abs": abs,
+    "absolute": abs, "asin": asin, "acos": acos, "atan": atan, "arcsin": asin,
+    "arccos": acos, "arctan": atan, "sinh": sinh, "cosh": cosh,
+}
+TENSOR_INPLACE = {
+    "add_": add, "sub_": sub, "mul_": mul, "div_": div, "pow_": pow, "neg_": neg,
+    "exp_": exp, "log_": log, "sqrt_": sqrt, "sin_": sin, "cos_": cos, "tanh_": tanh,
+    "sigmoid_": sigmoid, "abs_": abs, "reciprocal_": reciprocal,
+    "__iadd__": add, "__isub__": sub, "__imul__": mul, "__itruediv__": div, "__ipow__": pow,
+}

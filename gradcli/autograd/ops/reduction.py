@@ -69,3 +69,6 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
 def _type_word(d):
     from ._dispatch import _torch_type_name
     return _torch_type_name(d.dtype)
+
+
+TENSOR_METHODS = {"sum": sum, "mean": mean}
