@@ -355,7 +355,7 @@ def test_golden_matches_torch(torch):
 
 
 def test_random_against_torch(torch):
-    _compare_random(torch, np.random.default_rng(20240601), 3000)
+    _compare_random(torch, np.random.default_rng(20240601), 2000)
 
 
 def test_random_options_against_torch(torch):
@@ -391,7 +391,7 @@ def test_hypothesis_float32_rows_against_torch(torch):
     hypothesis = pytest.importorskip("hypothesis")
     st = pytest.importorskip("hypothesis.strategies")
 
-    @hypothesis.settings(max_examples=300, deadline=None)
+    @hypothesis.settings(max_examples=200, deadline=None)
     @hypothesis.given(st.lists(st.floats(width=32), max_size=25),
                       st.sampled_from([None, "requires_grad"]))
     def check(values, suffix_kind):
