@@ -152,3 +152,22 @@ tensor = _TensorBackend()
 
 _Numpy.sinh = staticmethod(np.sinh)
 _Numpy.cosh = staticmethod(np.cosh)
+
+
+# -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
+import math as _math  # noqa: E402
+
+_erf_scalar = np.frompyfunc(_math.erf, 1, 1)
+
+
+def erf_array(x):
+    """erf over an array (numpy has none; math.erf is accurate to the last bit or so)."""
+    x = np.asarray(x)
+    return np.asarray(_erf_scalar(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+
+
+_Numpy.erf = staticmethod(erf_array)
+_Numpy.cumsum = staticmethod(lambda x, dim: np.cumsum(x, axis=dim))
+_Numpy.prod = staticmethod(lambda x, dim=None, keepdim=False: np.asarray(np.prod(x, axis=dim, keepdims=keepdim)))
+_Numpy.amax = staticmethod(lambda x, dim, keepdim=False: np.asarray(np.amax(x, axis=_axes(dim), keepdims=keepdim)))
+_Numpy.logical_not = staticmethod(np.logical_not)

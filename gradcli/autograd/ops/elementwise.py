@@ -235,6 +235,429 @@ arcsin, arccos, arctan = asin, acos, atan
 absolute = abs
 
 
+
+# -- piecewise: clamp, sign, rounding --------------------------------------------------------
+
+CLAMP0 = defop("ClampBackward0", {"self": "1 inside [min, max]", "min": "1 below min", "max": "1 above max"},
+               self=lambda grad, self, min, max, F: F.where(_inside(self, min, max), grad, 0.0),
+               min=lambda grad, self, min, max, F: F.where(
+                   self < min if max is None else (self < min) & (min < max), grad, 0.0),
+               max=lambda grad, self, min, max, F: F.where(
+                   self > max if min is None else (self > max) | (max < min), grad, 0.0))
+CLAMP1 = defop("ClampBackward1", {"self": "1 inside [min, max] else 0"},
+               self=lambda grad, self, min, max, F: F.where(_inside(self, min, max), grad, 0.0))
+CLAMP_MIN0 = defop("ClampMinBackward0", {"self": "1 if self >= min"},
+                   self=lambda grad, self, min, F: F.where(self >= min, grad, 0.0))
+CLAMP_MIN1 = defop("ClampMinBackward1", {"self": "1 if self >= min", "min": "1 if self < min"},
+                   self=lambda grad, self, min, F: F.where(self >= min, grad, 0.0),
+                   min=lambda grad, self, min, F: F.where(self < min, grad, 0.0))
+CLAMP_MAX0 = defop("ClampMaxBackward0", {"self": "1 if self <= max"},
+                   self=lambda grad, self, max, F: F.where(self <= max, grad, 0.0))
+CLAMP_MAX1 = defop("ClampMaxBackward1", {"self": "1 if self <= max", "max": "1 if self > max"},
+                   self=lambda grad, self, max, F: F.where(self <= max, grad, 0.0),
+                   max=lambda grad, self, max, F: F.where(self > max, grad, 0.0))
+
+
+def _inside(self, lo, hi):
+    if lo is None:
+        return self <= hi
+    if hi is None:
+        return self >= lo
+    return (self >= lo) & (self <= hi)
+
+
+def _clamp_arrays(d, lo, hi):
+    if lo is not None:
+        d = np.maximum(d, lo)
+    if hi is not None:
+        d = np.minimum(d, hi)
+    return d
+
+
+def clamp(self, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if not (min is None or isinstance(min, Tensor)) or not (max is None or isinstance(max, Tensor)):
+            raise TypeError(_clamp_combination_error(min, max))
+        rt = dtypes.result_type(self, *(t for t in (min, max) if t is not None)).np
+        d = self._data.astype(rt, copy=False)
+        lo = None if min is None else min._data.astype(rt, copy=False)
+        hi = None if max is None else max._data.astype(rt, copy=False)
+        try:
+            out = _clamp_arrays(d, lo, hi)
+        except ValueError:
+            raise broadcast_error(d, lo if lo is not None else hi) from None
+        return record(CLAMP0, out, (self, min, max))
+    d = self._data
+    if (isinstance(min, float) or isinstance(max, float)) and d.dtype.kind != "f":
+        d = floating(d)
+    return record(CLAMP1, _clamp_arrays(d, min, max), (self,), {"min": min, "max": max})
+
+
+def _clamp_combination_error(min, max):
+    got = ", ".join(f"{k}={type(v).__name__ if not isinstance(v, Tensor) else 'Tensor'}"
+                    for k, v in sorted({"min": min, "max": max}.items()) if v is not None)
+    return (f"clamp() received an invalid combination of arguments - got ({got}, ), but expected one of:\n"
+            " * (Tensor min = None, Tensor max = None)\n"
+            "      didn't match because some of the keywords were incorrect: max, min\n"
+            " * (Number min = None, Number max = None)\n"
+            "      didn't match because some of the keywords were incorrect: max, min\n")
+
+
+clip = clamp
+
+
+def clamp_min(self, min):
+    if isinstance(min, Tensor):
+        a, b = operands(self, min)
+        return record(CLAMP_MIN1, _binary_arrays(np.maximum, a, b), (self, min))
+    d = self._data if not (isinstance(min, float) and self._data.dtype.kind != "f") else floating(self._data)
+    return record(CLAMP_MIN0, np.maximum(d, min), (self,), {"min": min})
+
+
+def clamp_max(self, max):
+    if isinstance(max, Tensor):
+        a, b = operands(self, max)
+        return record(CLAMP_MAX1, _binary_arrays(np.minimum, a, b), (self, max))
+    d = self._data if not (isinstance(max, float) and self._data.dtype.kind != "f") else floating(self._data)
+    return record(CLAMP_MAX0, np.minimum(d, max), (self,), {"max": max})
+
+
+def clamp_(self, min=None, max=None):
+    return inplace(self, clamp, min, max)
+
+
+def _zero_grad(grad, F):
+    return F.zeros_like(grad)
+
+
+SIGN = defop("SignBackward0", {"self": "0"}, self=_zero_grad)
+SGN = defop("SgnBackward0", {"self": "0"}, self=_zero_grad)
+FLOOR = defop("FloorBackward0", {"self": "0"}, self=_zero_grad)
+CEIL = defop("CeilBackward0", {"self": "0"}, self=_zero_grad)
+TRUNC = defop("TruncBackward0", {"self": "0"}, self=_zero_grad)
+ROUND0 = defop("RoundBackward0", {"self": "0"}, self=_zero_grad)
+ROUND1 = defop("RoundBackward1", {"self": "0"}, self=_zero_grad)
+FRAC = defop("FracBackward0", {"self": "1"}, self=lambda grad: grad)
+
+
+def sign(self):
+    return record(SIGN, np.sign(self._data), (self,))
+
+
+def sgn(self):
+    return record(SGN, np.sign(self._data), (self,))
+
+
+def signbit(self):
+    return wrap(np.signbit(self._data))
+
+
+def _rounding(name, fn, spec):
+    def op(self):
+        d = self._data
+        return record(spec, fn(d) if d.dtype.kind == "f" else d.copy(), (self,))
+
+    op.__name__ = name
+    return op
+
+
+floor = _rounding("floor", np.floor, FLOOR)
+ceil = _rounding("ceil", np.ceil, CEIL)
+trunc = _rounding("trunc", np.trunc, TRUNC)
+fix = trunc
+
+
+def round(self, *, decimals=0):
+    d = self._data
+    if decimals == 0:
+        return record(ROUND0, np.round(d) if d.dtype.kind == "f" else d.copy(), (self,))
+    return record(ROUND1, np.round(d, decimals), (self,))
+
+
+def frac(self):
+    d = self._data
+    if d.dtype.kind != "f":
+        raise RuntimeError(f'"frac_cpu" not implemented for \'{_type_name(d)}\'')
+    return record(FRAC, d - np.trunc(d), (self,))
+
+
+def _type_name(d):
+    from ._dispatch import _torch_type_name
+    return _torch_type_name(d.dtype)
+
+
+def square(self):
+    if self._data.dtype == np.bool_:
+        return pow(wrap(self._data.astype(np.int64)), 2)
+    return pow(self, 2)
+
+
+# -- binary selections: maximum, minimum, where, lerp ------------------------------------------
+
+MAXIMUM = defop("MaximumBackward0", {"self": "1 where self > other (½ on ties)", "other": "1 where other > self (½ on ties)"},
+                self=lambda grad, self, other, F: F.where(self < other, 0.0, F.where(self == other, grad / 2, grad)),
+                other=lambda grad, self, other, F: F.where(self > other, 0.0, F.where(self == other, grad / 2, grad)))
+MINIMUM = defop("MinimumBackward0", {"self": "1 where self < other (½ on ties)", "other": "1 where other < self (½ on ties)"},
+                self=lambda grad, self, other, F: F.where(self > other, 0.0, F.where(self == other, grad / 2, grad)),
+                other=lambda grad, self, other, F: F.where(self < other, 0.0, F.where(self == other, grad / 2, grad)))
+FMAX = defop("FmaxBackward0", {"self": "1 where self >= other or other is nan", "other": "the rest"},
+             self=lambda grad, self, other, F: F.where((self >= other) | (other != other), grad, 0.0),
+             other=lambda grad, self, other, F: F.where((self >= other) | (other != other), 0.0, grad))
+FMIN = defop("FminBackward0", {"self": "1 where self <= other or other is nan", "other": "the rest"},
+             self=lambda grad, self, other, F: F.where((self <= other) | (other != other), grad, 0.0),
+             other=lambda grad, self, other, F: F.where((self <= other) | (other != other), 0.0, grad))
+WHERE = defop("WhereBackward0", {"self": "1 where condition", "other": "1 where not condition"},
+              self=lambda grad, condition, F: F.where(condition, grad, 0.0),
+              other=lambda grad, condition, F: F.where(condition, 0.0, grad))
+
+
+def _selection(name, fn, spec):
+    def op(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        a, b = operands(self, other)
+        return record(spec, _binary_arrays(fn, a, b), (self, other))
+
+    op.__name__ = name
+    return op
+
+
+maximum = _selection("maximum", np.maximum, MAXIMUM)
+minimum = _selection("minimum", np.minimum, MINIMUM)
+fmax = _selection("fmax", np.fmax, FMAX)
+fmin = _selection("fmin", np.fmin, FMIN)
+
+
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        from .compare import nonzero_tuple
+        return nonzero_tuple(condition)
+    c = condition._data
+    if c.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_type_name(c)}")
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        a, b = operands(input, other)
+    else:
+        rt = dtypes.result_type(input, other).np
+        a, b = np.asarray(input, dtype=rt), np.asarray(other, dtype=rt)
+    try:
+        out = np.where(c, a, b)
+    except ValueError:
+        aa, bb = np.asarray(a), np.asarray(b)
+        try:
+            np.broadcast_shapes(c.shape, aa.shape)
+        except ValueError:
+            raise broadcast_error(c, aa) from None
+        raise broadcast_error(np.empty(np.broadcast_shapes(c.shape, aa.shape)), bb) from None
+    return record(WHERE, out, (input, other), {"condition": c})
+
+
+def _tensor_where(self, condition, other):
+    return where(condition, self, other)
+
+
+LERP0 = defop("LerpBackward0", {"self": "1 - weight", "end": "weight"},
+              self=lambda grad, weight: grad * (1 - weight),
+              end=lambda grad, weight: grad * weight)
+LERP1 = defop("LerpBackward1", {"self": "1 - weight", "end": "weight", "weight": "end - self"},
+              self=lambda grad, weight: grad * (1 - weight),
+              end=lambda grad, weight: grad * weight,
+              weight=lambda grad, self, end: grad * (end - self))
+
+
+def lerp(input, end, weight):
+    a, b = operands(input, end)
+    if isinstance(weight, Tensor):
+        w = weight._data
+        with np.errstate(invalid="ignore"):
+            out = _binary_arrays(lambda x, y: np.where(np.abs(w) < 0.5, x + w * (y - x), y - (y - x) * (1 - w)), a, b)
+        return record(LERP1, out.astype(np.asarray(a).dtype, copy=False), (input, end, weight))
+    if -0.5 < weight < 0.5:
+        out = _binary_arrays(lambda x, y: x + weight * (y - x), a, b)
+    else:
+        out = _binary_arrays(lambda x, y: y - (y - x) * (1 - weight), a, b)
+    return record(LERP0, out, (input, end), {"weight": weight})
+
+
+# -- special functions -------------------------------------------------------------------------
+
+ERF = defop("ErfBackward0", {"self": "2/√π·exp(-self²)"},
+            self=lambda grad, self, F: grad * (1.1283791670955126 * F.exp(-(self * self))))
+ERFC = defop("ErfcBackward0", {"self": "-2/√π·exp(-self²)"},
+             self=lambda grad, self, F: grad * (-1.1283791670955126 * F.exp(-(self * self))))
+LOGIT = defop("LogitBackward0", {"self": "1/(self(1-self)) (0 outside [eps, 1-eps])"},
+              self=lambda grad, self, eps, F: grad / (self * (1 - self)) if eps is None else F.where(
+                  (self < eps) | (self > 1 - eps), 0.0, grad / (self * (1 - self))))
+XLOGY = defop("XlogyBackward0", {"self": "log(other) where self != 0", "other": "self/other"},
+              self=lambda grad, self, other, F: F.where(self == 0, 0.0, grad * F.log(other)),
+              other=lambda grad, self, other: grad * self / other)
+NAN_TO_NUM = defop("NanToNumBackward0", {"self": "1 where finite"},
+                   self=lambda grad, self, F: F.where((self == self) & (F.abs(self) != float("inf")), grad, 0.0))
+
+
+def erf(self):
+    from .backends import erf_array
+    return record(ERF, erf_array(floating(self._data)), (self,))
+
+
+def erfc(self):
+    from .backends import erf_array
+    return record(ERFC, 1.0 - erf_array(floating(self._data)), (self,))
+
+
+def logit(self, eps=None):
+    d = floating(self._data)
+    if eps is not None:
+        d = np.clip(d, eps, 1 - eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(d / (1 - d))
+    return record(LOGIT, out, (self,), {"eps": eps})
+
+
+def xlogy(self, other):
+    if not isinstance(self, Tensor):
+        self = _scalar_tensor(self, other)
+    a, b = operands(self, other)
+    a, b = floating(np.asarray(a)), floating(np.asarray(b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _binary_arrays(lambda x, y: np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log(y)), a, b)
+    return record(XLOGY, out.astype(a.dtype, copy=False), (self, other))
+
+
+def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+    d = self._data
+    if d.dtype.kind != "f":
+        return record(NAN_TO_NUM, d.copy(), (self,))
+    return record(NAN_TO_NUM, np.nan_to_num(d, nan=nan, posinf=posinf, neginf=neginf), (self,))
+
+
+def heaviside(self, values):
+    a, b = operands(self, values)
+    return wrap(np.asarray(_binary_arrays(np.heaviside, a, b)).astype(np.asarray(a).dtype, copy=False))
+
+
+# -- dtype conversions ---------------------------------------------------------------------------
+
+TO_COPY = defop("ToCopyBackward0", {"self": "1 (cast back)"}, self=lambda grad: grad)
+_LEGACY_TYPES = {"torch.FloatTensor": dtypes.float32, "torch.DoubleTensor": dtypes.float64,
+                 "torch.HalfTensor": dtypes.float16, "torch.LongTensor": dtypes.int64,
+                 "torch.IntTensor": dtypes.int32, "torch.ShortTensor": dtypes.int16,
+                 "torch.CharTensor": dtypes.int8, "torch.ByteTensor": dtypes.uint8,
+                 "torch.BoolTensor": dtypes.bool_}
+
+
+def to_dtype(self, dtype, copy=False):
+    """self as ``dtype``: itself when nothing changes; float->float casts stay differentiable."""
+    if isinstance(dtype, str):
+        try:
+            dtype = _LEGACY_TYPES[dtype]
+        except KeyError:
+            raise ValueError(f"invalid type: '{dtype}'") from None
+    from ..creation import _np_dtype
+    nd = _np_dtype(dtype)
+    d = self._data
+    if d.dtype == nd:
+        return self if not copy else record(TO_COPY, d.copy(), (self,))
+    out = d.astype(nd)
+    if nd.kind == "f" and d.dtype.kind == "f":
+        return record(TO_COPY, out, (self,))
+    return wrap(out)
+
+
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
+    for a in args:
+        if isinstance(a, dtypes.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, bool):
+            non_blocking = a
+        elif a is not None:
+            device = a
+    if device is not None:
+        _check_device(device)
+    if dtype is None:
+        return self if not copy else to_dtype(self, self.dtype, copy=True)
+    return to_dtype(self, dtype, copy)
+
+
+def _check_device(device):
+    name = str(device)
+    if name.startswith("cuda"):
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if name == "mps":
+        raise RuntimeError("MPS backend is not available")
+    if name.split(":")[0] not in ("cpu", "meta"):
+        raise RuntimeError(f"Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, "
+                           f"fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type "
+                           f"at start of device string: {name}")
+
+
+def _converter(dtype):
+    def convert(self, memory_format=None):
+        return to_dtype(self, dtype)
+    return convert
+
+
+def cpu(self, memory_format=None):
+    return self
+
+
+# -- in-place fills: zero_, fill_, copy_ ------------------------------------------------------------
+
+ZERO = defop("ZeroBackward0", {"self": "0"}, self=_zero_grad)
+FILL2 = defop("FillBackward2", {"self": "0"}, self=_zero_grad)
+FILL3 = defop("FillBackward3", {"self": "0", "value": "sum(grad)"},
+              self=_zero_grad, value=lambda grad: grad)
+COPY = defop("CopyBackwards", {"self": "0", "src": "1"}, self=_zero_grad, src=lambda grad: grad)
+
+
+def _needs_graph(t, *others):
+    from ..grad_mode import state
+    return state.enabled and (t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others))
+
+
+def zero_(self):
+    if _needs_graph(self):
+        return inplace(self, lambda old: record(ZERO, np.zeros_like(old._data), (old,)))
+    from ._dispatch import bump_version, check_inplace
+    check_inplace(self)
+    self._data[...] = 0
+    bump_version(self)
+    return self
+
+
+def fill_(self, value):
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        return inplace(self, lambda old, v: record(FILL3, np.full_like(old._data, v._data), (old, v)), value)
+    if _needs_graph(self):
+        return inplace(self, lambda old: record(FILL2, np.full_like(old._data, value), (old,)))
+    from ._dispatch import bump_version, check_inplace
+    check_inplace(self)
+    self._data[...] = value
+    bump_version(self)
+    return self
+
+
+def copy_(self, src, non_blocking=False):
+    s = src._data if isinstance(src, Tensor) else np.asarray(src)
+    d = self._data
+    try:
+        out = np.broadcast_to(s, d.shape)
+    except ValueError:
+        raise broadcast_error(d, s) from None
+    out = out.astype(d.dtype, copy=True)
+    if not isinstance(src, Tensor):
+        src = wrap(s)
+    return inplace(self, lambda old, sv: record(COPY, out, (old, sv)), src)
+
+
 TENSOR_METHODS = {
     "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul,
     "div": div, "divide": div, "true_divide": div, "pow": pow, "neg": neg, "negative": neg,
@@ -248,10 +671,49 @@ TENSOR_METHODS = {
     "tan": tan, "tanh": tanh, "sigmoid": sigmoid, "reciprocal": reciprocal, "abs": abs,
     "absolute": abs, "asin": asin, "acos": acos, "atan": atan, "arcsin": asin,
     "arccos": acos, "arctan": atan, "sinh": sinh, "cosh": cosh,
+    "clamp": clamp, "clip": clamp, "clamp_min": clamp_min, "clamp_max": clamp_max,
+    "sign": sign, "sgn": sgn, "signbit": signbit, "floor": floor, "ceil": ceil, "trunc": trunc,
+    "fix": trunc, "round": round, "frac": frac, "square": square,
+    "maximum": maximum, "minimum": minimum, "fmax": fmax, "fmin": fmin, "where": _tensor_where,
+    "lerp": lerp, "erf": erf, "erfc": erfc, "logit": logit, "xlogy": xlogy,
+    "nan_to_num": nan_to_num, "heaviside": heaviside,
+    "to": to, "type_as": lambda self, other: to_dtype(self, other.dtype), "cpu": cpu,
+    "float": _converter(dtypes.float32), "double": _converter(dtypes.float64),
+    "half": _converter(dtypes.float16), "long": _converter(dtypes.int64),
+    "int": _converter(dtypes.int32), "short": _converter(dtypes.int16),
+    "char": _converter(dtypes.int8), "byte": _converter(dtypes.uint8),
+    "bool": _converter(dtypes.bool_),
+    "zero_": zero_, "fill_": fill_, "copy_": copy_, "clamp_": clamp_, "clip_": clamp_,
 }
 TENSOR_INPLACE = {
     "add_": add, "sub_": sub, "mul_": mul, "div_": div, "pow_": pow, "neg_": neg,
     "exp_": exp, "log_": log, "sqrt_": sqrt, "sin_": sin, "cos_": cos, "tanh_": tanh,
     "sigmoid_": sigmoid, "abs_": abs, "reciprocal_": reciprocal,
     "__iadd__": add, "__isub__": sub, "__imul__": mul, "__itruediv__": div, "__ipow__": pow,
+    "clamp_min_": clamp_min, "clamp_max_": clamp_max, "sign_": sign, "sgn_": sgn,
+    "floor_": floor, "ceil_": ceil, "trunc_": trunc, "fix_": trunc, "round_": round,
+    "frac_": frac, "square_": square, "lerp_": lerp, "erf_": erf, "erfc_": erfc,
+    "logit_": logit, "xlogy_": xlogy, "nan_to_num_": nan_to_num,
+    "log2_": log2, "log10_": log10, "log1p_": log1p, "expm1_": expm1, "rsqrt_": rsqrt,
+    "tan_": tan, "asin_": asin, "acos_": acos, "atan_": atan, "sinh_": sinh, "cosh_": cosh,
+    "exp2_": exp2, "remainder_": remainder, "floor_divide_": floor_divide,
+    "__ifloordiv__": floor_divide, "__imod__": remainder,
 }
+
+
+def _torch_exports():
+    import sys
+
+    from ..namespace import public_functions
+    from . import activation
+    names = public_functions(sys.modules[__name__])
+    for helper in ("to_dtype", "to", "cpu", "zero_", "fill_", "copy_", "rdiv", "rpow"):
+        names.pop(helper, None)
+    names.update(activation.TORCH_LEVEL)
+    names.update(arcsin=asin, arccos=acos, arctan=atan, absolute=abs, fix=trunc, clip=clamp,
+                 clamp_=clamp_, clip_=clamp_, square_=lambda input: inplace(input, square))
+    TENSOR_METHODS.update(activation.TENSOR_METHODS)
+    return names
+
+
+TORCH_EXPORTS = _torch_exports()

@@ -17,3 +17,8 @@ zeros_like, ones_like, full_like = creation.zeros_like, creation.ones_like, crea
 
 def pow(x, e):
     return _e.pow(x, e)
+
+
+# -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
+where, sign, erf = _e.where, _e.sign, _e.erf
+cumsum, prod, amax = _r.cumsum, _r.prod, _r.amax

@@ -1,0 +1,267 @@
+"""Activation functions: relu and its family, gelu, silu, softplus, hardtanh...
+
+Each is its forward (numpy) beside its ``defop`` entry, with torch.nn.functional's
+signature (``inplace=`` runs the op through ``_dispatch.inplace``).  The ones
+PyTorch also has at torch level (``torch.relu``, ``torch.selu``...) are exported
+there by ``elementwise.TORCH_EXPORTS``; nn_functional re-exports all of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._dispatch import floating, inplace
+from .backends import erf_array
+from .registry import defop, record
+
+_SQRT_HALF = 0.7071067811865476
+_INV_SQRT_2PI = 0.3989422804014327
+_TANH_K = 0.7978845608028654  # sqrt(2/pi)
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+
+RELU = defop("ReluBackward0", {"self": "1 if result > 0 else 0"},
+             self=lambda grad, result, F: F.where(result > 0, grad, 0.0))
+LEAKY_RELU = defop("LeakyReluBackward0", {"self": "1 if self > 0 else negative_slope"},
+                   self=lambda grad, self, negative_slope, F: F.where(self > 0, grad, grad * negative_slope))
+# elu/selu/celu: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1))
+_elu_grad = (lambda grad, self, alpha, scale, input_scale, F:
+             F.where(self > 0, grad * scale, grad * (scale * alpha * input_scale) * F.exp(self * input_scale)))
+ELU = defop("EluBackward0", {"self": "scale if self > 0 else scale·alpha·input_scale·exp(self·input_scale)"},
+            self=_elu_grad)
+CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, self=_elu_grad)
+GELU = defop("GeluBackward0", {"self": "Φ(self) + self·φ(self)"},
+             self=lambda grad, self, approximate, F: grad * _gelu_derivative(self, approximate, F))
+SILU = defop("SiluBackward0", {"self": "σ(self)(1 + self(1-σ(self)))"},
+             self=lambda grad, self, F: grad * _silu_derivative(self, F))
+MISH = defop("MishBackward0", {"self": "tanh(softplus(self)) + self·σ(self)·(1-tanh²(softplus(self)))"},
+             self=lambda grad, self, F: grad * _mish_derivative(self, F))
+SOFTPLUS = defop("SoftplusBackward0", {"self": "σ(beta·self) (self below threshold)"},
+                 self=lambda grad, self, beta, threshold, F: F.where(
+                     self * beta > threshold, grad, grad * F.sigmoid(self * beta)))
+HARDTANH = defop("HardtanhBackward0", {"self": "1 inside (min_val, max_val) else 0"},
+                 self=lambda grad, self, min_val, max_val, F: F.where(
+                     (self > min_val) & (self < max_val), grad, 0.0))
+THRESHOLD = defop("ThresholdBackward0", {"self": "1 if self > threshold else 0"},
+                  self=lambda grad, self, threshold, F: F.where(self > threshold, grad, 0.0))
+LOGSIGMOID = defop("LogSigmoidBackward0", {"self": "1 - σ(self)"},
+                   self=lambda grad, self, F: grad * F.sigmoid(-self))
+HARDSIGMOID = defop("HardsigmoidBackward0", {"self": "1/6 inside (-3, 3) else 0"},
+                    self=lambda grad, self, F: F.where((self > -3.0) & (self < 3.0), grad / 6.0, 0.0))
+HARDSWISH = defop("HardswishBackward0", {"self": "0 below -3, self/3 + 1/2 to 3, 1 above"},
+                  self=lambda grad, self, F: F.where(
+                      self < -3.0, 0.0, F.where(self <= 3.0, grad * (self / 3.0 + 0.5), grad)))
+
+
+def _gelu_derivative(x, approximate, F):
+    if approximate == "tanh":
+        inner = _TANH_K * (x + 0.044715 * x * x * x)
+        t = F.tanh(inner)
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (_TANH_K * (1 + 3 * 0.044715 * x * x))
+    cdf = 0.5 * (1 + F.erf(x * _SQRT_HALF))
+    return cdf + x * (_INV_SQRT_2PI * F.exp(-0.5 * x * x))
+
+
+def _silu_derivative(x, F):
+    s = F.sigmoid(x)
+    return s * (1 + x * (1 - s))
+
+
+def _softplus_array(d, beta=1.0):
+    # log(1 + exp(beta x)) / beta without overflow
+    bx = d * beta
+    return (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / beta
+
+
+def _mish_derivative(x, F):
+    sp = F.log(1 + F.exp(x))
+    t = F.tanh(sp)
+    return t + x * F.sigmoid(x) * (1 - t * t)
+
+
+def _run(op, input, inplace_flag, *args):
+    if inplace_flag:
+        return inplace(input, op, *args)
+    return op(input, *args)
+
+
+def _relu(input):
+    d = input._data
+    if d.dtype == np.bool_:
+        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+    return record(RELU, np.maximum(d, 0), (input,))
+
+
+def relu(input, inplace=False):
+    if inplace:
+        return relu_(input)
+    d = input._data
+    if d.dtype == np.bool_:
+        return _relu(input)
+    return record(RELU, np.maximum(d, 0), (input,))
+
+
+def relu_(input):
+    return inplace(input, _relu)
+
+
+def _leaky(input, negative_slope):
+    d = input._data
+    return record(LEAKY_RELU, np.where(d > 0, d, d * negative_slope).astype(d.dtype, copy=False),
+                  (input,), {"negative_slope": negative_slope})
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _run(_leaky, input, inplace, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return inplace(input, _leaky, negative_slope)
+
+
+def _elu(input, alpha, scale, input_scale, spec):
+    d = floating(input._data)
+    with np.errstate(over="ignore"):
+        neg = np.expm1(np.minimum(d, 0) * input_scale) * (alpha * scale)
+    out = np.where(d > 0, d * scale, neg).astype(d.dtype, copy=False)
+    return record(spec, out, (input,), {"alpha": alpha, "scale": scale, "input_scale": input_scale})
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _run(_elu, input, inplace, alpha, 1.0, 1.0, ELU)
+
+
+def selu(input, inplace=False):
+    return _run(_elu, input, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0, ELU)
+
+
+def selu_(input):
+    return selu(input, inplace=True)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _run(_elu, input, inplace, alpha, 1.0, 1.0 / alpha, CELU)
+
+
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, inplace=True)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    d = floating(input._data)
+    if approximate == "tanh":
+        out = 0.5 * d * (1 + np.tanh(_TANH_K * (d + 0.044715 * d * d * d)))
+    else:
+        out = 0.5 * d * (1 + erf_array(d * _SQRT_HALF))
+    return record(GELU, out.astype(d.dtype, copy=False), (input,), {"approximate": approximate})
+
+
+def _silu(input):
+    d = floating(input._data)
+    with np.errstate(over="ignore"):
+        out = d / (1 + np.exp(-d))
+    return record(SILU, out, (input,))
+
+
+def silu(input, inplace=False):
+    return _run(_silu, input, inplace)
+
+
+def _mish(input):
+    d = floating(input._data)
+    with np.errstate(over="ignore"):
+        out = d * np.tanh(_softplus_array(d))
+    return record(MISH, out.astype(d.dtype, copy=False), (input,))
+
+
+def mish(input, inplace=False):
+    return _run(_mish, input, inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    d = floating(input._data)
+    with np.errstate(over="ignore"):
+        out = np.where(d * beta > threshold, d, _softplus_array(d, beta)).astype(d.dtype, copy=False)
+    return record(SOFTPLUS, out, (input,), {"beta": beta, "threshold": threshold})
+
+
+def _hardtanh(input, min_val, max_val):
+    d = input._data
+    out = np.minimum(np.maximum(d, min_val), max_val).astype(d.dtype, copy=False)
+    return record(HARDTANH, out, (input,), {"min_val": min_val, "max_val": max_val})
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _run(_hardtanh, input, inplace, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):
+    return _run(_hardtanh, input, inplace, 0.0, 6.0)
+
+
+def _threshold(input, threshold, value):
+    d = input._data
+    out = np.where(d > threshold, d, value).astype(d.dtype, copy=False)
+    return record(THRESHOLD, out, (input,), {"threshold": threshold})
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _run(_threshold, input, inplace, threshold, value)
+
+
+def threshold_(input, threshold, value):
+    return inplace(input, _threshold, threshold, value)
+
+
+def logsigmoid(input):
+    d = floating(input._data)
+    out = np.minimum(d, 0) - np.log1p(np.exp(-np.abs(d)))
+    return record(LOGSIGMOID, out, (input,))
+
+
+def _hardsigmoid(input):
+    d = floating(input._data)
+    out = (np.minimum(np.maximum(d + 3.0, 0), 6.0) / 6.0).astype(d.dtype, copy=False)
+    return record(HARDSIGMOID, out, (input,))
+
+
+def hardsigmoid(input, inplace=False):
+    return _run(_hardsigmoid, input, inplace)
+
+
+def _hardswish(input):
+    d = floating(input._data)
+    out = (d * np.minimum(np.maximum(d + 3.0, 0), 6.0) / 6.0).astype(d.dtype, copy=False)
+    return record(HARDSWISH, out, (input,))
+
+
+def hardswish(input, inplace=False):
+    return _run(_hardswish, input, inplace)
+
+
+def softsign(input):
+    # NOTE: composite, as in torch (its grad_fn is DivBackward0)
+    from .elementwise import abs, div
+    return div(input, abs(input) + 1)
+
+
+def tanhshrink(input):
+    from .elementwise import sub, tanh
+    return sub(input, tanh(input))
+
+
+TORCH_LEVEL = {"relu": relu, "relu_": relu_, "selu": selu, "selu_": selu_, "celu": celu,
+               "celu_": celu_, "threshold": threshold, "threshold_": threshold_}
+TENSOR_METHODS = {"relu": relu, "relu_": relu_}

@@ -1,0 +1,222 @@
+"""Comparisons and logic: bool results that never carry a grad_fn.
+
+eq/ne/lt/le/gt/ge and their operators, isnan/isinf/isfinite, logical_* and the
+bitwise operators on bool and integer tensors, any/all, equal/allclose/isclose.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor, _wrap_dim, wrap
+from ._dispatch import _torch_type_name, broadcast_error, operands
+
+_NUMBERS = (int, float, bool)
+
+
+def _comparison(name, fn):
+    def op(input, other):
+        if not isinstance(other, (Tensor, int, float, bool, np.ndarray, list, tuple)):
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments - got (Tensor, "
+                f"{type(other).__name__}), but expected one of:\n"
+                f" * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                f" * (Tensor input, Number other, *, Tensor out = None)\n")
+        a, b = operands(input, other)
+        try:
+            out = fn(a, b)
+        except ValueError:
+            raise broadcast_error(np.asarray(a), np.asarray(b)) from None
+        return wrap(np.asarray(out))
+
+    op.__name__ = name
+    return op
+
+
+eq = _comparison("eq", np.equal)
+ne = _comparison("ne", np.not_equal)
+lt = _comparison("lt", np.less)
+le = _comparison("le", np.less_equal)
+gt = _comparison("gt", np.greater)
+ge = _comparison("ge", np.greater_equal)
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _operator(op):
+    def method(self, other):
+        if not isinstance(other, (Tensor, int, float, bool, np.ndarray)):
+            return NotImplemented
+        return op(self, other)
+
+    method.__name__ = f"__{op.__name__}__"
+    return method
+
+
+def isnan(input):
+    return wrap(np.isnan(input._data) if input._data.dtype.kind == "f" else np.zeros(input._data.shape, bool))
+
+
+def isinf(input):
+    return wrap(np.isinf(input._data) if input._data.dtype.kind == "f" else np.zeros(input._data.shape, bool))
+
+
+def isposinf(input):
+    return wrap(np.isposinf(input._data) if input._data.dtype.kind == "f" else np.zeros(input._data.shape, bool))
+
+
+def isneginf(input):
+    return wrap(np.isneginf(input._data) if input._data.dtype.kind == "f" else np.zeros(input._data.shape, bool))
+
+
+def isfinite(input):
+    return wrap(np.isfinite(input._data) if input._data.dtype.kind == "f" else np.ones(input._data.shape, bool))
+
+
+def isreal(input):
+    return wrap(np.ones(input._data.shape, bool))
+
+
+def _logical(name, fn):
+    def op(input, other):
+        a = input._data if isinstance(input, Tensor) else np.asarray(input)
+        b = other._data if isinstance(other, Tensor) else np.asarray(other)
+        try:
+            return wrap(np.asarray(fn(a, b)))
+        except ValueError:
+            raise broadcast_error(a, b) from None
+
+    op.__name__ = name
+    return op
+
+
+logical_and = _logical("logical_and", np.logical_and)
+logical_or = _logical("logical_or", np.logical_or)
+logical_xor = _logical("logical_xor", np.logical_xor)
+
+
+def logical_not(input):
+    return wrap(np.logical_not(input._data))
+
+
+def _bitwise(name, fn):
+    def op(input, other):
+        if not isinstance(other, (Tensor, int, bool)):
+            if isinstance(other, float):
+                raise TypeError(f"unsupported operand type(s) for {_SYMBOL[name]}: 'Tensor' and 'float'")
+            return NotImplemented
+        for x in (input, other):
+            if isinstance(x, Tensor) and x._data.dtype.kind not in "biu":
+                raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_torch_type_name(x._data.dtype)}\'')
+        a, b = operands(input, other)
+        try:
+            return wrap(np.asarray(fn(a, b)))
+        except ValueError:
+            raise broadcast_error(np.asarray(a), np.asarray(b)) from None
+
+    op.__name__ = name
+    return op
+
+
+_SYMBOL = {"bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
+bitwise_and = _bitwise("bitwise_and", np.bitwise_and)
+bitwise_or = _bitwise("bitwise_or", np.bitwise_or)
+bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
+
+
+def bitwise_not(input):
+    d = input._data
+    if d.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return wrap(np.invert(d))
+
+
+def _reduce_dims(input, dim):
+    if dim is None:
+        return None
+    nd = input._data.ndim
+    if isinstance(dim, (list, tuple)):
+        return tuple(_wrap_dim(d, nd) for d in dim)
+    return _wrap_dim(dim, nd)
+
+
+def any(input, dim=None, keepdim=False):
+    d = input._data
+    out = np.any(d, axis=_reduce_dims(input, dim), keepdims=keepdim)
+    return wrap(np.asarray(out) if d.dtype != np.uint8 else np.asarray(out, dtype=np.uint8))
+
+
+def all(input, dim=None, keepdim=False):
+    d = input._data
+    out = np.all(d, axis=_reduce_dims(input, dim), keepdims=keepdim)
+    return wrap(np.asarray(out) if d.dtype != np.uint8 else np.asarray(out, dtype=np.uint8))
+
+
+def equal(input, other) -> bool:
+    a, b = input._data, other._data
+    if a.dtype != b.dtype:
+        a, b = operands(input, other)
+    return bool(np.shape(a) == np.shape(b) and np.array_equal(a, b))
+
+
+def _same_dtype(input, other):
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"{_torch_type_name(input._data.dtype)} did not match "
+                           f"{_torch_type_name(other._data.dtype)}")
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    _same_dtype(input, other)
+    try:
+        return wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    except ValueError:
+        raise broadcast_error(input._data, other._data) from None
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def nonzero(input, *, as_tuple=False):
+    idx = np.nonzero(input._data)
+    if as_tuple:
+        if input._data.ndim == 0:
+            return (wrap(np.zeros(int(bool(input._data)), np.int64)),)
+        return tuple(wrap(i.astype(np.int64)) for i in idx)
+    if input._data.ndim == 0:
+        return wrap(np.zeros((int(bool(input._data)), 0), np.int64))
+    return wrap(np.stack(idx, axis=1).astype(np.int64) if idx else np.zeros((0, 0), np.int64))
+
+
+def nonzero_tuple(condition):
+    """torch.where(condition): the indices where ``condition`` holds, one tensor per dim."""
+    return nonzero(condition, as_tuple=True)
+
+
+def _rbitwise(op):
+    def method(self, other):
+        return op(self, other)
+    return method
+
+
+TENSOR_METHODS = {
+    "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
+    "greater": gt, "greater_equal": ge, "less": lt, "less_equal": le, "not_equal": ne,
+    "__eq__": _operator(eq), "__ne__": _operator(ne), "__lt__": _operator(lt),
+    "__le__": _operator(le), "__gt__": _operator(gt), "__ge__": _operator(ge),
+    "isnan": isnan, "isinf": isinf, "isfinite": isfinite, "isposinf": isposinf,
+    "isneginf": isneginf, "isreal": isreal,
+    "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor,
+    "logical_not": logical_not, "bitwise_and": bitwise_and, "bitwise_or": bitwise_or,
+    "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not,
+    "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor,
+    "__rand__": _rbitwise(bitwise_and), "__ror__": _rbitwise(bitwise_or),
+    "__rxor__": _rbitwise(bitwise_xor), "__invert__": bitwise_not,
+    "any": any, "all": all, "equal": equal, "isclose": isclose, "allclose": allclose,
+    "nonzero": nonzero,
+}
+TENSOR_INPLACE = {
+    "eq_": eq, "ne_": ne, "lt_": lt, "le_": le, "gt_": gt, "ge_": ge,
+    "logical_and_": logical_and, "logical_or_": logical_or, "logical_xor_": logical_xor,
+    "logical_not_": logical_not, "__iand__": bitwise_and, "__ior__": bitwise_or,
+    "__ixor__": bitwise_xor,
+}
