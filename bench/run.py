@@ -149,7 +149,7 @@ def check_help(repeat: int, timeout: float) -> dict:
                 if line.startswith("import time:") and "|" in line]
     forbidden = sorted({m for m in imported if m.split(".")[0] in FORBIDDEN_AT_HELP})
     ok = trace.returncode == 0 and summary["status"] == "ok"
-    log(f"  [1] gradcli --help: {summary['status']} {summary['median_s']} s, "
+    log(f"  [1] gradcli --help: {summary['status']} {fmt(summary['median_s'], '.3f')} s, "
         f"numpy/lark imported: {forbidden or 'none'}")
     return {
         "status": summary["status"] if ok else "error", "median_s": summary["median_s"],
@@ -342,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = ["gradcli"] + (["torch"] if has_torch else []) + ["numpy"]
 
     started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = os.getloadavg()
     results = []
     for case in suite.cases(args.quick):
         if case.workload in only:
@@ -359,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
             "date": started.isoformat(timespec="seconds"),
             "seconds_taken": round((datetime.datetime.now(datetime.timezone.utc) - started).total_seconds(), 1),
             "commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--", "gradcli", "grammar")),
-            "machine": machine(), "quick": args.quick, "repeat": repeat,
+            "machine": machine(), "load_average_1_5_15": {"before": load_before, "after": os.getloadavg()},
+            "quick": args.quick, "repeat": repeat,
             "versions": {"gradcli": version("gradcli"), "torch": version("torch") if has_torch else None,
                          "numpy": version("numpy")},
             "gradcli_command": gradcli_argv(),
@@ -372,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = report["meta"]
     print(f"gradcli benchmark — {meta['date']}, commit {meta['commit'][:10]}{' (dirty)' if meta['dirty'] else ''}, "
           f"{meta['machine']['nproc']} x {meta['machine']['cpu']}, {meta['machine']['ram_gib']} GiB, "
-          f"median of {repeat}, torch {meta['versions']['torch'] or 'n/a'}")
+          f"median of {repeat}, torch {meta['versions']['torch'] or 'n/a'}, "
+          f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after")
     print()
     print(main_table(results, help_check, scaling))
     if scaling:
