@@ -134,6 +134,49 @@ class _Numpy:
         np.add.at(out, index, values)
         return out
 
+    # -- shape / linalg / indexing backward helpers (ops/shape.py, linalg.py, indexing.py)
+    @staticmethod
+    def view_put_zeros(shape, index, values):
+        """zeros(shape) with ``values`` written at the basic (view) ``index``."""
+        values = np.asarray(values)
+        out = np.zeros(shape, dtype=values.dtype)
+        out[index] = values
+        return out
+
+    @staticmethod
+    def diagonal(x, offset=0, dim1=0, dim2=1):
+        return np.diagonal(x, offset, dim1, dim2)
+
+    @staticmethod
+    def diagonal_backward(grad, shape, offset, dim1, dim2):
+        """zeros(shape) with ``grad`` on the diagonal (the backward of diagonal)."""
+        from .shape import diagonal_view
+        grad = np.asarray(grad)
+        out = np.zeros(shape, dtype=grad.dtype)
+        diagonal_view(out, offset, dim1, dim2)[...] = grad
+        return out
+
+    @staticmethod
+    def flip(x, dims):
+        return np.flip(x, dims)
+
+    @staticmethod
+    def roll(x, shifts, dims):
+        return np.roll(x, shifts, dims)
+
+    @staticmethod
+    def tril(x, diagonal=0):
+        return np.tril(x, diagonal)
+
+    @staticmethod
+    def triu(x, diagonal=0):
+        return np.triu(x, diagonal)
+
+    @staticmethod
+    def masked_fill(x, mask, value):
+        x = np.asarray(x)
+        return np.where(mask, np.asarray(value, dtype=x.dtype), x)
+
 
 numpy_ = _Numpy()
 

@@ -22,3 +22,58 @@ def pow(x, e):
 # -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
 where, sign, erf = _e.where, _e.sign, _e.erf
 cumsum, prod, amax = _r.cumsum, _r.prod, _r.amax
+
+
+# -- shape / linalg / indexing (ops/shape.py, linalg.py, indexing.py) ------------------------
+from . import indexing as _i  # noqa: E402
+from . import linalg as _l  # noqa: E402
+from . import shape as _s  # noqa: E402
+
+reshape, unsqueeze, transpose, t, clone = _s.reshape, _s.unsqueeze, _s.transpose, _s.t, _s.clone
+flip, roll, tril, triu, diagonal = _s.flip, _s.roll, _s.tril, _s.triu, _s.diagonal
+matmul, outer = _l.matmul, _l.outer
+view_put_zeros, index_put_zeros = _i.view_put_zeros, _i.index_put_zeros
+diagonal_backward = _s.diagonal_backward
+
+
+def expand(x, shape):
+    return _s.expand(x, tuple(shape))
+
+
+def squeeze(x, dim=None):
+    return _s.squeeze(x, dim)
+
+
+def permute(x, dims):
+    return _s.permute(x, tuple(dims))
+
+
+def sum_to(x, shape):
+    """Sum ``x`` down to ``shape`` (undo broadcasting), recorded."""
+    shape = tuple(shape)
+    have = x._data.shape
+    if have == shape:
+        return x
+    lead = len(have) - len(shape)
+    if lead:
+        x = _r.sum(x, tuple(range(lead)))
+    dims = tuple(i for i, s in enumerate(shape) if s == 1 and have[i + lead] != 1)
+    if dims:
+        x = _r.sum(x, dims, keepdim=True)
+    return x
+
+
+def cast(x, dt):
+    """A differentiable dtype conversion (ToCopyBackward0)."""
+    return _s._to_copy(x, getattr(dt, "np", dt))
+
+
+def masked_fill(x, mask, value):
+    return _i.masked_fill(x, mask, value)
+
+
+def float_like(mask, like):
+    """A boolean mask as 0./1. in ``like``'s dtype (no graph: a mask has no gradient)."""
+    from ..tensor import wrap
+    m = mask._data if hasattr(mask, "_data") else mask
+    return wrap(m.astype(like._data.dtype))

@@ -1,0 +1,402 @@
+"""Indexing: ``t[...]`` (basic indexing makes views, advanced indexing copies),
+``t[...] = v``, index_select, gather, masked_fill.
+
+As in PyTorch, an index is applied in two stages: first the basic items (ints,
+slices, None, Ellipsis) as one view, then the advanced ones (integer or boolean
+tensors and lists) on that view.  So ``x[0, :, [0, 1]]`` selects first and then
+indexes, exactly as PyTorch orders the result's dimensions (numpy would not).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..grad_mode import state as grad_state
+from ..tensor import Tensor, _wrap_dim, wrap
+from ._dispatch import bump_version
+from .registry import attach, defop, record
+
+_FLOAT_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                "valid indices (got {})")
+_SEQ_WARNING = (
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+    "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+    "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result "
+    "(Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/python_variable_indexing.cpp:349.)")
+_ZERO_DIM = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+             "C++ to convert a 0-dim tensor to a number")
+
+_FULL = slice(None)
+
+# each basic index is one view node, named after the last view op PyTorch applies
+_put_back = {"self": "the gradient in place, zeros elsewhere"}
+SELECT = defop("SelectBackward0", _put_back, self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+SLICE = defop("SliceBackward0", _put_back, self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+UNSQUEEZE = defop("UnsqueezeBackward0", _put_back,
+                  self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+ALIAS = defop("AliasBackward0", {"self": "1"}, self=lambda grad: grad)
+INDEX = defop("IndexBackward0", {"self": "the gradient added at the indices, zeros elsewhere"},
+              self=lambda grad, shape, index, F: F.index_put_zeros(shape, grad, index, grad))
+
+
+# -- parsing an index ----------------------------------------------------------------------
+
+def _is_seq_index(index: list) -> bool:
+    """Whether PyTorch reads a list index as a tuple of indices (deprecated)."""
+    return any(isinstance(i, (list, tuple, slice, Tensor, np.ndarray)) or i is None or i is Ellipsis
+               for i in index)
+
+
+def _advanced(item):
+    """An advanced index item as a numpy integer or boolean array."""
+    if isinstance(item, Tensor):
+        a = item._data
+    elif isinstance(item, np.ndarray):
+        a = item
+    else:
+        a = np.asarray(item)
+        if a.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if a.size == 0 and a.dtype.kind == "f":
+            a = a.astype(np.int64)
+    if a.dtype.kind not in "iub":
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if a.dtype == np.uint8:
+        a = a.astype(bool)
+    return a
+
+
+def _parse(d: np.ndarray, index):
+    """Split ``index`` into a basic numpy index, the spec naming its view, and the
+    advanced index to apply to that view (None when there is none)."""
+    if type(index) is not tuple:
+        if type(index) is list and _is_seq_index(index):
+            warnings.warn(_SEQ_WARNING, UserWarning, stacklevel=3)
+            index = tuple(index)
+        else:
+            index = (index,)
+    items = []
+    consumed = 0
+    has_advanced = False
+    ellipsis = False
+    for item in index:
+        if isinstance(item, bool) or isinstance(item, np.bool_):
+            items.append(("adv", np.asarray(bool(item))))
+            has_advanced = True
+        elif isinstance(item, (int, np.integer)):
+            items.append(("int", int(item)))
+            consumed += 1
+        elif isinstance(item, slice):
+            items.append(("slice", item))
+            consumed += 1
+        elif item is None:
+            items.append(("none", None))
+        elif item is Ellipsis:
+            if ellipsis:
+                raise IndexError("an index can only have a single ellipsis ('...')")
+            ellipsis = True
+            items.append(("ellipsis", None))
+        elif isinstance(item, Tensor) and item._data.ndim == 0 and item._data.dtype.kind in "iu":
+            items.append(("int", int(item._data)))
+            consumed += 1
+        elif isinstance(item, (Tensor, np.ndarray, list, tuple)):
+            a = _advanced(item)
+            items.append(("adv", a))
+            consumed += a.ndim if a.dtype == np.bool_ else 1
+            has_advanced = True
+        elif isinstance(item, float):
+            raise IndexError(_FLOAT_INDEX.format("float"))
+        else:
+            raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
+    if consumed > d.ndim:
+        if d.ndim == 0 and items and items[0][0] == "int":
+            raise IndexError(_ZERO_DIM)
+        raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
+
+    basic = []
+    second = []        # the advanced stage, over the view's dimensions
+    spec = ALIAS
+    dim = 0            # dimension of d the next item applies to
+    for kind, item in items:
+        if kind == "int":
+            size = d.shape[dim]
+            if not -size <= item < size:
+                raise IndexError(f"index {item} is out of bounds for dimension {dim} with size {size}")
+            basic.append(item)
+            spec = SELECT
+            dim += 1
+        elif kind == "slice":
+            step = item.step
+            if step is not None:
+                step = int(step)
+                if step == 0:
+                    raise ValueError("slice step cannot be zero")
+                if step < 0:
+                    raise ValueError("step must be greater than zero")
+            basic.append(item)
+            second.append(_FULL)
+            if item.start is not None or item.stop is not None or step is not None:
+                spec = SLICE
+            dim += 1
+        elif kind == "none":
+            basic.append(None)
+            second.append(_FULL)
+            spec = UNSQUEEZE
+        elif kind == "ellipsis":
+            n = d.ndim - consumed
+            basic.append(Ellipsis)
+            second.extend([_FULL] * n)
+            dim += n
+        else:
+            n = item.ndim if item.dtype == np.bool_ else 1
+            basic.extend([_FULL] * n)
+            second.append(item)
+            dim += n
+    if not has_advanced:
+        return tuple(basic), spec, None
+    return tuple(basic), spec, tuple(second)
+
+
+def _check_advanced(view: np.ndarray, second: tuple) -> tuple:
+    """PyTorch's bounds and mask-shape errors for the advanced stage."""
+    dim = 0
+    for item in second:
+        if isinstance(item, np.ndarray):
+            if item.dtype == np.bool_:
+                for j in range(item.ndim):
+                    if item.shape[j] != view.shape[dim + j]:
+                        raise IndexError(
+                            f"The shape of the mask [{', '.join(map(str, item.shape))}] at index {j} does "
+                            f"not match the shape of the indexed tensor [{', '.join(map(str, view.shape))}] "
+                            f"at index {dim + j}")
+                dim += item.ndim
+                continue
+            size = view.shape[dim]
+            if item.size:
+                bad = (item >= size) | (item < -size)
+                if bad.any():
+                    raise IndexError(f"index {int(item[bad].flat[0])} is out of bounds for dimension "
+                                     f"{dim} with size {size}")
+        dim += 1
+    return second
+
+
+# -- t[index] --------------------------------------------------------------------------------
+
+def getitem(self, index):
+    d = self._data
+    if type(index) is int and d.ndim:  # the common x[i]
+        size = d.shape[0]
+        if not -size <= index < size:
+            raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
+        r = record(SELECT, d[index, ...], (self,), {"shape": d.shape, "index": index})
+        r._vc = self._share_vc()
+        return r
+    if d.ndim == 0 and type(index) is int:
+        raise IndexError(_ZERO_DIM)
+    basic, spec, second = _parse(d, index)
+    x = self
+    if second is None or spec is not ALIAS:
+        if Ellipsis not in basic:
+            basic = basic + (Ellipsis,)  # so numpy returns a view even when every item is an int
+        out = d[basic]
+        if spec is ALIAS:
+            x = record(ALIAS, out, (self,))
+        else:
+            x = record(spec, out, (self,), {"shape": d.shape, "index": basic})
+        x._vc = self._share_vc()
+        if second is None:
+            return x
+    v = x._data
+    _check_advanced(v, second)
+    return record(INDEX, v[second], (x,), {"shape": v.shape, "index": second})
+
+
+# -- t[index] = value -------------------------------------------------------------------------
+
+def _take(grad, basic, second):
+    g = grad[basic]
+    return g if second is None else g[second]
+
+
+def _put(grad, shape, basic, second, F):
+    """zeros(shape) with ``grad``'s values at the index (assigned, not added)."""
+    if second is None:
+        return F.view_put_zeros(shape, basic, grad[basic])
+    inner = grad[basic]
+    return F.view_put_zeros(shape, basic, F.view_put_zeros(inner.shape, second, inner[second]))
+
+
+_SET_RULE = {"self": "the gradient with zeros at the index", "values": "the gradient at the index"}
+COPY_SLICES = defop("CopySlices", _SET_RULE,
+                    self=lambda grad, shape, basic, second, F: grad - _put(grad, shape, basic, second, F),
+                    values=lambda grad, basic, second: _take(grad, basic, second))
+INDEX_PUT = defop("IndexPutBackward0", _SET_RULE,
+                  self=lambda grad, shape, basic, second, F: grad - _put(grad, shape, basic, second, F),
+                  values=lambda grad, basic, second: _take(grad, basic, second))
+
+
+def _shape_text(s):
+    return "[" + ", ".join(str(k) for k in s) + "]"
+
+
+def setitem(self, index, value):
+    d = self._data
+    if grad_state.enabled and self._requires_grad and self.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    basic, spec, second = _parse(d, index)
+    if isinstance(value, Tensor):
+        src = value._data
+    elif isinstance(value, (int, float, bool, np.number)):
+        src = value
+    else:
+        from ..tensor import _LEGACY_NAMES
+        raise TypeError(f"can't assign a {type(value).__name__} to a {_LEGACY_NAMES.get(d.dtype.name, 'torch.Tensor')}")
+    if second is None:
+        try:
+            d[basic] = src
+        except ValueError:
+            _expand_error(np.shape(src), np.shape(d[basic]))
+    else:
+        view = d[basic]
+        _check_advanced(view, second)
+        try:
+            view[second] = src
+        except ValueError:
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape {_shape_text(np.shape(src))} cannot be broadcast to "
+                f"indexing result of shape {_shape_text(view[second].shape)}") from None
+    bump_version(self)
+    value_grad = isinstance(value, Tensor) and value._requires_grad
+    if grad_state.enabled and (self._requires_grad or value_grad):
+        old = wrap(d)
+        old.grad_fn = self.grad_fn
+        old._requires_grad = self._requires_grad
+        mask = (1 if self._requires_grad else 0) | (2 if value_grad else 0)
+        node_spec = INDEX_PUT if spec is ALIAS and second is not None else COPY_SLICES
+        attach(node_spec, self, (old, value), mask,
+               {"shape": d.shape, "basic": basic, "second": second})
+
+
+def _expand_error(src_shape, target):
+    n = len(target)
+    if len(src_shape) > n:
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{_shape_text(src_shape)}}}, size={_shape_text(target)}): the number "
+            f"of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor "
+            f"({len(src_shape)})")
+    lead = n - len(src_shape)
+    for i, s in enumerate(src_shape):
+        if s != target[lead + i] and s != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[lead + i]}) must match the existing size ({s}) at "
+                f"non-singleton dimension {lead + i}.  Target sizes: {_shape_text(target)}.  "
+                f"Tensor sizes: {_shape_text(src_shape)}")
+
+
+# -- the backward helpers as recorded ops (F = tensor backend, create_graph=True) ----------------
+
+VIEW_PUT = defop("SliceBackwardBackward0", {"values": "grad[index]"},
+                 values=lambda grad, index: grad[index])
+INDEX_PUT_ZEROS = defop("IndexPutBackward0", {"values": "grad[index]"},
+                        values=lambda grad, index: grad[index])
+
+
+def view_put_zeros(shape, index, values):
+    """zeros(shape) with ``values`` written at a basic index, recorded."""
+    out = np.zeros(shape, dtype=values._data.dtype)
+    out[index] = values._data
+    return record(VIEW_PUT, out, (values,), {"index": index})
+
+
+def index_put_zeros(shape, dtype_of, index, values):
+    """zeros(shape) with ``values`` added at an advanced index, recorded."""
+    out = np.zeros(shape, dtype=values._data.dtype)
+    np.add.at(out, index, values._data)
+    return record(INDEX_PUT_ZEROS, out, (values,), {"index": index})
+
+
+# -- index_select, gather, masked_fill ------------------------------------------------------------
+
+INDEX_SELECT = defop("IndexSelectBackward0", {"self": "the gradient added at the indices"},
+                     self=lambda grad, shape, index, F: F.index_put_zeros(shape, grad, index, grad))
+GATHER = defop("GatherBackward0", {"self": "the gradient added at the gathered places"},
+               self=lambda grad, shape, index, F: F.index_put_zeros(shape, grad, index, grad))
+
+
+def _index_array(index, what):
+    a = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if a.dtype.kind not in "iu":
+        raise RuntimeError(what)
+    return a
+
+
+def index_select(input, dim, index):
+    d = input._data
+    idx = _index_array(index, "index_select(): Expected dtype int32 or int64 for index")
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    dim = _wrap_dim(dim, d.ndim)
+    idx = idx.reshape(-1)
+    size = d.shape[dim] if d.ndim else 1
+    if idx.size and ((idx >= size) | (idx < -size)).any():
+        raise IndexError("index out of range in self")
+    full = (_FULL,) * dim + (idx,)
+    return record(INDEX_SELECT, d[full], (input,), {"shape": d.shape, "index": full})
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    d = input._data
+    idx = _index_array(index, "gather(): Expected dtype int32/int64 for index")
+    dim = _wrap_dim(dim, d.ndim)
+    if idx.ndim != d.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for k in range(d.ndim):
+        if k != dim and idx.shape[k] > d.shape[k]:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {_shape_text(idx.shape)} to be no "
+                f"larger than self {_shape_text(d.shape)} apart from dimension {dim}")
+    size = d.shape[dim]
+    if idx.size and ((idx >= size) | (idx < 0)).any():
+        bad = int(idx[(idx >= size) | (idx < 0)].flat[0])
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+    grids = np.indices(idx.shape, sparse=True)
+    full = tuple(idx if k == dim else grids[k] for k in range(d.ndim))
+    return record(GATHER, d[full], (input,), {"shape": d.shape, "index": full})
+
+
+MASKED_FILL = defop("MaskedFillBackward0", {"self": "grad, 0 where masked", "value": "sum of grad where masked"},
+                    self=lambda grad, mask, F: F.masked_fill(grad, mask, 0.0),
+                    value=lambda grad, mask, F: F.sum(grad - F.masked_fill(grad, mask, 0.0)))
+
+
+def masked_fill(input, mask, value):
+    d = input._data
+    m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
+    if m.dtype != np.bool_:
+        from ._dispatch import _torch_type_name
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_torch_type_name(m.dtype).lower()}")
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                               f"with {value._data.ndim} dimension(s).")
+        fill = value._data.astype(d.dtype)
+    else:
+        fill = np.asarray(value).astype(d.dtype)
+    try:
+        out = np.where(m, fill, d)
+    except ValueError:
+        from ._dispatch import broadcast_error
+        raise broadcast_error(d, m) from None
+    return record(MASKED_FILL, out, (input, value), {"mask": m})
+
+
+TENSOR_METHODS = {
+    "__getitem__": getitem, "__setitem__": setitem, "index_select": index_select,
+    "gather": gather, "masked_fill": masked_fill,
+}
+TENSOR_INPLACE = {"masked_fill_": masked_fill}
+TORCH_EXPORTS = {"index_select": index_select, "gather": gather, "masked_fill": masked_fill}

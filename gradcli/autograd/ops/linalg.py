@@ -1,0 +1,345 @@
+"""Linear algebra: mm, mv, dot, bmm as primitives; matmul (and ``@``) as PyTorch
+composes it from them; vector norms.
+
+matmul follows ATen's ``_matmul_impl`` step by step (fold a batch into mm/mv, or
+expand + bmm), so the ``grad_fn`` chain a program sees is the one PyTorch builds.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..grad_mode import state as grad_state
+from ..tensor import Tensor, _wrap_dim
+from . import shape as _s
+from .registry import defop, record
+
+_C10_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+              "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+              "bool": "bool", "float16": "c10::Half"}
+
+
+def _same_dtype(a, b):
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C10_NAMES.get(a.dtype.name, a.dtype.name)} != {_C10_NAMES.get(b.dtype.name, b.dtype.name)}")
+
+
+# -- primitives ---------------------------------------------------------------------------
+
+MM = defop("MmBackward0", {"self": "grad @ mat2ᵀ", "mat2": "selfᵀ @ grad"},
+           self=lambda grad, mat2, F: F.matmul(grad, F.t(mat2)),
+           mat2=lambda grad, self, F: F.matmul(F.t(self), grad))
+MV = defop("MvBackward0", {"self": "outer(grad, vec)", "vec": "selfᵀ @ grad"},
+           self=lambda grad, vec, F: F.outer(grad, vec),
+           vec=lambda grad, self, F: F.matmul(F.t(self), grad))
+DOT = defop("DotBackward0", {"self": "grad * tensor", "tensor": "grad * self"},
+            self=lambda grad, tensor: grad * tensor,
+            tensor=lambda grad, self: grad * self)
+BMM = defop("BmmBackward0", {"self": "grad @ mat2ᵀ", "mat2": "selfᵀ @ grad"},
+            self=lambda grad, mat2, F: F.matmul(grad, F.transpose(mat2, 1, 2)),
+            mat2=lambda grad, self, F: F.matmul(F.transpose(self, 1, 2), grad))
+
+
+def mm(input, mat2):
+    a, b = input._data, mat2._data
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+    _same_dtype(a, b)
+    return record(MM, np.matmul(a, b), (input, mat2))
+
+
+def mv(input, vec):
+    a, v = input._data, vec._data
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
+    if a.shape[1] != v.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
+                           f"vec ({v.shape[0]})")
+    _same_dtype(a, v)
+    return record(MV, np.matmul(a, v), (input, vec))
+
+
+def dot(input, tensor):
+    a, b = input._data, tensor._data
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.dtype != b.dtype:
+        from ._dispatch import _torch_type_name
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{_torch_type_name(a.dtype)} and {_torch_type_name(b.dtype)}")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+                           f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
+                           f"elements respectively")
+    return record(DOT, np.dot(a, b), (input, tensor))
+
+
+def vdot(input, other):
+    return dot(input, other)
+
+
+def bmm(input, mat2):
+    a, b = input._data, mat2._data
+    if a.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+    _same_dtype(a, b)
+    return record(BMM, np.matmul(a, b), (input, mat2))
+
+
+# -- matmul: ATen's composition ---------------------------------------------------------------
+
+def _prod(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _should_fold(t1: Tensor, t2: Tensor) -> bool:
+    """Whether the larger operand folds into a matrix (mm/mv) rather than going through bmm."""
+    a, b = t1._data, t2._data
+    larger = a.ndim >= b.ndim
+    big = a if larger else np.swapaxes(b, -1, -2)
+    if not (big.ndim >= 3 and (b.ndim if larger else a.ndim) <= 2):
+        return False
+    # fold (even at the price of a copy) so backward never materialises an expanded small operand
+    if (t2 if larger else t1)._requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if big.size == 0:
+        return True
+    st, sh = big.strides, big.shape
+    return all(st[i] == st[i + 1] * sh[i + 1] for i in range(big.ndim - 1))
+
+
+def _broadcast_batch(b1, b2):
+    n = max(len(b1), len(b2))
+    p1 = (1,) * (n - len(b1)) + tuple(b1)
+    p2 = (1,) * (n - len(b2)) + tuple(b2)
+    out = []
+    for i, (x, y) in enumerate(zip(p1, p2)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
+                               f"at non-singleton dimension {i}")
+        out.append(y if x == 1 else x)
+    return tuple(out)
+
+
+def matmul(input, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    da, db = input._data.ndim, other._data.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    if da == 1 and db == 1:
+        return dot(input, other)
+    if da == 2 and db == 1:
+        return mv(input, other)
+    if da == 1 and db == 2:
+        return _s._squeeze_inplace_result(mm(_s.unsqueeze(input, 0), other), 0)
+    if da == 2 and db == 2:
+        return mm(input, other)
+    if da == 3 and db == 3 and grad_state.enabled:
+        # a one-matrix batch that requires grad is squeezed rather than expanded
+        a0, b0 = input._data.shape[0], other._data.shape[0]
+        if a0 == 1 and b0 != 1 and input._requires_grad:
+            return matmul(_s.squeeze(input, 0), other)
+        if b0 == 1 and a0 != 1 and other._requires_grad:
+            return matmul(input, _s.squeeze(other, 0))
+    if _should_fold(input, other):
+        return _folded(input, other, da, db)
+    return _batched(input, other, da, db)
+
+
+def _folded(input, other, da, db):
+    transposed = db > da
+    if transposed:
+        t1 = _s.transpose(other, -2, -1)
+        t2 = _s.t(input) if da == 2 else input
+    else:
+        t1, t2 = input, other
+    sizes = t1._data.shape
+    out_shape = sizes[:-1]
+    folded = _s.reshape(t1, (_prod(out_shape), sizes[-1]))
+    if t2._data.ndim == 2:
+        out_shape = out_shape + (t2._data.shape[1],)
+        output = _s._unsafe_view(mm(folded, t2), out_shape)
+        return _s.contiguous(_s.transpose(output, -2, -1)) if transposed else output
+    return _s._unsafe_view(mv(folded, t2), out_shape)
+
+
+def _batched(input, other, da, db):
+    a, b = input._data, other._data
+    n = a.shape[-2] if da > 1 else 1
+    m1 = a.shape[-1]
+    m2 = b.shape[-2] if db > 1 else b.shape[0]
+    p = b.shape[-1] if db > 1 else 1
+    batch = _broadcast_batch(a.shape[:max(da - 2, 0)], b.shape[:max(db - 2, 0)])
+    count = _prod(batch)
+    t1 = _s.reshape(_s.expand(input, batch + (n, m1)), (count, n, m1))
+    vector_rhs = db == 1
+    if vector_rhs:
+        t2 = _s.unsqueeze(_s.reshape(_s.expand(other, batch + (m2,)), (count, m2)), 2)
+    else:
+        t2 = _s.reshape(_s.expand(other, batch + (m2, p)), (count, m2, p))
+    out_shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
+    r = bmm(t1, t2)
+    if vector_rhs:
+        r = _s.squeeze(r, -1)
+    return _s._unsafe_view(r, out_shape)
+
+
+def rmatmul(self, other):
+    """other @ self, for a non-Tensor ``other`` on the left."""
+    if not isinstance(other, Tensor):
+        return NotImplemented
+    return matmul(other, self)
+
+
+def outer(input, vec2):
+    from .elementwise import mul
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    return mul(_s.reshape(input, (-1, 1)), vec2)
+
+
+ger = outer
+
+
+def inner(input, other):
+    a, b = input._data, other._data
+    if a.ndim == 0 or b.ndim == 0:
+        from .elementwise import mul
+        return mul(input, other)
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(a.shape)} and {list(b.shape)}")
+    k = a.shape[-1]
+    r = mm(_s.reshape(input, (-1, k)), _s.t(_s.reshape(other, (-1, k))))
+    return _s.view(r, a.shape[:-1] + b.shape[:-1])
+
+
+# -- norms ---------------------------------------------------------------------------------------
+
+def _norm_grad(grad, self, result, p, dims, keepdim, F):
+    if dims is not None and not keepdim:
+        for d in dims:
+            grad = F.unsqueeze(grad, d)
+            result = F.unsqueeze(result, d)
+    if p == 0:
+        return self * 0.0
+    if p == 1:
+        return F.sign(self) * grad
+    safe = F.masked_fill(result, result == 0, 1.0)  # where the norm is 0, self is 0 too: gradient 0
+    if p == 2:
+        return self * (grad / safe)
+    if math.isinf(p):
+        mask = F.float_like(F.abs(self) == result, self)
+        return F.sign(self) * mask * (grad / F.sum(mask, dims, True))
+    if p < 1:
+        scaled = F.sign(self) * F.masked_fill(F.abs(self), self == 0, 1.0) ** (p - 1)
+        return F.masked_fill(scaled, self == 0, 0.0) * grad * result ** (1 - p)
+    if p < 2:
+        return F.sign(self) * F.abs(self) ** (p - 1) * (grad / safe ** (p - 1))
+    return self * F.abs(self) ** (p - 2) * (grad / safe ** (p - 1))
+
+
+VECTOR_NORM = defop("LinalgVectorNormBackward0", {"self": "d‖self‖ₚ/dself (0 where the norm is 0)"},
+                    self=_norm_grad)
+
+
+def _norm_forward(d, p, axes, keepdim):
+    if p == 2:
+        return np.sqrt(np.sum(d * d, axis=axes, keepdims=keepdim))
+    a = np.abs(d)
+    if p == 1:
+        return np.sum(a, axis=axes, keepdims=keepdim)
+    if p == math.inf:
+        return np.max(a, axis=axes, keepdims=keepdim, initial=0.0)
+    if p == -math.inf:
+        return np.min(a, axis=axes, keepdims=keepdim)
+    if p == 0:
+        return np.sum(a != 0, axis=axes, keepdims=keepdim).astype(d.dtype)
+    return np.sum(a ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    d = x._data
+    if d.dtype.kind not in "fc":
+        from ._dispatch import _torch_type_name
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {_torch_type_name(d.dtype)}")
+    if dtype is not None:
+        d = d.astype(dtype.np)
+    p = float(ord)
+    if dim is None:
+        dims = None
+    else:
+        dims = tuple(sorted({_wrap_dim(k, d.ndim) for k in ((dim,) if isinstance(dim, int) else dim)}))
+        if not dims:
+            dims = None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        result = _norm_forward(d, p, dims, keepdim)
+    src = x if dtype is None else _s._to_copy(x, dtype.np)
+    return record(VECTOR_NORM, np.asarray(result, dtype=d.dtype), (src,),
+                  {"p": p, "dims": dims, "keepdim": keepdim})
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    if isinstance(p, str):
+        if p == "fro":
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        raise NotImplementedError(f"norm with p={p!r} is not supported by gradcli")
+    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+def _tensor_norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    return norm(self, p, dim, keepdim, dtype=dtype)
+
+
+def linalg_norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
+    if ord is None or (ord == "fro" and (dim is None or not isinstance(dim, int))):
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if isinstance(ord, str) or A._data.ndim == 2 and dim is None or isinstance(dim, (tuple, list)) and len(dim) == 2:
+        raise NotImplementedError("matrix norms are not supported by gradcli")
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def _linalg_namespace():
+    from ..namespace import Module
+    return Module("torch.linalg", {"norm": linalg_norm, "vector_norm": vector_norm,
+                                   "matmul": matmul, "vecdot": _vecdot})
+
+
+def _vecdot(x, y, *, dim=-1):
+    from .elementwise import mul
+    from .reduction import sum
+    return sum(mul(x, y), dim)
+
+
+TENSOR_METHODS = {
+    "mm": mm, "mv": mv, "dot": dot, "vdot": vdot, "bmm": bmm, "matmul": matmul,
+    "__matmul__": matmul, "__rmatmul__": rmatmul, "outer": outer, "ger": ger, "inner": inner,
+    "norm": _tensor_norm,
+}
+
+TORCH_EXPORTS = {
+    "mm": mm, "mv": mv, "dot": dot, "vdot": vdot, "bmm": bmm, "matmul": matmul, "outer": outer,
+    "ger": ger, "inner": inner, "norm": norm, "linalg": _linalg_namespace(),
+}

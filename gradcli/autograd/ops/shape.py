@@ -1,0 +1,706 @@
+"""Shape ops: views (view, reshape, squeeze, expand, transpose...), joins and splits
+(cat, stack, split, unbind), and the copies that rearrange elements (flip, roll, tril).
+
+Ops PyTorch returns as views return numpy views here and share the base's version
+counter, so an in-place change through a view invalidates what was saved from the base.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Size, Tensor, _wrap_dim, wrap
+from .registry import defop, record
+
+_T_WARNING = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+    "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+    "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+    "tensor. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)")
+_T0_WARNING = (
+    "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
+    "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)")
+
+
+def _view_of(spec, out, self, params=None):
+    """Record a view op: the result shares ``self``'s version counter."""
+    r = record(spec, out, (self,), params)
+    r._vc = self._share_vc()
+    return r
+
+
+def _sizes(args) -> tuple:
+    """view(2, 3) / view((2, 3)) / view([2, 3]) / view(torch.Size) -> (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    return tuple(int(a) for a in args)
+
+
+def _shape_text(shape) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _infer(shape: tuple, numel: int) -> tuple:
+    """Resolve one -1 in ``shape`` as torch's infer_size does, with its errors."""
+    infer = None
+    known = 1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if infer is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            infer = i
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {_shape_text(shape)}")
+        else:
+            known *= s
+    if infer is None:
+        if known == numel:
+            return shape
+    elif known != 0 and numel % known == 0:
+        return shape[:infer] + (numel // known,) + shape[infer + 1:]
+    raise RuntimeError(f"shape '{_shape_text(shape)}' is invalid for input of size {numel}")
+
+
+# -- views that keep every element ----------------------------------------------------
+
+VIEW = defop("ViewBackward0", {"self": "reshape to self's shape"},
+             self=lambda grad, shape, F: F.reshape(grad, shape))
+RESHAPE_ALIAS = defop("ReshapeAliasBackward0", {"self": "reshape to self's shape"},
+                      self=lambda grad, shape, F: F.reshape(grad, shape))
+UNSAFE_VIEW = defop("UnsafeViewBackward0", {"self": "reshape to self's shape"},
+                    self=lambda grad, shape, F: F.reshape(grad, shape))
+CLONE = defop("CloneBackward0", {"self": "1"}, self=lambda grad: grad)
+ALIAS = defop("AliasBackward0", {"self": "1"}, self=lambda grad: grad)
+
+_VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one "
+               "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+def view(self, *shape):
+    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+        return wrap(self._data.view(shape[0].np))
+    d = self._data
+    shape = _infer(_sizes(shape), d.size)
+    if d.flags.c_contiguous:
+        out = d.reshape(shape)
+    else:
+        try:
+            out = np.reshape(d, shape, copy=False)
+        except ValueError:
+            raise RuntimeError(_VIEW_ERROR) from None
+    return _view_of(VIEW, out, self, {"shape": d.shape})
+
+
+def reshape(self, *shape):
+    d = self._data
+    shape = _infer(_sizes(shape), d.size)
+    if d.flags.c_contiguous:
+        return _view_of(VIEW, d.reshape(shape), self, {"shape": d.shape})
+    try:
+        out = np.reshape(d, shape, copy=False)
+    except ValueError:
+        return _unsafe_view(clone(self), shape)
+    return _view_of(RESHAPE_ALIAS, out, self, {"shape": d.shape})
+
+
+def _unsafe_view(self, shape):
+    """A reshape of a freshly made tensor (matmul, reshape of a copy): not a view to autograd."""
+    d = self._data
+    return record(UNSAFE_VIEW, d.reshape(shape), (self,), {"shape": d.shape})
+
+
+def view_as(self, other):
+    return view(self, other._data.shape)
+
+
+def reshape_as(self, other):
+    return reshape(self, other._data.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    d = input._data
+    if d.ndim == 0:
+        return reshape(input, (1,))
+    s = _wrap_dim(start_dim, d.ndim)
+    e = _wrap_dim(end_dim, d.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for k in d.shape[s:e + 1]:
+        n *= k
+    return reshape(input, d.shape[:s] + (n,) + d.shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    d = input._data
+    dim = _wrap_dim(dim, d.ndim)
+    sizes = tuple(sizes)
+    try:
+        full = _infer(sizes, d.shape[dim])
+    except RuntimeError:
+        full = None
+    if full is None or sizes.count(-1) > 1:
+        if sizes.count(-1) > 1:
+            raise RuntimeError("only one dimension can be inferred")
+        raise RuntimeError(f"unflatten: Provided sizes {_shape_text(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({d.shape[dim]}) in the input tensor")
+    return view(input, d.shape[:dim] + full + d.shape[dim + 1:])
+
+
+def contiguous(self, memory_format=None):
+    return self if self._data.flags.c_contiguous else clone(self)
+
+
+def clone(input, *, memory_format=None):
+    return record(CLONE, np.array(input._data, copy=True, order="C"), (input,))
+
+
+# -- size-1 dimensions -----------------------------------------------------------------
+
+SQUEEZE0 = defop("SqueezeBackward0", {"self": "reshape to self's shape"},
+                 self=lambda grad, shape, F: F.reshape(grad, shape))
+SQUEEZE1 = defop("SqueezeBackward1", {"self": "unsqueeze(dim)"},
+                 self=lambda grad, shape, F: F.reshape(grad, shape))
+SQUEEZE2 = defop("SqueezeBackward2", {"self": "reshape to self's shape"},
+                 self=lambda grad, shape, F: F.reshape(grad, shape))
+SQUEEZE4 = defop("SqueezeBackward4", {"self": "unsqueeze(dim)"},  # the in-place squeeze_(dim)
+                 self=lambda grad, shape, F: F.reshape(grad, shape))
+UNSQUEEZE = defop("UnsqueezeBackward0", {"self": "squeeze(dim)"},
+                  self=lambda grad, dim, F: F.squeeze(grad, dim))
+
+
+def squeeze(input, dim=None):
+    d = input._data
+    if dim is None:
+        spec = SQUEEZE0
+        out = d.reshape(tuple(s for s in d.shape if s != 1))
+    elif isinstance(dim, (tuple, list)):
+        spec = SQUEEZE2
+        dims = {_wrap_dim(k, d.ndim) for k in dim}
+        out = d.reshape(tuple(s for i, s in enumerate(d.shape) if not (i in dims and s == 1)))
+    else:
+        spec = SQUEEZE1
+        k = _wrap_dim(dim, d.ndim)
+        out = d.reshape(d.shape[:k] + d.shape[k + 1:]) if d.ndim and d.shape[k] == 1 else d.view()
+    return _view_of(spec, out, input, {"shape": d.shape})
+
+
+def _squeeze_inplace_result(input, dim):
+    """What ``input.squeeze_(dim)`` gives on a fresh tensor (matmul's 1-D cases)."""
+    d = input._data
+    k = _wrap_dim(dim, d.ndim)
+    out = d.reshape(d.shape[:k] + d.shape[k + 1:]) if d.shape[k] == 1 else d
+    return record(SQUEEZE4, out, (input,), {"shape": d.shape})
+
+
+def unsqueeze(input, dim):
+    d = input._data
+    k = _wrap_dim(dim, d.ndim + 1)
+    return _view_of(UNSQUEEZE, d.reshape(d.shape[:k] + (1,) + d.shape[k:]), input, {"dim": k})
+
+
+# -- broadcasting copies -----------------------------------------------------------------
+
+# NOTE: the engine sums the gradient back to self's shape (one place for un-broadcasting)
+EXPAND = defop("ExpandBackward0", {"self": "sum to self's shape"}, self=lambda grad: grad)
+
+
+def _expand_shape(d, sizes):
+    nd = d.ndim
+    n = len(sizes)
+    if n < nd:
+        raise RuntimeError(
+            f"expand({_legacy_name(d)}{{{_shape_text(d.shape)}}}, size={_shape_text(sizes)}): the number "
+            f"of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor ({nd})")
+    out = list(sizes)
+    lead = n - nd
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}")
+            continue
+        have = d.shape[i - lead]
+        if s == -1:
+            out[i] = have
+        elif have != s and have != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({have}) at "
+                f"non-singleton dimension {i}.  Target sizes: {_shape_text(sizes)}.  "
+                f"Tensor sizes: {_shape_text(d.shape)}")
+    return tuple(out)
+
+
+def _legacy_name(d):
+    from ..tensor import _LEGACY_NAMES
+    return _LEGACY_NAMES.get(d.dtype.name, "torch.Tensor")
+
+
+def expand(self, *sizes):
+    d = self._data
+    shape = _expand_shape(d, _sizes(sizes))
+    return _view_of(EXPAND, np.broadcast_to(d, shape), self)
+
+
+def expand_as(self, other):
+    return expand(self, other._data.shape)
+
+
+REPEAT = defop("RepeatBackward0", {"self": "sum over the repeated copies"},
+               self=lambda grad, shape, split, dims, F: F.reshape(F.sum(F.reshape(grad, split), dims), shape))
+
+
+def repeat(self, *sizes):
+    reps = _sizes(sizes)
+    d = self._data
+    if len(reps) < d.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    padded = (1,) * (len(reps) - d.ndim) + d.shape
+    split = []
+    for r, s in zip(reps, padded):
+        split += [r, s]
+    out = np.tile(d.reshape(padded), reps)
+    return record(REPEAT, out, (self,), {"shape": d.shape, "split": tuple(split),
+                                           "dims": tuple(range(0, 2 * len(reps), 2))})
+
+
+# -- joining and splitting ----------------------------------------------------------------
+
+_CAT_SPECS: dict = {}
+_STACK_SPECS: dict = {}
+
+
+def _piece(name, i):
+    if name == "CatBackward0":
+        return lambda grad, bounds, dim: grad[(slice(None),) * dim + (slice(bounds[i], bounds[i + 1]),)]
+    return lambda grad, dim: grad[(slice(None),) * dim + (i,)]
+
+
+def _join_spec(cache, name, n):
+    spec = cache.get(n)
+    if spec is None:
+        spec = cache[n] = defop(name, {"tensors": "the gradient's slice of each input"},
+                                **{f"tensors{i}": _piece(name, i) for i in range(n)})
+    return spec
+
+
+def _tensor_list(tensors, fname):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{fname}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not {type(tensors).__name__}")
+    return tuple(tensors)
+
+
+def _common_dtype(tensors):
+    rt = dtypes.result_type(*tensors).np
+    return [t._data if t._data.dtype == rt else t._data.astype(rt) for t in tensors]
+
+
+def cat(tensors, dim=0, *, out=None):
+    tensors = _tensor_list(tensors, "cat")
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    # legacy: 1-D empty tensors are skipped whatever their shape
+    kept = [t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)] or [tensors[0]]
+    first = kept[0]._data
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    nd = first.ndim
+    dim = _wrap_dim(dim, nd)
+    for t in kept[1:]:
+        s = t._data.shape
+        if len(s) != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and {len(s)}")
+    for k, t in enumerate(kept[1:], 1):
+        for j in range(nd):
+            if j != dim and t._data.shape[j] != first.shape[j]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                    f"{first.shape[j]} but got size {t._data.shape[j]} for tensor number "
+                    f"{tensors.index(t)} in the list.")
+    arrays = _common_dtype(kept)
+    bounds = [0]
+    for a in arrays:
+        bounds.append(bounds[-1] + a.shape[dim])
+    result = record(_join_spec(_CAT_SPECS, "CatBackward0", len(kept)), np.concatenate(arrays, axis=dim),
+                    tuple(kept), {"bounds": tuple(bounds), "dim": dim})
+    return result
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = _tensor_list(tensors, "stack")
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    first = tensors[0]._data.shape
+    for i, t in enumerate(tensors[1:], 1):
+        if t._data.shape != first:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {_shape_text(first)} at entry 0 "
+                f"and {_shape_text(t._data.shape)} at entry {i}")
+    dim = _wrap_dim(dim, len(first) + 1)
+    out = np.stack(_common_dtype(tensors), axis=dim)
+    return record(_join_spec(_STACK_SPECS, "StackBackward0", len(tensors)), out, tensors, {"dim": dim})
+
+
+def hstack(tensors):
+    tensors = _tensor_list(tensors, "hstack")
+    return cat(tensors, 0 if tensors and tensors[0]._data.ndim <= 1 else 1)
+
+
+def vstack(tensors):
+    tensors = _tensor_list(tensors, "vstack")
+    return cat([t if t._data.ndim >= 2 else reshape(t, (1, -1)) for t in tensors], 0)
+
+
+# each piece of split/chunk/unbind has its own node (see function.py); its gradient is
+# zeros of self's shape with the piece's gradient in place
+SPLIT = defop("SplitBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
+              self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+SPLIT_SIZES = defop("SplitWithSizesBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
+                    self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+UNBIND = defop("UnbindBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
+               self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+
+
+def _pieces(self, spec, dim, bounds):
+    d = self._data
+    lead = (slice(None),) * dim
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        index = lead + (slice(a, b),)
+        out.append(_view_of(spec, d[index], self, {"shape": d.shape, "index": index}))
+    return tuple(out)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    d = tensor._data
+    if d.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                f"dimension {dim}), but got split_sizes={_shape_text(sizes)}")
+        bounds = [0]
+        for s in sizes:
+            bounds.append(bounds[-1] + s)
+        return _pieces(tensor, SPLIT_SIZES, dim, bounds)
+    size = int(split_size_or_sections)
+    if size == 0 and n != 0:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    bounds = list(range(0, n, size)) + [n] if n else [0, 0]
+    return _pieces(tensor, SPLIT, dim, bounds)
+
+
+def chunk(input, chunks, dim=0):
+    d = input._data
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if d.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    n = d.shape[_wrap_dim(dim, d.ndim)]
+    return split(input, max(-(-n // chunks), 1) if n else 1, dim)
+
+
+def unbind(input, dim=0):
+    d = input._data
+    if d.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    dim = _wrap_dim(dim, d.ndim)
+    lead = (slice(None),) * dim
+    shape = d.shape
+    return tuple(_view_of(UNBIND, d[lead + (i,)], input, {"shape": shape, "index": lead + (i,)})
+                 for i in range(shape[dim]))
+
+
+NARROW = defop("SliceBackward0", {"self": "the gradient in place, zeros elsewhere"},
+               self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+
+
+def narrow(input, dim, start, length):
+    d = input._data
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    start = int(start)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    if start < 0:
+        start += n
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    index = (slice(None),) * dim + (slice(start, start + length),)
+    return _view_of(NARROW, d[index], input, {"shape": d.shape, "index": index})
+
+
+# -- transposes ----------------------------------------------------------------------------
+
+T = defop("TBackward0", {"self": "t(grad)"}, self=lambda grad, F: F.t(grad))
+TRANSPOSE = defop("TransposeBackward0", {"self": "transpose(grad)"},
+                  self=lambda grad, dim0, dim1, F: F.transpose(grad, dim0, dim1))
+PERMUTE = defop("PermuteBackward0", {"self": "permute by the inverse"},
+                self=lambda grad, inverse, F: F.permute(grad, inverse))
+
+
+def t(input):
+    d = input._data
+    if d.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
+    return _view_of(T, d.T, input)
+
+
+def transpose(input, dim0, dim1):
+    d = input._data
+    a = _wrap_dim(dim0, d.ndim)
+    b = _wrap_dim(dim1, d.ndim)
+    return _view_of(TRANSPOSE, np.swapaxes(d, a, b) if d.ndim else d.view(), input, {"dim0": a, "dim1": b})
+
+
+swapaxes = swapdims = transpose
+
+
+def permute(input, *dims):
+    d = input._data
+    dims = _sizes(dims)
+    if len(dims) != d.ndim:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+            f"of the desired ordering of dimensions i.e. input.dim() = {d.ndim} is not equal to "
+            f"len(dims) = {len(dims)}")
+    dims = tuple(_wrap_dim(k, d.ndim) for k in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    inverse = tuple(np.argsort(dims).tolist())
+    return _view_of(PERMUTE, d.transpose(dims), input, {"inverse": inverse})
+
+
+def movedim(input, source, destination):
+    nd = input._data.ndim
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({_shape_text(src)} dims) should "
+            f"contain the same number of dims as destination ({_shape_text(dst)} dims)")
+    src = [_wrap_dim(k, nd) for k in src]
+    dst = [_wrap_dim(k, nd) for k in dst]
+    order = [k for k in range(nd) if k not in src]
+    perm = [None] * nd
+    for s, e in zip(src, dst):
+        perm[e] = s
+    rest = iter(order)
+    perm = [p if p is not None else next(rest) for p in perm]
+    return permute(input, perm)
+
+
+moveaxis = movedim
+
+
+def _T(self):
+    nd = self._data.ndim
+    if nd != 2:
+        warnings.warn(_T0_WARNING if nd == 0 else _T_WARNING, UserWarning, stacklevel=2)
+    return permute(self, tuple(range(nd - 1, -1, -1)))
+
+
+def _mT(self):
+    nd = self._data.ndim
+    if nd < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {nd}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def _H(self):
+    nd = self._data.ndim
+    if nd == 2:
+        return transpose(self, 0, 1)
+    if nd > 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor. "
+                           "For batches of matrices, consider using tensor.mH")
+    raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor.")
+
+
+def _mH(self):
+    nd = self._data.ndim
+    if nd < 2:
+        raise RuntimeError(f"tensor.mH is only supported on matrices or batches of matrices. Got {nd}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def adjoint(input):
+    return _mH(input)
+
+
+# -- copies that rearrange elements -----------------------------------------------------------
+
+FLIP = defop("FlipBackward0", {"self": "flip(grad)"}, self=lambda grad, dims, F: F.flip(grad, dims))
+ROLL = defop("RollBackward0", {"self": "roll back"},
+             self=lambda grad, back, dims, F: F.roll(grad, back, dims))
+
+
+def _dim_list(dims, nd):
+    dims = [dims] if isinstance(dims, int) else list(dims)
+    return tuple(_wrap_dim(k, nd) for k in dims)
+
+
+def flip(input, *dims):
+    if len(dims) == 1 and not isinstance(dims[0], int):
+        dims = dims[0]
+    dims = _dim_list(dims, input._data.ndim)
+    return record(FLIP, np.flip(input._data, dims).copy(), (input,), {"dims": dims})
+
+
+def fliplr(input):
+    return flip(input, (1,))
+
+
+def flipud(input):
+    return flip(input, (0,))
+
+
+def roll(input, shifts, dims=None):
+    d = input._data
+    if dims is None:  # roll the flattened tensor
+        return record(ROLL, np.roll(d, shifts), (input,), {"back": _neg(shifts), "dims": None})
+    shifts_t = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims_t = _dim_list(dims, d.ndim)
+    if len(shifts_t) != len(dims_t):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
+    out = np.roll(d, shifts_t, dims_t)
+    return record(ROLL, out, (input,), {"back": tuple(-s for s in shifts_t), "dims": dims_t})
+
+
+def _neg(shifts):
+    return -shifts if isinstance(shifts, int) else tuple(-s for s in shifts)
+
+
+TRIL = defop("TrilBackward0", {"self": "tril(grad)"}, self=lambda grad, diagonal, F: F.tril(grad, diagonal))
+TRIU = defop("TriuBackward0", {"self": "triu(grad)"}, self=lambda grad, diagonal, F: F.triu(grad, diagonal))
+
+
+def tril(input, diagonal=0):
+    if input._data.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return record(TRIL, np.tril(input._data, diagonal), (input,), {"diagonal": diagonal})
+
+
+def triu(input, diagonal=0):
+    if input._data.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return record(TRIU, np.triu(input._data, diagonal), (input,), {"diagonal": diagonal})
+
+
+# -- diagonals ----------------------------------------------------------------------------------
+
+def diagonal_view(d: np.ndarray, offset=0, dim1=0, dim2=1) -> np.ndarray:
+    """A writable view of the diagonal of ``d`` (numpy's own is read-only)."""
+    index = [slice(None)] * d.ndim
+    if offset >= 0:
+        index[dim2] = slice(offset, None)
+    else:
+        index[dim1] = slice(-offset, None)
+    sub = d[tuple(index)]
+    n = min(sub.shape[dim1], sub.shape[dim2])
+    rest = [k for k in range(d.ndim) if k not in (dim1, dim2)]
+    shape = tuple(d.shape[k] for k in rest) + (n,)
+    strides = tuple(sub.strides[k] for k in rest) + (sub.strides[dim1] + sub.strides[dim2],)
+    return np.lib.stride_tricks.as_strided(sub, shape, strides, writeable=sub.flags.writeable)
+
+
+DIAGONAL = defop("DiagonalBackward0", {"self": "the gradient on the diagonal, zeros elsewhere"},
+                 self=lambda grad, shape, offset, dim1, dim2, F: F.diagonal_backward(grad, shape, offset, dim1, dim2))
+DIAG_COPY = defop("DiagonalBackward0_copy", {"self": "the gradient on the diagonal, zeros elsewhere"},
+                  self=lambda grad, shape, offset, dim1, dim2, F: F.diagonal_backward(grad, shape, offset, dim1, dim2))
+DIAG_EMBED = defop("DiagEmbedBackward0", {"self": "diagonal(grad)"},
+                   self=lambda grad, offset, F: F.diagonal(grad, offset, 0, 1))
+TRACE = defop("TraceBackward0", {"self": "identity matrix"},
+              self=lambda grad, shape, F: F.diagonal_backward(F.expand(grad, (min(shape),)), shape, 0, 0, 1))
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    d = input._data
+    a = _wrap_dim(dim1, d.ndim)
+    b = _wrap_dim(dim2, d.ndim)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return _view_of(DIAGONAL, diagonal_view(d, offset, a, b), input,
+                    {"shape": d.shape, "offset": offset, "dim1": a, "dim2": b})
+
+
+def diag(input, diagonal=0):
+    d = input._data
+    if d.ndim == 1:
+        return record(DIAG_EMBED, np.diag(d, diagonal), (input,), {"offset": diagonal})
+    if d.ndim == 2:
+        return record(DIAG_COPY, np.diagonal(d, diagonal).copy(), (input,),
+                      {"shape": d.shape, "offset": diagonal, "dim1": 0, "dim2": 1})
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {d.ndim}D")
+
+
+def trace(input):
+    d = input._data
+    if d.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
+    out = np.trace(d, dtype=np.int64 if d.dtype.kind in "biu" else None)
+    return record(TRACE, out, (input,), {"shape": d.shape})
+
+
+DIAGONAL_BACKWARD = defop("DiagonalBackwardBackward0", {"grad_output": "diagonal(grad)"},
+                          grad_output=lambda grad, offset, dim1, dim2, F: F.diagonal(grad, offset, dim1, dim2))
+
+
+def diagonal_backward(grad_output, shape, offset, dim1, dim2):
+    """F.diagonal_backward on Tensors: zeros with ``grad_output`` on the diagonal, recorded."""
+    from .backends import numpy_
+    out = numpy_.diagonal_backward(grad_output._data, shape, offset, dim1, dim2)
+    return record(DIAGONAL_BACKWARD, out, (grad_output,), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
+# -- the dtype copy behind F.cast (gradients cast back to an input's dtype) ----------------------
+
+TO_COPY = defop("ToCopyBackward0", {"self": "cast back to self's dtype"},
+                self=lambda grad, dtype, F: F.cast(grad, dtype))
+
+
+def _to_copy(self, np_dtype):
+    d = self._data
+    return record(TO_COPY, d.astype(np_dtype), (self,), {"dtype": d.dtype})
+
+
+def numel(input):
+    return int(input._data.size)
+
+
+TENSOR_METHODS = {
+    "view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as,
+    "flatten": flatten, "unflatten": unflatten, "contiguous": contiguous, "clone": clone,
+    "squeeze": squeeze, "unsqueeze": unsqueeze, "expand": expand, "expand_as": expand_as,
+    "repeat": repeat, "split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow,
+    "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
+    "permute": permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint,
+    "T": property(_T), "mT": property(_mT), "H": property(_H), "mH": property(_mH),
+    "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "tril": tril, "triu": triu,
+    "diagonal": diagonal, "diag": diag, "trace": trace,
+}
+
+TORCH_EXPORTS = {
+    "reshape": reshape, "flatten": flatten, "unflatten": unflatten, "clone": clone,
+    "squeeze": squeeze, "unsqueeze": unsqueeze, "cat": cat, "concat": cat, "concatenate": cat,
+    "stack": stack, "hstack": hstack, "vstack": vstack, "split": split, "chunk": chunk,
+    "unbind": unbind, "narrow": narrow, "t": t, "transpose": transpose, "swapaxes": transpose,
+    "swapdims": transpose, "permute": permute, "movedim": movedim, "moveaxis": movedim,
+    "adjoint": adjoint, "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll,
+    "tril": tril, "triu": triu, "diagonal": diagonal, "diag": diag, "trace": trace, "numel": numel,
+}
