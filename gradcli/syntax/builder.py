@@ -1,0 +1,629 @@
+"""Lark callbacks that build the AST while the LALR parser reduces: one method per alias.
+
+The parser calls these inline (no parse tree is built). A method receives the kept
+children of its rule: AST nodes, Lark tokens, or None for a missing ``[optional]``.
+"""
+
+from __future__ import annotations
+
+from lark import Transformer
+
+from gradcli.syntax import ast
+from gradcli.syntax.lexer import Tok
+from gradcli.syntax.messages import fail, fail_at
+from gradcli.syntax.strings import Field, decode_token
+
+_ASSIGNABLE = (ast.Name, ast.Attribute, ast.Subscript)
+_BRACKETS = frozenset({"LPAR", "RPAR", "LSQB", "RSQB", "LBRACE", "RBRACE"})
+
+
+def _start(x):
+    if type(x) is Tok:
+        return x.line, x.column
+    p = x.pos
+    return p[1], p[2]
+
+
+def _end(x):
+    if type(x) is Tok:
+        return x.end_line, x.end_column
+    p = x.pos
+    return p[3], p[4]
+
+
+class Builder(Transformer):
+    """Builds ``ast`` nodes; ``fstrings`` collects f-string fields to parse afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__(visit_tokens=False)
+        self.file = "<program>"
+        self.fstrings: list[tuple[ast.FormattedValue, Field]] = []
+        self.parenthesized: set[int] = set()  # ids of UnaryOp nodes written in parentheses
+
+    def _pos(self, first, last=None) -> tuple:
+        a = _start(first)
+        b = _end(first if last is None else last)
+        return (self.file, a[0], a[1], b[0], b[1])
+
+    # ------------------------------------------------------------- statements
+
+    def file_input(self, children):
+        return ast.Module((self.file, 1, 1, 1, 1), children)
+
+    def fstring_expr(self, children):
+        return children[0]
+
+    def suite(self, children):
+        return children
+
+    def expr_stmt(self, children):
+        value = children[0]
+        return ast.Expr(value.pos, value)
+
+    def assign(self, children):
+        *targets, value = children
+        for target in targets:
+            self._check_target(target, "=", len(targets) == 1)
+        return ast.Assign(self._pos(targets[0], value), targets, value)
+
+    def augassign(self, children):
+        target, op, value = children
+        if not isinstance(target, _ASSIGNABLE):
+            fail_at(f"SyntaxError: {_what(target, True)} is an illegal expression for augmented "
+                    "assignment", target.span)
+        return ast.AugAssign(self._pos(target, value), target, op.value[:-1], value)
+
+    def pass_stmt(self, children):
+        return ast.Pass(self._pos(children[0]))
+
+    def break_stmt(self, children):
+        return ast.Break(self._pos(children[0]))
+
+    def continue_stmt(self, children):
+        return ast.Continue(self._pos(children[0]))
+
+    def return_stmt(self, children):
+        keyword, value = children
+        return ast.Return(self._pos(keyword, value or keyword), value)
+
+    def del_stmt(self, children):
+        keyword, target = children
+        targets = target.elts if isinstance(target, ast.Tuple) else [target]
+        for t in targets:
+            self._check_target(t, "del", False)
+        return ast.Delete(self._pos(keyword, target), targets)
+
+    def assert_stmt(self, children):
+        keyword, test, msg = children
+        return ast.Assert(self._pos(keyword, msg or test), test, msg)
+
+    def import_stmt(self, children):
+        keyword, *names = children
+        return ast.Import(self._pos(keyword, names[-1]), names)
+
+    def dotted_name(self, children):
+        return ast.Name(self._pos(children[0], children[-1]), ".".join(t.value for t in children))
+
+    def dotted_as_name(self, children):
+        name, asname = children
+        return ast.Alias(self._pos(name, asname or name), name.id, asname and str(asname))
+
+    def import_as_name(self, children):
+        name, asname = children
+        return ast.Alias(self._pos(name, asname or name), str(name), asname and str(asname))
+
+    def import_star(self, children):
+        return ast.Alias(self._pos(children[0]), "*", None)
+
+    def from_stmt(self, children):
+        keyword, module, *names = children
+        names = [n for n in names if not isinstance(n, Tok)]
+        return ast.ImportFrom(self._pos(keyword, names[-1]), module.id, names)
+
+    def if_stmt(self, children):
+        keyword, test, body, *clauses = children
+        orelse = clauses.pop() or []
+        for clause_pos, clause_test, clause_body in reversed(clauses):
+            orelse = [ast.If(clause_pos, clause_test, clause_body, orelse)]
+        return ast.If(self._pos(keyword, test), test, body, orelse)
+
+    def elif_clause(self, children):
+        keyword, test, body = children
+        return (self._pos(keyword, test), test, body)
+
+    def else_clause(self, children):
+        return children[0]
+
+    def while_stmt(self, children):
+        keyword, test, body, orelse = children
+        return ast.While(self._pos(keyword, test), test, body, orelse or [])
+
+    def for_stmt(self, children):
+        keyword, target, iterable, body, orelse = children
+        self._check_target(target, "for", False)
+        return ast.For(self._pos(keyword, iterable), target, iterable, body, orelse or [])
+
+    def with_stmt(self, children):
+        keyword, *items, body = children
+        return ast.With(self._pos(keyword, items[-1]), items, body)
+
+    def with_item(self, children):
+        context, target = children
+        if target is not None:
+            self._check_target(target, "with", False)
+        return ast.WithItem(self._pos(context, target or context), context, target)
+
+    def decorated(self, children):
+        *decorators, func = children
+        func.decorators = decorators
+        return func
+
+    def decorator(self, children):
+        return children[0]
+
+    def funcdef(self, children):
+        keyword, name, params, _returns, body = children
+        return ast.FunctionDef(self._pos(keyword, name), str(name), params or [], body)
+
+    def parameters(self, children):
+        return _check_params(children)
+
+    def param(self, children):
+        name, _annotation, default = children
+        return ast.Param(self._pos(name, default or name), str(name), "positional", default)
+
+    def star_param(self, children):
+        return ast.Param(self._pos(children[0]), str(children[0]), "varargs")
+
+    def kwargs_param(self, children):
+        return ast.Param(self._pos(children[0]), str(children[0]), "varkw")
+
+    def bare_star(self, children):
+        return ast.Param(self._pos(children[0]), "*", "star")
+
+    # ------------------------------------------------------------ expressions
+
+    def tuple(self, children):
+        return ast.Tuple(self._pos(children[0], children[-1]), children)
+
+    def empty_tuple(self, children):
+        return ast.Tuple(self._pos(children[0], children[-1]), [])
+
+    def star_expr(self, children):
+        return ast.Starred(children[0].pos, children[0])
+
+    def ifexp(self, children):
+        body, test, orelse = children
+        return ast.IfExp(self._pos(body, orelse), test, body, orelse)
+
+    def lambdef(self, children):
+        keyword, params, body = children
+        return ast.Lambda(self._pos(keyword, body), params or [], body)
+
+    def lambda_params(self, children):
+        return _check_params(children)
+
+    def lambda_param(self, children):
+        name, default = children
+        return ast.Param(self._pos(name, default or name), str(name), "positional", default)
+
+    def lambda_star(self, children):
+        return ast.Param(self._pos(children[0]), str(children[0]), "varargs")
+
+    def lambda_kwargs(self, children):
+        return ast.Param(self._pos(children[0]), str(children[0]), "varkw")
+
+    def operators(self, children):
+        """A flat ``operand op operand ...`` sequence; precedence is applied here."""
+        items: list = []
+        for child in children:
+            if type(child) is ast.UnaryOp and id(child) not in self.parenthesized:
+                _unwrap_prefixes(child, items, self.parenthesized)
+            else:
+                items.append(child)
+        return _Climb(items, self).expression(0)
+
+    def prefixed(self, children):
+        op, operand = children
+        if (op.value != "not" and type(operand) is ast.UnaryOp and operand.op == "not"
+                and id(operand) not in self.parenthesized):
+            fail("SyntaxError: invalid syntax: 'not' cannot follow an operator here (put the 'not' "
+                 "expression in parentheses)", self.file, operand.pos[1], operand.pos[2])
+        return ast.UnaryOp(self._pos(op, operand), op.value, operand)
+
+    def paren(self, children):
+        inner = children[1]
+        self.parenthesized.add(id(inner))
+        return inner
+
+    def call(self, children):
+        func = children[0]
+        args, keywords = children[1] if len(children) == 3 else ([], [])
+        return ast.Call(self._pos(func, children[-1]), func, args, keywords)
+
+    def arguments(self, children):
+        args, keywords = [], []
+        seen = set()
+        for arg in children:
+            if isinstance(arg, ast.Keyword):
+                if arg.arg is not None:
+                    if arg.arg in seen:
+                        fail_at(f"SyntaxError: keyword argument repeated: {arg.arg}", arg.span)
+                    seen.add(arg.arg)
+                keywords.append(arg)
+            else:
+                if keywords and not isinstance(arg, ast.Starred):
+                    unpacking = any(k.arg is None for k in keywords)
+                    fail_at("SyntaxError: positional argument follows keyword argument"
+                            + (" unpacking" if unpacking else ""), arg.span)
+                if keywords and any(k.arg is None for k in keywords):
+                    fail_at("SyntaxError: iterable argument unpacking follows keyword argument "
+                            "unpacking", arg.span)
+                args.append(arg)
+        return args, keywords
+
+    def genexp_argument(self, children):
+        return [children[0]], []
+
+    def kwarg(self, children):
+        name, value = children
+        return ast.Keyword(self._pos(name, value), str(name), value)
+
+    def star_arg(self, children):
+        return ast.Starred(children[0].pos, children[0])
+
+    def kwargs_arg(self, children):
+        return ast.Keyword(children[0].pos, None, children[0])
+
+    def subscript(self, children):
+        value, index, close = children
+        if isinstance(index, ast.Slice) and index.pos is None:
+            index.pos = self._pos(value, close)
+        return ast.Subscript(self._pos(value, close), value, index)
+
+    def attribute(self, children):
+        value, name = children
+        return ast.Attribute(self._pos(value, name), value, str(name), self._pos(name))
+
+    def slice(self, children):
+        lower, colon, upper, _colon2, step = children
+        return ast.Slice(self._pos(lower or colon, step or upper or _colon2 or colon), lower, upper, step)
+
+    def genexp(self, children):
+        return self._comp("gen", children)
+
+    def listcomp(self, children):
+        return self._comp("list", children)
+
+    def setcomp(self, children):
+        return self._comp("set", children)
+
+    def dictcomp(self, children):
+        return self._comp("dict", children)
+
+    def _comp(self, kind, children):
+        open_, (key, elt, generators), close = children
+        return ast.Comp(self._pos(open_, close), kind, key, elt, generators)
+
+    def comprehension(self, children):
+        elt, *clauses = children
+        return (None, elt, _generators(clauses))
+
+    def dict_comprehension(self, children):
+        key, value, *clauses = children
+        return (key, value, _generators(clauses))
+
+    def comp_for(self, children):
+        target, iterable = children
+        self._check_target(target, "for", False)
+        return ast.Comprehension(self._pos(target, iterable), target, iterable, [])
+
+    def comp_if(self, children):
+        return ("if", children[0])
+
+    def list(self, children):
+        return ast.List(self._pos(children[0], children[-1]), children[1:-1])
+
+    def set(self, children):
+        return ast.Set(self._pos(children[0], children[-1]), children[1:-1])
+
+    def dict(self, children):
+        keys, values = [], []
+        items = children[1:-1]
+        i = 0
+        while i < len(items):
+            item = items[i]
+            if isinstance(item, _DictUnpack):
+                keys.append(None)
+                values.append(item.value)
+                i += 1
+            else:
+                keys.append(item)
+                values.append(items[i + 1])
+                i += 2
+        return ast.Dict(self._pos(children[0], children[-1]), keys, values)
+
+    def dict_unpack(self, children):
+        return _DictUnpack(children[0])
+
+    def name(self, children):
+        tok = children[0]
+        return ast.Name((self.file, tok.line, tok.column, tok.end_line, tok.end_column), str(tok))
+
+    def number(self, children):
+        tok = children[0]
+        return ast.Constant(self._pos(tok), _number(tok, self.file))
+
+    def strings(self, children):
+        pieces: list = []
+        for tok in children:
+            lit = decode_token(str(tok), self.file, tok.line, tok.column)
+            if lit.parts is None:
+                pieces.append(lit.value)
+            else:
+                pieces.extend(self._fields(lit.parts))
+        pos = self._pos(children[0], children[-1])
+        if all(type(p) is str for p in pieces):
+            return ast.Constant(pos, "".join(pieces))
+        return ast.JoinedStr(pos, _merge_text(pieces, pos))
+
+    def _fields(self, parts):
+        out = []
+        for part in parts:
+            if type(part) is str:
+                out.append(part)
+                continue
+            spec = None
+            if part.spec is not None:
+                spec_pos = (self.file, part.line, part.column, part.line, part.column)
+                spec = ast.JoinedStr(spec_pos, _merge_text(self._fields(part.spec), spec_pos))
+            value = ast.FormattedValue((self.file, part.line, part.column, part.line,
+                                        part.column + len(part.text)), None, part.conversion,
+                                       spec, part.debug_text)
+            self.fstrings.append((value, part))
+            if part.debug_text is not None:
+                out.append(part.debug_text)
+            out.append(value)
+        return out
+
+    def ellipsis(self, children):
+        return ast.Constant(self._pos(children[0]), ...)
+
+    def const_none(self, children):
+        return ast.Constant(self._pos(children[0]), None)
+
+    def const_true(self, children):
+        return ast.Constant(self._pos(children[0]), True)
+
+    def const_false(self, children):
+        return ast.Constant(self._pos(children[0]), False)
+
+    # ---------------------------------------------------------------- checks
+
+    def _check_target(self, target, context: str, single: bool) -> None:
+        if isinstance(target, _ASSIGNABLE):
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            starred = [e for e in target.elts if isinstance(e, ast.Starred)]
+            if len(starred) > 1:
+                fail_at("SyntaxError: multiple starred expressions in assignment", starred[1].span)
+            for elt in target.elts:
+                self._check_target(elt.value if isinstance(elt, ast.Starred) else elt, context, False)
+            return
+        if isinstance(target, ast.Starred) and context != "del":
+            fail_at("SyntaxError: starred assignment target must be in a list or tuple", target.span)
+        what = _what(target, False)
+        if context == "del":
+            fail_at(f"SyntaxError: cannot delete {what}", target.span)
+        hint = " here. Maybe you meant '==' instead of '='?" if single and context == "=" and not \
+            isinstance(target, (ast.BinOp, ast.Compare, ast.BoolOp)) else ""
+        fail_at(f"SyntaxError: cannot assign to {what}{hint}", target.span)
+
+
+class _Prefix:
+    """A prefix operator waiting in an operator sequence."""
+
+    __slots__ = ("op", "line", "column")
+
+    def __init__(self, op, line, column):
+        self.op = op
+        self.line = line
+        self.column = column
+
+
+def _unwrap_prefixes(node: ast.UnaryOp, items: list, parenthesized: set) -> None:
+    while type(node) is ast.UnaryOp and id(node) not in parenthesized:
+        items.append(_Prefix(node.op, node.pos[1], node.pos[2]))
+        node = node.operand
+    items.append(node)
+
+
+# Binding power of binary operators (higher binds tighter), as in Python's grammar.
+_BINARY = {
+    "or": 1, "and": 2,
+    "<": 4, ">": 4, "==": 4, ">=": 4, "<=": 4, "!=": 4, "in": 4, "not in": 4, "is": 4, "is not": 4,
+    "|": 5, "^": 6, "&": 7, "<<": 8, ">>": 8, "+": 9, "-": 9,
+    "*": 10, "@": 10, "/": 10, "//": 10, "%": 10, "**": 12,
+}
+_NOT_POWER = 3
+_UNARY_POWER = 11
+
+
+class _Climb:
+    """Precedence climbing over [operand, op, operand, ...] where operands may carry prefixes."""
+
+    __slots__ = ("items", "i", "builder")
+
+    def __init__(self, items, builder):
+        self.items = items
+        self.i = 0
+        self.builder = builder
+
+    def expression(self, min_power: int):
+        items = self.items
+        first = items[self.i]
+        self.i += 1
+        if type(first) is _Prefix:
+            if first.op == "not":
+                if min_power >= _NOT_POWER:
+                    fail("SyntaxError: invalid syntax: 'not' cannot follow an operator here "
+                         "(put the 'not' expression in parentheses)", self.builder.file,
+                         first.line, first.column)
+                operand = self.expression(_NOT_POWER)
+            else:
+                operand = self.expression(_UNARY_POWER)
+            end = operand.pos
+            left = ast.UnaryOp((end[0], first.line, first.column, end[3], end[4]), first.op, operand)
+        else:
+            left = first
+        n = len(items)
+        while self.i < n:
+            tok = items[self.i]
+            op = _op_text(tok)
+            power = _BINARY[op]
+            if power <= min_power:
+                break
+            if power == 4:
+                left = self._compare(left)
+            elif power <= 2:
+                left = self._boolean(left, op, power)
+            else:
+                self.i += 1
+                right = self.expression(_UNARY_POWER if op == "**" else power)
+                left = ast.BinOp(self.builder._pos(left, right), left, op, right)
+        return left
+
+    def _compare(self, left):
+        ops, comparators = [], []
+        items = self.items
+        while self.i < len(items):
+            tok = items[self.i]
+            op = _op_text(tok)
+            if _BINARY[op] != 4:
+                break
+            self.i += 1
+            ops.append(op)
+            comparators.append(self.expression(4))
+        return ast.Compare(self.builder._pos(left, comparators[-1]), left, ops, comparators)
+
+    def _boolean(self, left, op: str, power: int):
+        values = [left]
+        items = self.items
+        while self.i < len(items) and items[self.i].value == op:
+            self.i += 1
+            values.append(self.expression(power))
+        return ast.BoolOp(self.builder._pos(left, values[-1]), op, values)
+
+
+def _op_text(tok: Tok) -> str:
+    return " ".join(tok.value.split()) if tok.type in ("NOT_IN", "IS_NOT") else tok.value
+
+
+class _DictUnpack:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _generators(clauses) -> list[ast.Comprehension]:
+    generators: list[ast.Comprehension] = []
+    for clause in clauses:
+        if isinstance(clause, tuple):
+            generators[-1].ifs.append(clause[1])
+        else:
+            generators.append(clause)
+    return generators
+
+
+def _merge_text(pieces: list, pos: tuple) -> list[ast.Node]:
+    """Adjacent literal texts become one Constant; fields stay as they are."""
+    out: list[ast.Node] = []
+    text: list[str] = []
+    for piece in pieces:
+        if type(piece) is str:
+            text.append(piece)
+            continue
+        if text:
+            out.append(ast.Constant(pos, "".join(text)))
+            text = []
+        out.append(piece)
+    if text:
+        out.append(ast.Constant(pos, "".join(text)))
+    return out
+
+
+def _check_params(params: list[ast.Param]) -> list[ast.Param]:
+    """Python's rules on parameter order; marks keyword-only parameters."""
+    seen: set[str] = set()
+    keyword_only = False
+    default_seen = False
+    for i, p in enumerate(params):
+        if p.kind != "star":
+            if p.name in seen:
+                fail_at(f"SyntaxError: duplicate argument '{p.name}' in function definition", p.span)
+            seen.add(p.name)
+        if p.kind in ("star", "varargs"):
+            if keyword_only:
+                fail_at("SyntaxError: * argument may appear only once", p.span)
+            keyword_only = True
+            if p.kind == "star" and (i + 1 == len(params) or params[i + 1].kind == "varkw"):
+                fail_at("SyntaxError: named arguments must follow bare *", p.span)
+        elif p.kind == "varkw":
+            if i + 1 != len(params):
+                fail_at("SyntaxError: arguments cannot follow var-keyword argument", params[i + 1].span)
+        elif keyword_only:
+            p.kind = "keyword_only"
+        elif p.default is not None:
+            default_seen = True
+        elif default_seen:
+            fail_at("SyntaxError: non-default argument follows default argument", p.span)
+    return params
+
+
+def _what(node, augmented: bool) -> str:
+    """How CPython names an expression it cannot assign to."""
+    if isinstance(node, ast.Call):
+        return "function call"
+    if isinstance(node, ast.Constant):
+        if node.value is None or node.value is True or node.value is False or node.value is ...:
+            return repr(node.value)
+        return "literal"
+    if isinstance(node, ast.JoinedStr):
+        return "f-string expression"
+    if isinstance(node, ast.Lambda):
+        return "lambda"
+    if isinstance(node, ast.IfExp):
+        return "conditional expression"
+    if isinstance(node, ast.Compare):
+        return "comparison"
+    if isinstance(node, ast.Comp):
+        return {"list": "list comprehension", "gen": "generator expression",
+                "set": "set comprehension", "dict": "dict comprehension"}[node.kind]
+    if isinstance(node, ast.Dict):
+        return "dict literal"
+    if isinstance(node, ast.Set):
+        return "set display"
+    if augmented and isinstance(node, ast.Tuple):
+        return "'tuple'"
+    if augmented and isinstance(node, ast.List):
+        return "'list'"
+    if augmented:
+        return "'expression'"
+    return "expression"
+
+
+def _number(tok: Tok, file: str):
+    text = str(tok).replace("_", "")
+    if text[-1] in "jJ":
+        return complex(0, float(text[:-1]))
+    if text[:2].lower() in ("0x", "0o", "0b"):
+        return int(text, 0)
+    if "." in text or "e" in text or "E" in text:
+        return float(text)
+    if len(text) > 1 and text[0] == "0" and text.strip("0"):
+        fail("SyntaxError: leading zeros in decimal integer literals are not permitted; use an 0o "
+             "prefix for octal integers", file, tok.line, tok.column)
+    if len(text) > 4300:
+        fail("SyntaxError: integer literal too long", file, tok.line, tok.column)
+    return int(text)

@@ -1,0 +1,226 @@
+"""The lexer Lark's LALR parser reads from: the grammar's own terminals, plus Python's layout.
+
+The terminals come from grammar/gradcli.lark (through Lark's lexer_conf), so the
+grammar stays the one definition of the language. They are compiled into a single
+regular expression and tokens are small slotted objects: Lark's general lexer spends
+several microseconds per token, which is most of the time on a long program.
+
+Layout (Python's rules) is applied in the same loop: newlines inside brackets are
+dropped, indentation after a newline becomes _INDENT/_DEDENT, and the mistakes that
+are easiest to name here (mixed tabs, bad dedents, unmatched brackets, unsupported
+keywords, ``4x``) are raised with CPython's own wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark.lexer import Lexer
+
+from gradcli.syntax.messages import bad_character, fail, unsupported_keyword
+
+OPEN = {"LPAR": ")", "LSQB": "]", "LBRACE": "}"}
+CLOSE = frozenset({"RPAR", "RSQB", "RBRACE"})
+MAX_BRACKETS = 200  # CPython's tokenizer limit (MAXLEVEL)
+MAX_INDENT = 100  # CPython's tokenizer limit (MAXINDENT)
+BLOCK_WORDS = frozenset({"if", "elif", "else", "while", "for", "with", "def"})
+
+# Python keywords the grammar has no place for; a NAME spelling one is an error.
+UNSUPPORTED_KEYWORDS = frozenset(
+    {"class", "try", "except", "finally", "raise", "global", "nonlocal", "yield", "async", "await"}
+)
+
+
+class Tok:
+    """A token: what Lark's parser needs (``type``) and what the AST builder needs."""
+
+    __slots__ = ("type", "value", "line", "column", "end_line", "end_column", "start_pos", "end_pos")
+
+    def __init__(self, type, value, line, column, end_line, end_column, start_pos, end_pos):
+        self.type = type
+        self.value = value
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.start_pos = start_pos
+        self.end_pos = end_pos
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Tok({self.type}, {self.value!r}, {self.line}:{self.column})"
+
+
+class GradLexer(Lexer):
+    """Built once by Lark from the grammar's terminals; ``lex(text)`` yields Tok objects.
+
+    After a failed parse, ``brackets``, ``line_start`` and ``last`` describe where
+    the lexer was, for the error translator in parser.py.
+    """
+
+    instance: GradLexer | None = None
+
+    def __init__(self, lexer_conf) -> None:
+        ignore = set(lexer_conf.ignore)
+        terminals = sorted(lexer_conf.terminals,
+                           key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+        regexps = [t for t in terminals if t.pattern.type == "re"]
+        self.keywords: dict[str, str] = {}
+        alternatives = []
+        for t in terminals:
+            if t.pattern.type == "str" and any(
+                    r.priority == t.priority and re.fullmatch(r.pattern.to_regexp(), t.pattern.value)
+                    for r in regexps):
+                self.keywords[t.pattern.value] = t.name  # keywords: a NAME whose text is reserved
+                continue
+            alternatives.append(f"(?P<{t.name}>{t.pattern.to_regexp()})")
+        self.master = re.compile("|".join(alternatives))
+        self.ignore = frozenset(ignore)
+        self.file = "<program>"
+        self.file_text = ""
+        self.reset()
+        GradLexer.instance = self
+
+    def reset(self) -> None:
+        self.brackets: list[Tok] = []
+        self.line_start: Tok | None = None  # first token of the current logical line
+        self.last: Tok | None = None  # last token that is not layout
+        self.previous: Tok | None = None  # the one before it
+
+    def lex(self, text: str):
+        self.reset()
+        self.file_text = text
+        return self._tokens(text)
+
+    def _tokens(self, text: str):  # noqa: C901 - one loop, on purpose: it runs per token
+        match = self.master.match
+        keywords = self.keywords
+        ignore = self.ignore
+        brackets = self.brackets
+        file = self.file
+        levels = [(0, 0)]  # indentation as (columns with tab=8, columns with tab=1)
+        pos, n = 0, len(text)
+        line, line_pos = 1, 0  # current line and the index where it starts
+        last = None  # last significant token on the current logical line
+        block_opener = None
+        while pos < n:
+            m = match(text, pos)
+            if m is None:
+                bad_character(text, pos, file, line, pos - line_pos + 1)
+            kind = m.lastgroup
+            end = m.end()
+            value = text[pos:end]
+            if kind in ignore:
+                if value[0] == "\\":
+                    line += 1
+                    line_pos = end
+                pos = end
+                continue
+            column = pos - line_pos + 1
+            if kind == "_NEWLINE":
+                newlines = value.count("\n")
+                nl = Tok(kind, value, line, column, line + newlines, 1, pos, end)
+                line += newlines
+                line_pos = text.rindex("\n", 0, end) + 1 if newlines else line_pos
+                pos = end
+                if brackets or not newlines:
+                    continue
+                if last is None:  # blank lines and comments before the first statement
+                    continue
+                yield nl
+                indent = value[value.rindex("\n") + 1:]
+                opener = block_opener if last.type == "COLON" else None
+                yield from self._indentation(indent, levels, opener, line, nl)
+                self.line_start = None
+                block_opener = None
+                last = None
+                continue
+            if kind == "NAME":
+                kind = keywords.get(value, "NAME")
+                if kind == "NAME":
+                    if value in UNSUPPORTED_KEYWORDS:
+                        unsupported_keyword(value, file, line, column)
+                    if last is not None and last.type == "NUMBER" and last.end_pos == pos:
+                        fail("SyntaxError: invalid decimal literal", file, last.line, last.column)
+            if kind == "STRING" and value[-2:] == value[-1] * 2 and text.startswith(value[-1], end):
+                bad_character(text, end - 2, file, line, column + end - 2 - pos)  # an open """
+            if kind == "LONG_STRING" or (kind == "STRING" and "\n" in value):
+                newlines = value.count("\n")
+                tok = Tok(kind, value, line, column, line + newlines,
+                          end - text.rindex("\n", 0, end), pos, end)
+                line += newlines
+                line_pos = text.rindex("\n", 0, end) + 1
+            else:
+                tok = Tok(kind, value, line, column, line, column + end - pos, pos, end)
+            pos = end
+            if last is None and self.line_start is None:
+                self.line_start = tok
+                if len(levels) == 1 and column > 1 and self.last is None:
+                    fail("IndentationError: unexpected indent", file, line, column)
+                if value in BLOCK_WORDS:
+                    block_opener = tok
+            if kind in OPEN:
+                if len(brackets) >= MAX_BRACKETS:
+                    fail("SyntaxError: too many nested parentheses", file, line, column)
+                brackets.append(tok)
+            elif kind in CLOSE:
+                self._close(tok)
+            last = tok
+            self.previous = self.last
+            self.last = tok
+            yield tok
+        if brackets:
+            return  # the parser reports the unclosed bracket at the end of input
+        if last is not None:  # no newline at the very end (the parser adds one; be safe)
+            yield Tok("_NEWLINE", "\n", line, pos - line_pos + 1, line + 1, 1, pos, pos)
+        while len(levels) > 1:
+            levels.pop()
+            yield Tok("_DEDENT", "", line, 1, line, 1, pos, pos)
+
+    def _indentation(self, indent: str, levels: list, opener, line: int, nl: Tok):
+        col = alt = 0
+        for ch in indent:
+            if ch == "\t":
+                col = (col // 8 + 1) * 8
+                alt += 1
+            elif ch == " ":
+                col += 1
+                alt += 1
+            else:  # a form feed resets the count, as in CPython
+                col = alt = 0
+        column = len(indent) + 1
+        file = self.file
+        top_col, top_alt = levels[-1]
+        if col > top_col:
+            if alt <= top_alt:
+                fail("TabError: inconsistent use of tabs and spaces in indentation", file, line, column)
+            if len(levels) > MAX_INDENT:
+                fail("IndentationError: too many levels of indentation", file, line, column)
+            levels.append((col, alt))
+            yield Tok("_INDENT", indent, line, column, line, column, nl.end_pos, nl.end_pos)
+            return
+        if opener is not None:
+            fail(_expected_block(opener), file, line, column)
+        while col < levels[-1][0]:
+            levels.pop()
+            yield Tok("_DEDENT", indent, line, column, line, column, nl.end_pos, nl.end_pos)
+        if col != levels[-1][0]:
+            fail("IndentationError: unindent does not match any outer indentation level", file, line, column)
+        if alt != levels[-1][1]:
+            fail("TabError: inconsistent use of tabs and spaces in indentation", file, line, column)
+
+    def _close(self, tok: Tok) -> None:
+        if not self.brackets:
+            fail(f"SyntaxError: unmatched '{tok.value}'", self.file, tok.line, tok.column)
+        opened = self.brackets.pop()
+        if OPEN[opened.type] != tok.value:
+            where = f" on line {opened.line}" if opened.line != tok.line else ""
+            fail(f"SyntaxError: closing parenthesis '{tok.value}' does not match "
+                 f"opening parenthesis '{opened.value}'{where}", self.file, tok.line, tok.column)
+
+
+def _expected_block(opener: Tok) -> str:
+    what = "function definition" if opener.value == "def" else f"'{opener.value}' statement"
+    return f"IndentationError: expected an indented block after {what} on line {opener.line}"
