@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 
 from . import dtypes
@@ -35,6 +38,10 @@ def _infer(data) -> np.ndarray:
     if isinstance(data, np.ndarray):
         dtypes.of_array(data)
         return data
+    if isinstance(data, np.generic):  # numpy scalars keep their dtype, as in torch
+        arr = np.asarray(data)
+        dtypes.of_array(arr)
+        return arr
     if isinstance(data, (str, bytes)) or data is None or isinstance(data, dict):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     try:
@@ -54,16 +61,22 @@ def _infer(data) -> np.ndarray:
 
 def _contains_array(data) -> bool:
     for x in data:
-        if isinstance(x, Tensor):
+        if isinstance(x, (Tensor, np.ndarray, np.generic)):
             return True
         if isinstance(x, (list, tuple)) and _contains_array(x):
             return True
     return False
 
 
+_COPY_CONSTRUCT = (
+    "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+    "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).")
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
     """torch.tensor: always copies; floats default to float32, ints to int64."""
     if isinstance(data, Tensor):
+        warnings.warn(_COPY_CONSTRUCT, UserWarning, stacklevel=2)
         arr = np.array(data._data, copy=True)
     else:
         arr = np.array(_infer(data), copy=True)
@@ -154,16 +167,16 @@ def _float(dtype):
     return _np_dtype(dtype) if dtype is not None else dtypes.defaults.float.np
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
-    return _finish(np.zeros(_size(size), dtype=_float(dtype)), requires_grad)
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw) -> Tensor:
+    return _finish(np.zeros(_size(size or (kw.pop("size"),)), dtype=_float(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
-    return _finish(np.ones(_size(size), dtype=_float(dtype)), requires_grad)
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw) -> Tensor:
+    return _finish(np.ones(_size(size or (kw.pop("size"),)), dtype=_float(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+def empty(*size, dtype=None, device=None, requires_grad=False, **kw) -> Tensor:
+    return zeros(*(size or (kw.pop("size"),)), dtype=dtype, requires_grad=requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -195,3 +208,112 @@ def Variable(data, requires_grad=False, volatile=False) -> Tensor:
     if requires_grad:
         data.requires_grad_(True)
     return data
+
+
+# -- ranges and eye ----------------------------------------------------------------------
+
+
+def _number(x, fname, pos, arg):
+    if isinstance(x, Tensor):
+        if x._data.size != 1:
+            raise RuntimeError(f"{fname}(): argument '{arg}' must be a scalar tensor")
+        return x._data.reshape(()).item()
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return x
+    raise TypeError(f"{fname}(): argument '{arg}' (position {pos}) must be Number, not {type(x).__name__}")
+
+
+def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+    if end is None:
+        start, end = 0, _number(start, "arange", 1, "end")
+    else:
+        start, end = _number(start, "arange", 1, "start"), _number(end, "arange", 2, "end")
+    step = _number(step, "arange", 3, "step")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0 if end != start else False:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+    nd = _np_dtype(dtype) or (np.dtype(np.int64) if all_int else dtypes.defaults.float.np)
+    n = max(int(math.ceil((end - start) / step)), 0)
+    if all_int and nd.kind in "iu":
+        arr = (start + np.arange(n, dtype=np.int64) * step).astype(nd)
+    else:
+        arr = _arange_float(float(start), float(step), n, nd)
+    return _finish(arr, requires_grad)
+
+
+_FMA = np.longdouble  # 64-bit mantissa on x86: products of a double by a small int are exact
+
+
+def _arange_float(start, step, n, nd):
+    """torch's CPU kernel value for value: blocks of two AVX2 vectors start at
+    fma(step, i, start) rounded to the output dtype, then add j*step by fma; the tail
+    is fma(step, i, start).  (Float dtypes accumulate in double.)"""
+    width = 8 if nd.itemsize == 4 else 4 if nd.itemsize == 8 else 16
+    idx = np.arange(n)
+    full = n // (2 * width) * (2 * width)
+    lane = idx % width
+    s, st = _FMA(start), _FMA(step)
+    base = (s + st * (idx - lane).astype(_FMA)).astype(np.float64).astype(nd)
+    in_vectors = (base.astype(_FMA) + lane.astype(_FMA) * st).astype(np.float64)
+    tail = (s + st * idx.astype(_FMA)).astype(np.float64)
+    return np.where(idx < full, in_vectors, tail).astype(nd)
+
+
+def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """torch.range (deprecated): includes ``end``; float by default."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its "
+                  "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
+                  "which produces values in [start, end).", UserWarning, stacklevel=2)
+    n = int(math.floor((end - start) / step)) + 1
+    nd = _np_dtype(dtype) or dtypes.defaults.float.np
+    return _finish((start + np.arange(n, dtype=np.float64) * step).astype(nd), requires_grad)
+
+
+def _linspace_array(start, end, steps, nd):
+    """torch's CPU kernel: from start for the first half, back from end for the second."""
+    if steps == 1:
+        return np.array([start], dtype=nd)
+    work = nd if nd.kind == "f" else np.dtype(np.float64)
+    s, e = work.type(start), work.type(end)
+    step = _FMA((e - s) / work.type(steps - 1))
+    idx = np.arange(steps)
+    half = steps // 2
+    # fused multiply-adds, as the vectorized kernel computes them
+    out = np.where(idx < half, _FMA(s) + step * idx.astype(_FMA),
+                   _FMA(e) - step * (steps - idx - 1).astype(_FMA)).astype(np.float64)
+    if nd.kind in "iu":
+        return out.astype(nd)
+    return out.astype(nd, copy=False)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"linspace(): argument 'steps' (position 3) must be int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
+    start, end = _number(start, "linspace", 1, "start"), _number(end, "linspace", 2, "end")
+    nd = _np_dtype(dtype) or dtypes.defaults.float.np
+    return _finish(_linspace_array(start, end, steps, nd), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    if steps < 0:
+        raise RuntimeError("logspace(): number of steps must be non-negative")
+    start, end = _number(start, "logspace", 1, "start"), _number(end, "logspace", 2, "end")
+    nd = _np_dtype(dtype) or dtypes.defaults.float.np
+    exponents = _linspace_array(start, end, steps, np.dtype(np.float64))
+    return _finish(np.power(float(base), exponents).astype(nd), requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
+    return _finish(np.eye(n, n if m is None else m, dtype=_float(dtype)), requires_grad)
+
+
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
