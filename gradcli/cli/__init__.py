@@ -1,0 +1,1 @@
+"""The command line (Typer): ``gradcli run|backward|forward|grad``."""

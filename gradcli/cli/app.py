@@ -1,0 +1,146 @@
+"""The command line: ``gradcli run|backward|forward|grad``.
+
+Commands are thin: parse options, call a plain function in ``session`` /
+``report``, hand the data to a renderer.  ``main`` is the one boundary where
+errors become output (see ``boundary``).  Nothing heavy is imported at module
+level, so ``gradcli --help`` loads neither numpy, lark nor Rich.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .. import __version__
+from . import options as o
+
+app = typer.Typer(
+    name="gradcli", no_args_is_help=True, add_completion=True, rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="A command-line gradient calculator: run a small PyTorch autograd program on "
+         "gradcli's numpy engine and show its gradients.\n\n"
+         "Exit codes: 0 success, 1 the program failed (syntax or runtime error), "
+         "2 the command line was wrong, 70 internal error, 130 interrupted.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def has_command(name: str) -> bool:
+    return any((c.name or getattr(c.callback, "__name__", "")) == name for c in app.registered_commands)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gradcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None) -> None:
+    pass
+
+
+def _load(file, expr, sets, dtype, max_steps, max_elements, timeout, stdout=None, record=False):
+    from . import session, source
+    program = source.load(file, expr)
+    run_options = session.RunOptions(list(sets or []), dtype.value if dtype else None,
+                                     max_steps, max_elements, timeout)
+    # the program's prints go to stderr in commands whose results are on stdout
+    return session.run_program(program, run_options, stdout=stdout or sys.stderr, record=record)
+
+
+def _emit(report, fmt: o.Format, save_grads: str | None = None) -> None:
+    from ..render import render
+    from .boundary import say, write_results
+    if save_grads:
+        from .save import save_grads as save
+        save(report, save_grads)
+    for note in report.notes:
+        say(note)
+    write_results(lambda out: render(report, fmt.value, out))
+
+
+@app.command()
+def run(file: o.File = None, expr: o.Expr = None, set: o.Set = None, dtype: o.DTypeOpt = None,
+        max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None, timeout: o.Timeout = None,
+        debug: o.Debug = False) -> None:
+    """Run the program; its prints go to standard output exactly (with -e, the value is printed)."""
+    from .boundary import write_results
+    s = _load(file, expr, set, dtype, max_steps, max_elements, timeout, stdout=sys.stdout)
+    value = getattr(s.result, "last_value", None)
+    if s.program.expr_mode and value is not None:
+        write_results(lambda out: out.write(repr(value) + "\n"))
+
+
+@app.command()
+def backward(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
+             grad_tensors: Annotated[Optional[list[str]], typer.Option(
+                 "--grad-tensors", metavar="SPEC",
+                 help="The weights v of the vector-Jacobian product, one per target: a literal "
+                      "([0.1, 1.0, 0.0001]), an expression (ones_like(z)) or @file.")] = None,
+             retain_graph: o.RetainGraph = False, create_graph: o.CreateGraph = False,
+             set: o.Set = None, dtype: o.DTypeOpt = None, fmt: o.FormatOpt = o.Format.table,
+             all_nodes: o.AllNodes = False, save_grads: o.SaveGrads = None,
+             max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None,
+             timeout: o.Timeout = None, debug: o.Debug = False) -> None:
+    """Run the program, call backward on the target, show leaves' gradients and the graph.
+
+    If the program called backward itself and no --of is given, show the state it left.
+    """
+    from ..report.build import backward_report
+    from . import session
+    s = _load(file, expr, set, dtype, max_steps, max_elements, timeout, record=True)
+    outcome = session.backward(s, of or [], grad_tensors or [], retain_graph, create_graph)
+    report = backward_report(s, outcome, all_nodes,
+                             {"retain_graph": retain_graph, "create_graph": create_graph})
+    _emit(report, fmt, save_grads)
+
+
+@app.command()
+def forward(file: o.File = None, expr: o.Expr = None, set: o.Set = None, dtype: o.DTypeOpt = None,
+            fmt: o.FormatOpt = o.Format.table, all_nodes: o.AllNodes = False,
+            max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None,
+            timeout: o.Timeout = None, debug: o.Debug = False) -> None:
+    """Run the program and show every tensor: value, grad_fn, requires_grad, is_leaf. No backward."""
+    from ..report.build import forward_report
+    s = _load(file, expr, set, dtype, max_steps, max_elements, timeout)
+    _emit(forward_report(s, all_nodes), fmt)
+
+
+@app.command()
+def grad(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
+         wrt: Annotated[Optional[list[str]], typer.Option(
+             "--wrt", metavar="X[,Z...]",
+             help="The inputs. [default: with -e every --set name, else every named leaf "
+                  "that requires grad]")] = None,
+         grad_outputs: Annotated[Optional[list[str]], typer.Option(
+             "--grad-outputs", metavar="SPEC",
+             help="The weights v for each output, as --grad-tensors of backward.")] = None,
+         allow_unused: Annotated[bool, typer.Option(
+             "--allow-unused", help="None instead of an error for inputs the output does not use.")] = False,
+         create_graph: o.CreateGraph = False, retain_graph: o.RetainGraph = False,
+         order: Annotated[int, typer.Option(
+             "--order", metavar="N", min=1,
+             help="The N-th derivative of a scalar output with respect to one input (for a "
+                  "non-scalar input, each step differentiates the sum of the last).")] = 1,
+         set: o.Set = None, dtype: o.DTypeOpt = None, fmt: o.FormatOpt = o.Format.table,
+         save_grads: o.SaveGrads = None, max_steps: o.MaxSteps = None,
+         max_elements: o.MaxElements = None, timeout: o.Timeout = None,
+         debug: o.Debug = False) -> None:
+    """torch.autograd.grad from the command line: d OF / d WRT, without touching .grad."""
+    from ..report.build import grad_report
+    from . import session
+    s = _load(file, expr, set, dtype, max_steps, max_elements, timeout)
+    outcome = session.grad(s, of or [], wrt or [], grad_outputs or [], allow_unused,
+                           create_graph, retain_graph, order)
+    report = grad_report(s, outcome, {"order": order, "allow_unused": allow_unused,
+                                      "create_graph": create_graph, "retain_graph": retain_graph})
+    _emit(report, fmt, save_grads)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from .boundary import invoke
+    sys.exit(invoke(app, sys.argv[1:] if argv is None else list(argv)))

@@ -1,0 +1,102 @@
+"""The one place errors become output and exit codes.
+
+* program errors (syntax, runtime, limits): ``FILE:LINE:COL: error: MESSAGE``, the
+  line and a caret (and ``hint: ...``) on stderr, exit 1;
+* command-line errors: one line on stderr, exit 2;
+* Ctrl-C: exit 130, quietly; output piped into ``head``: end quietly, exit 0;
+* anything else is a bug: one line asking for a report, exit 70 (the traceback
+  only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, SourceError, UsageError
+
+ISSUES_URL = "the gradcli issue tracker"
+
+
+class _PipeClosed(Exception):
+    """Standard output's reader went away (``gradcli ... | head``)."""
+
+
+def say(message: str) -> None:
+    """A note, warning or hint: standard error, never mixed into results."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def write_results(write) -> None:
+    """Call ``write(sys.stdout)``; a closed pipe ends the command quietly."""
+    try:
+        write(sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise _PipeClosed() from None
+
+
+def _silence_stdout() -> None:
+    # the interpreter flushes stdout at exit; point it at /dev/null so that cannot fail
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _usage_line(e) -> str:
+    ctx = getattr(e, "ctx", None)
+    where = ctx.command_path if ctx is not None else "gradcli"
+    help_hint = f" (see '{where} --help')" if ctx is not None else ""
+    return f"{where}: error: {e.format_message()}{help_hint}"
+
+
+def invoke(app, args: list[str]) -> int:
+    """Run the Typer ``app`` on ``args``; return the exit code."""
+    from typer import main as typer_main
+    from typer import Abort
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+    from . import session
+    from .diagnostics import format_source_error
+
+    debug = "--debug" in args or bool(os.environ.get("GRADCLI_DEBUG"))
+    try:
+        command = typer_main.get_command(app)
+        rv = command.main(args=args, prog_name="gradcli", standalone_mode=False)
+        sys.stdout.flush()
+        return rv if isinstance(rv, int) else EXIT_OK
+    except _PipeClosed:
+        _silence_stdout()
+        return EXIT_OK
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
+    except SourceError as e:
+        say(format_source_error(e))
+        return e.exit_code
+    except UsageError as e:
+        say(f"gradcli: error: {e}")
+        return EXIT_USAGE
+    except NoArgsIsHelpError as e:
+        say(e.format_message())
+        return EXIT_USAGE
+    except ClickException as e:
+        say(_usage_line(e) if hasattr(e, "ctx") else f"gradcli: error: {e.format_message()}")
+        return e.exit_code if e.exit_code else EXIT_USAGE
+    except (KeyboardInterrupt, Abort):
+        return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - the last line of defence: a bug in gradcli
+        if debug:
+            import traceback
+            traceback.print_exc(file=sys.stderr)
+        detail = str(e).strip().splitlines()
+        say(f"gradcli: internal error: {type(e).__name__}"
+            f"{': ' + detail[0] if detail else ''}. This is a bug in gradcli; please report it "
+            f"to {ISSUES_URL} with the command line and program"
+            f"{'' if debug else ' (run again with --debug for the traceback)'}.")
+        return EXIT_INTERNAL
+    finally:
+        session.disarm_deadline()

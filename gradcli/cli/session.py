@@ -1,0 +1,409 @@
+"""Run a program and the autograd call a command asks for; return plain data.
+
+Commands call these functions with options already parsed; the results go to
+``gradcli.report`` and from there to a renderer.  Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import sys
+import weakref
+from dataclasses import dataclass, field
+
+from ..errors import LimitExceeded, ProgramRuntimeError, Span, UsageError
+from . import source, values
+
+
+@dataclass
+class RunOptions:
+    sets: list[str] = field(default_factory=list)
+    dtype: str | None = None
+    max_steps: int | None = None
+    max_elements: int | None = None
+    timeout: float | None = None
+
+
+@dataclass
+class Session:
+    """A finished run: the program, the interpreter's result, the gradients seen flowing."""
+
+    program: source.Program
+    result: object                # interp.RunResult
+    set_names: list[str]
+    recorder: "GradientRecorder"
+
+
+def language():
+    """The parser and interpreter (imported late: they pull in lark and numpy)."""
+    from ..interp import Limits, run
+    from ..syntax import parse
+    return parse, run, Limits
+
+
+class GradientRecorder:
+    """Engine observer: the gradient flowing into every node, i.e. d target / d node.
+
+    Sums over passes, as ``retain_grad()`` would; weak keys, so graphs the program
+    dropped are freed as usual.  PyTorch stores none of this without retain_grad().
+    """
+
+    _previous = None
+
+    def __init__(self):
+        self.into: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.accumulated = False  # a backward pass reached a leaf (autograd.grad never does)
+
+    def node(self, node, grad_output, grad_inputs):
+        import numpy as np
+
+        g = np.asarray(getattr(grad_output, "_data", grad_output))
+        before = self.into.get(node)
+        self.into[node] = g.copy() if before is None else before + g
+        if self._previous is not None:  # chain: explain's ledger, --detect-anomaly's watch
+            self._previous.node(node, grad_output, grad_inputs)
+
+    def accumulate(self, leaf, grad, before):
+        self.accumulated = True
+        if self._previous is not None:
+            self._previous.accumulate(leaf, grad, before)
+
+    def reset(self):
+        self.into = weakref.WeakKeyDictionary()
+
+    def __enter__(self):
+        from ..autograd import engine
+        self._previous = engine.observer
+        engine.observer = self
+        return self
+
+    def __exit__(self, *exc):
+        from ..autograd import engine
+        engine.observer = self._previous
+        return False
+
+
+def _set_dtype(name: str | None) -> None:
+    if name is None:
+        return
+    from ..autograd import dtypes
+    dtypes.set_default_dtype({"float32": dtypes.float32, "float64": dtypes.float64}[name])
+
+
+def evaluate(text: str, origin: str, env: dict | None = None):
+    """The value of a SPEC: a literal, ``@file`` (numpy array) or an expression of the language."""
+    text = text.strip()
+    if text.startswith("@"):
+        return values.load_array(text[1:], origin)
+    value = values.literal(text)
+    if values.is_literal(value):
+        return value
+    parse, run, _ = language()
+    from ..errors import SourceError
+    name = f"<{origin}>"
+    source.remember(name, text)
+    try:
+        result = run(parse(text, name), set_values=dict(env or {}), expr_mode=True)
+    except SourceError as e:
+        raise UsageError(f"{origin} {text!r}: {e.message}") from None
+    return result.last_value
+
+
+def _as_leaf(value, name: str):
+    """A ``-e`` mode ``--set`` value: a float leaf that requires grad."""
+    import numpy as np
+
+    from ..autograd import dtypes
+    from ..autograd.tensor import Tensor, wrap
+    data = value._data if isinstance(value, Tensor) else np.asarray(value)
+    if data.dtype.kind not in "biuf":
+        raise UsageError(f"--set {name}: expected numbers, got {data.dtype}")
+    if data.dtype.kind != "f" or not isinstance(value, np.ndarray):
+        data = data.astype(dtypes.get_default_dtype().np)
+    t = wrap(np.array(data, copy=True))
+    t.requires_grad_(True)
+    return t
+
+
+def _as_program_value(value):
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        from ..autograd.tensor import wrap
+        return wrap(np.array(value, copy=True))
+    return value
+
+
+def run_program(program: source.Program, options: RunOptions, stdout=None,
+                record: bool = False) -> Session:
+    """Parse and run; with ``record``, note the gradient into every node of the
+    program's own backward passes (it slows those passes a little)."""
+    parse, run, Limits = language()
+    _set_dtype(options.dtype)
+    module = parse(program.source, program.filename)
+    set_values: dict = {}
+    for spec in options.sets:
+        name, text = values.split_assignment(spec)
+        value = evaluate(text, f"--set {name}", set_values)
+        set_values[name] = _as_leaf(value, name) if program.expr_mode else _as_program_value(value)
+    limits = Limits(max_steps=options.max_steps, max_elements=options.max_elements,
+                    timeout=options.timeout)
+    recorder = GradientRecorder()
+    arm_deadline(options.timeout)
+    with (recorder if record else _nothing()):
+        result = run(module, set_values=set_values or None, expr_mode=program.expr_mode,
+                     stdout=stdout if stdout is not None else sys.stdout, limits=limits)
+    return Session(program, result, list(set_values), recorder)
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def arm_deadline(seconds: float | None) -> None:
+    """A whole-command alarm behind the interpreter's own --timeout checks: it also
+    stops a long backward pass.  ``disarm_deadline`` (called by the boundary) ends it."""
+    import signal
+    if not seconds or not hasattr(signal, "setitimer"):
+        return
+
+    def expire(signum, frame):
+        raise LimitExceeded(f"TimeoutError: gave up after --timeout {seconds:g} seconds", None,
+                            hint="raise --timeout, or make the program do less")
+
+    signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def disarm_deadline() -> None:
+    import signal
+    if hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+# -- targets ---------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    name: str
+    tensor: object
+    span: Span | None
+
+
+def _is_tensor(v) -> bool:
+    from ..autograd.tensor import Tensor
+    return isinstance(v, Tensor)
+
+
+def assignment_span(session: Session, name: str) -> Span | None:
+    span = None
+    for n, s in getattr(session.result, "assigned", ()):
+        if n == name:
+            span = s
+    return span
+
+
+def find_targets(session: Session, of: list[str], option: str = "--of") -> list[Target]:
+    """The tensors named by ``--of``, or the default target (see ``default_target``)."""
+    env = session.result.env
+    if of:
+        out = []
+        for name in of:
+            if name not in env:
+                known = ", ".join(n for n, v in env.items() if _is_tensor(v))
+                raise UsageError(f"{option} {name}: the program has no top-level name {name!r}"
+                                 + (f" (tensors: {known})" if known else ""))
+            if not _is_tensor(env[name]):
+                raise UsageError(f"{option} {name}: {name} is a {type(env[name]).__name__}, not a tensor")
+            out.append(Target(name, env[name], assignment_span(session, name)))
+        return out
+    target = default_target(session)
+    if target is None:
+        what = "the expression's value is not a tensor" if session.program.expr_mode else \
+            "the program assigns no tensor at top level"
+        raise UsageError(f"nothing to differentiate: {what}; name one with {option} NAME")
+    return [target]
+
+
+def default_target(session: Session) -> Target | None:
+    """In ``-e`` mode the expression's value; else the last tensor assigned at top level
+    (the last one that requires grad, when there is one)."""
+    result = session.result
+    if session.program.expr_mode:
+        v = getattr(result, "last_value", None)
+        if not _is_tensor(v):
+            return None
+        return Target(str(session.program.source).strip(), v,
+                      Span(session.program.filename, 1, 1))
+    env = result.env
+    fallback = None
+    for name, span in reversed(list(getattr(result, "assigned", ()))):
+        v = env.get(name)
+        if not _is_tensor(v):
+            continue
+        if v.requires_grad:
+            return Target(name, v, assignment_span(session, name))
+        if fallback is None:
+            fallback = Target(name, v, assignment_span(session, name))
+    return fallback
+
+
+def program_called_backward(session: Session) -> bool:
+    """Whether the program ran a backward pass itself (its state is then what we show)."""
+    if session.recorder.accumulated:
+        return True
+    for v in session.result.env.values():
+        if _is_tensor(v) and v._grad is not None:
+            return True
+    return False
+
+
+def runtime_error(e: Exception, target: Target | None, hint: str | None = None) -> ProgramRuntimeError:
+    """An engine error raised by gradcli's own call, placed at the target's assignment."""
+    return ProgramRuntimeError(f"{type(e).__name__}: {e}", target.span if target else None, hint)
+
+
+# -- backward ----------------------------------------------------------------------------
+
+@dataclass
+class BackwardOutcome:
+    targets: list[Target]
+    grad_tensors: list            # one per target: a Tensor, or None for the implicit 1
+    by_program: bool = False      # no call of ours: the state the program's own backward() left
+
+
+def _jacobian_hint(target: Target) -> str:
+    t = target.tensor
+    shape = tuple(t.shape)
+    ways = [f'--grad-tensors "ones_like({target.name})" (or a list, or @file.npy) to weight its '
+            f"{t.numel()} elements", f"reduce it to a scalar first ({target.name}.sum())"]
+    from . import app
+    if app.has_command("jacobian"):
+        ways.append(f"gradcli jacobian for the full {shape} Jacobian")
+    return f"{target.name} has shape {shape}: pass " + ", or ".join(ways)
+
+
+def grad_tensor(spec: str, target: Target, env: dict, option: str = "--grad-tensors"):
+    """The weights ``v`` for one target, as a Tensor of the target's shape and dtype."""
+    import numpy as np
+
+    from ..autograd.tensor import Tensor, wrap
+    value = evaluate(spec, option, env)
+    if isinstance(value, Tensor):
+        data = value._data
+    else:
+        try:
+            data = np.asarray(value)
+        except (ValueError, TypeError):
+            raise UsageError(f"{option} {spec!r}: not a rectangular array of numbers") from None
+        if data.dtype.kind not in "biuf":
+            raise UsageError(f"{option} {spec!r}: expected numbers, got {data.dtype}")
+    want = tuple(target.tensor.shape)
+    if tuple(data.shape) != want:
+        raise UsageError(f"{option} {spec!r}: shape {tuple(data.shape)} does not match "
+                         f"{target.name}, of shape {want}")
+    if isinstance(value, Tensor) and data.dtype == target.tensor._data.dtype:
+        return value
+    return wrap(np.array(data, dtype=target.tensor._data.dtype))
+
+
+def backward(session: Session, of: list[str], grad_specs: list[str],
+             retain_graph: bool = False, create_graph: bool = False) -> BackwardOutcome:
+    """torch.autograd.backward on the targets, recording d target / d node on the way."""
+    if not of and not grad_specs and program_called_backward(session):
+        return BackwardOutcome([], [], by_program=True)
+    targets = find_targets(session, of)
+    if grad_specs and len(grad_specs) != len(targets):
+        raise UsageError(f"got {len(grad_specs)} --grad-tensors for {len(targets)} target(s); "
+                         "give one per --of, in the same order")
+    env = dict(session.result.env)
+    grads = [grad_tensor(s, t, env) for s, t in zip(grad_specs, targets)]
+    from ..autograd import engine
+    session.recorder.reset()
+    with session.recorder:
+        try:
+            engine.backward([t.tensor for t in targets], grads or None,
+                            retain_graph=retain_graph or None, create_graph=create_graph)
+        except RuntimeError as e:
+            scalar = "implicitly created only for scalar" in str(e)
+            bad = next((t for t in targets if t.tensor.numel() != 1), targets[0]) if scalar else targets[0]
+            raise runtime_error(e, bad, _jacobian_hint(bad) if scalar else None) from None
+    return BackwardOutcome(targets, grads or [None] * len(targets))
+
+
+# -- torch.autograd.grad -----------------------------------------------------------------
+
+@dataclass
+class GradOutcome:
+    targets: list[Target]
+    inputs: list[Target]
+    grads: list                   # numpy arrays, or None for an unused input (--allow-unused)
+    order: int = 1
+
+
+def split_names(specs: list[str]) -> list[str]:
+    names = [n.strip() for spec in specs for n in spec.split(",") if n.strip()]
+    for n in names:
+        if not n.isidentifier():
+            raise UsageError(f"--wrt {n!r}: not a name")
+    return names
+
+
+def default_inputs(session: Session) -> list[str]:
+    """``-e`` mode: every ``--set`` name; else every named leaf that requires grad."""
+    if session.program.expr_mode:
+        return list(session.set_names)
+    return [n for n, v in session.result.env.items()
+            if _is_tensor(v) and v.grad_fn is None and v.requires_grad]
+
+
+def grad(session: Session, of: list[str], wrt: list[str], grad_specs: list[str],
+         allow_unused: bool = False, create_graph: bool = False, retain_graph: bool = False,
+         order: int = 1) -> GradOutcome:
+    import numpy as np
+
+    from ..autograd import engine
+    targets = find_targets(session, of)
+    names = split_names(wrt) or default_inputs(session)
+    if not names:
+        raise UsageError("nothing to differentiate with respect to: name inputs with --wrt X[,Z...]")
+    inputs = find_targets(session, names, option="--wrt")
+    if grad_specs and len(grad_specs) != len(targets):
+        raise UsageError(f"got {len(grad_specs)} --grad-outputs for {len(targets)} output(s)")
+    if order < 1:
+        raise UsageError(f"--order {order}: must be 1 or more")
+    if order > 1 and (len(inputs) != 1 or len(targets) != 1):
+        raise UsageError("--order N differentiates one output with respect to one input")
+    env = dict(session.result.env)
+    grad_outputs = [grad_tensor(s, t, env, "--grad-outputs") for s, t in zip(grad_specs, targets)]
+    outputs = [t.tensor for t in targets]
+    xs = [t.tensor for t in inputs]
+    try:
+        for k in range(order):
+            last = k == order - 1
+            result = engine.grad(outputs, xs, grad_outputs or None,
+                                 retain_graph=True if not last else (retain_graph or None),
+                                 create_graph=create_graph or not last,
+                                 allow_unused=allow_unused or k > 0)
+            if last:
+                break
+            g = result[0]
+            if g is None or not g.requires_grad:  # the rest of the derivatives are zero
+                result = (None,)
+                break
+            outputs, grad_outputs = [g.sum() if g.numel() != 1 else g], []
+    except RuntimeError as e:
+        hint = None
+        if "not have been used in the graph" in str(e):
+            hint = "pass --allow-unused to get None for inputs the output does not depend on"
+        elif "implicitly created only for scalar" in str(e):
+            hint = _jacobian_hint(targets[0]).replace("--grad-tensors", "--grad-outputs")
+        raise runtime_error(e, targets[0], hint) from None
+    grads = [None if g is None else np.asarray(g._data) for g in result]
+    if order > 1 and grads[0] is None:
+        grads = [np.zeros_like(xs[0]._data)]
+    return GradOutcome(targets, inputs, grads, order)

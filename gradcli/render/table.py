@@ -1,0 +1,154 @@
+"""Rich tables: leaves, intermediate nodes, unnamed nodes, ``grad`` results.
+
+Colour only on a terminal and never with ``NO_COLOR``; no line wider than the
+terminal, and exactly ``PIPE_WIDTH`` columns when standard output is not a
+terminal, so piped or captured output never depends on who runs it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..report.model import Report, TensorRow
+
+PIPE_WIDTH = 100
+
+
+def make_console(out):
+    from rich.console import Console
+
+    tty = bool(getattr(out, "isatty", None)) and out.isatty()
+    if tty:
+        return Console(file=out, no_color=bool(os.environ.get("NO_COLOR")), highlight=False,
+                       emoji=False, markup=False)
+    return Console(file=out, width=PIPE_WIDTH, color_system=None, force_terminal=False,
+                   force_interactive=False, force_jupyter=False, no_color=True, highlight=False,
+                   emoji=False, markup=False, legacy_windows=False, safe_box=False)
+
+
+def tensor_text(arr, dtype: str | None) -> str:
+    """A value as PyTorch prints it, without ``tensor(...)`` around it."""
+    if arr is None:
+        return "None"
+    from ..autograd.printing import format_tensor
+
+    import numpy as np
+    a = np.asarray(arr)
+    name = dtype or a.dtype.name
+    return format_tensor(a, dtype_name=name, prefix="", default_float=name)[:-1]
+
+
+def _shape(r: TensorRow) -> str:
+    if r.shape is None:
+        return "?"
+    return "(" + ", ".join(str(s) for s in r.shape) + ("," if len(r.shape) == 1 else "") + ")"
+
+
+def _table(title: str, columns: list[str]):
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+              pad_edge=False, title_style="bold", header_style="bold", expand=False)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    return t
+
+
+def _target_names(report: Report) -> str:
+    return ", ".join(r.name for r in report.targets) or "target"
+
+
+def _leaves(report: Report, with_grad: bool):
+    cols = ["name", "shape", "dtype", "requires_grad", "value"] + (["grad"] if with_grad else [])
+    t = _table("Leaves", cols)
+    for r in report.leaves:
+        cells = [r.name, _shape(r), r.dtype, str(r.requires_grad), tensor_text(r.value, r.dtype)]
+        if with_grad:
+            cells.append(tensor_text(r.grad, r.dtype))
+        t.add_row(*cells)
+    return t
+
+
+def _nodes(report: Report, rows: list[TensorRow], title: str, with_grad: bool):
+    of = _target_names(report)
+    cols = ["name", "grad_fn", "shape", "value"]
+    if with_grad:
+        cols += [f"d {of} / d node *", ".grad"]
+    t = _table(title, cols)
+    for r in rows:
+        cells = [r.name, r.grad_fn or "", _shape(r),
+                 "" if r.value is None else tensor_text(r.value, r.dtype)]
+        if with_grad:
+            cells.append("" if r.d_target is None else tensor_text(r.d_target, r.dtype))
+            cells.append(tensor_text(r.grad, r.dtype) if r.retains_grad else "None")
+        t.add_row(*cells)
+    return t
+
+
+def _forward(report: Report):
+    t = _table("Tensors", ["name", "shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "value"])
+    for r in report.leaves + report.nodes + report.unnamed:
+        t.add_row(r.name, _shape(r), r.dtype or "", str(r.requires_grad), str(r.is_leaf),
+                  r.grad_fn or "None", "" if r.value is None else tensor_text(r.value, r.dtype))
+    return [t]
+
+
+def _grad(report: Report):
+    of = _target_names(report)
+    order = report.options.get("order", 1)
+    head = f"d{'^' + str(order) if order > 1 else ''} {of} / d input"
+    t = _table(f"torch.autograd.grad({of}, ...)", ["input", "shape", "dtype", "value", head])
+    for r in report.results:
+        t.add_row(r.name, _shape(r), r.dtype, tensor_text(r.value, r.dtype),
+                  tensor_text(r.grad, r.dtype))
+    return [t]
+
+
+def _backward(report: Report):
+    from rich.text import Text
+
+    parts = []
+    if report.targets:
+        weights = []
+        for r in report.targets:
+            w = "implicit 1" if r.d_target is None else tensor_text(r.d_target, r.dtype)
+            weights.append(f"{r.name} = {tensor_text(r.value, r.dtype)}  (grad_tensors: {w})")
+        parts.append(Text("backward of " + "; ".join(weights)))
+    else:
+        parts.append(Text("state left by the program's own backward()"))
+    parts.append(_leaves(report, with_grad=True))
+    if report.nodes:
+        parts.append(_nodes(report, report.nodes, "Intermediate nodes", True))
+    if report.unnamed:
+        parts.append(_nodes(report, report.unnamed, "Unnamed nodes (op @ line:column)", True))
+    if report.nodes or report.unnamed:
+        parts.append(Text("* computed by gradcli to explain the pass; PyTorch stores it in .grad "
+                          "only after retain_grad()"))
+    return parts
+
+
+def render_table(report: Report, out) -> None:
+    if report.command == "forward":
+        parts = _forward(report)
+    elif report.command == "grad":
+        parts = _grad(report)
+    else:
+        parts = _backward(report)
+    tty = bool(getattr(out, "isatty", None)) and out.isatty()
+    if tty:
+        console = make_console(out)
+        for i, p in enumerate(parts):
+            if i:
+                console.print()
+            console.print(p)
+        return
+    import io
+    buf = io.StringIO()
+    console = make_console(buf)
+    for i, p in enumerate(parts):
+        if i:
+            console.print()
+        console.print(p)
+    # Rich pads cells to the column width; trailing blanks only get in the way of diffs
+    out.write("".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines()))

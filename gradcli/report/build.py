@@ -1,0 +1,140 @@
+"""Reports from a finished session: which tensors are leaves, which are named
+intermediates, and which graph nodes have no name at all."""
+
+from __future__ import annotations
+
+from .model import Report, TensorRow
+
+
+def _is_tensor(v) -> bool:
+    from ..autograd.tensor import Tensor
+    return isinstance(v, Tensor)
+
+
+def _dtype_name(t) -> str:
+    return str(t.dtype).replace("torch.", "")
+
+
+def named_tensors(env: dict) -> list[tuple[str, object, str]]:
+    """``(name, tensor, owner)`` for every top-level tensor, then the parameters of
+    top-level modules (``model.weight``); ``owner`` is the top-level name to find the line by."""
+    out, seen = [], set()
+    for name, v in env.items():
+        if _is_tensor(v):
+            out.append((name, v, name))
+            seen.add(id(v))
+    for name, v in env.items():
+        params = getattr(v, "named_parameters", None)
+        if params is None or _is_tensor(v) or isinstance(v, type):
+            continue
+        try:
+            pairs = list(params())
+        except Exception:  # noqa: BLE001 - a user object with an odd named_parameters
+            continue
+        for pname, p in pairs:
+            if _is_tensor(p) and id(p) not in seen:
+                out.append((f"{name}.{pname}", p, name))
+                seen.add(id(p))
+    return out
+
+
+def _spans(session) -> dict:
+    spans = {}
+    for name, span in getattr(session.result, "assigned", ()):
+        spans[name] = span  # the last assignment wins
+    return spans
+
+
+def row(name: str, t, recorder, span=None, kind: str | None = None) -> TensorRow:
+    node = t.grad_fn
+    is_leaf = node is None
+    return TensorRow(
+        name=name, kind=kind or ("leaf" if is_leaf else "node"), shape=tuple(t.shape),
+        dtype=_dtype_name(t), requires_grad=bool(t.requires_grad), is_leaf=is_leaf,
+        grad_fn=None if is_leaf else type(node).__name__, value=t._data,
+        grad=None if t._grad is None else t._grad._data,
+        d_target=None if is_leaf or recorder is None else recorder.into.get(node),
+        retains_grad=bool(t._retains_grad) and not is_leaf,
+        line=span.line if span else None, column=span.column if span else None)
+
+
+def _split(session, recorder, report: Report) -> None:
+    spans = _spans(session)
+    for name, t, owner in named_tensors(session.result.env):
+        r = row(name, t, recorder, spans.get(owner))
+        (report.leaves if r.is_leaf else report.nodes).append(r)
+
+
+def unnamed_nodes(session, recorder, roots) -> list[TensorRow]:
+    """Graph nodes reachable from ``roots`` that no top-level name holds, in creation order."""
+    from ..autograd.function import AccumulateGrad
+    named = {}
+    for _, t, _ in named_tensors(session.result.env):
+        if t.grad_fn is not None:
+            named[t.grad_fn] = t
+    seen, stack, found = set(), [t.grad_fn for t in roots if t.grad_fn is not None], []
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        found.append(node)
+        stack.extend(node._edges or ())
+    out = []
+    named_leaves = {id(t) for _, t, _ in named_tensors(session.result.env) if t.grad_fn is None}
+    for node in sorted(found, key=lambda n: n._seq):
+        site = getattr(node, "_site", None)
+        line = getattr(site, "line", None)
+        column = getattr(site, "column", None)
+        at = f" @ {line}:{column}" if line is not None else ""
+        if type(node) is AccumulateGrad:
+            leaf = node.variable
+            if leaf is None or id(leaf) in named_leaves:
+                continue
+            r = row(f"leaf{at}", leaf, recorder)
+            r.line, r.column = line, column
+            out.append(r)
+            continue
+        if node in named:
+            continue
+        g = recorder.into.get(node) if recorder is not None else None
+        out.append(TensorRow(
+            name=f"{type(node).__name__}{at}", kind="node", shape=None if g is None else tuple(g.shape),
+            dtype=None, requires_grad=True, is_leaf=False, grad_fn=type(node).__name__,
+            d_target=g, line=line, column=column))
+    return out
+
+
+def forward_report(session, all_nodes: bool = False) -> Report:
+    report = Report("forward", session.program.filename)
+    _split(session, None, report)
+    if all_nodes:
+        roots = [t for _, t, _ in named_tensors(session.result.env)]
+        report.unnamed = unnamed_nodes(session, None, roots)
+    return report
+
+
+def backward_report(session, outcome, all_nodes: bool = False, options: dict | None = None) -> Report:
+    recorder = session.recorder
+    report = Report("backward", session.program.filename, options=dict(options or {}))
+    for target, v in zip(outcome.targets, outcome.grad_tensors):
+        r = row(target.name, target.tensor, recorder, target.span, kind="target")
+        r.d_target = None if v is None else v._data  # the weights v; None is the implicit 1
+        report.targets.append(r)
+    report.options["backward_by"] = "program" if outcome.by_program else "gradcli"
+    _split(session, recorder, report)
+    if all_nodes:
+        roots = [t.tensor for t in outcome.targets] or [t for _, t, _ in named_tensors(session.result.env)]
+        report.unnamed = unnamed_nodes(session, recorder, roots)
+    return report
+
+
+def grad_report(session, outcome, options: dict | None = None) -> Report:
+    report = Report("grad", session.program.filename, options=dict(options or {}))
+    for target in outcome.targets:
+        report.targets.append(row(target.name, target.tensor, None, target.span, kind="target"))
+    for inp, g in zip(outcome.inputs, outcome.grads):
+        r = row(inp.name, inp.tensor, None, inp.span, kind="input")
+        r.grad, r.d_target = g, None  # what torch.autograd.grad returns
+        report.results.append(r)
+    return report
