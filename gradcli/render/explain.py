@@ -58,12 +58,6 @@ def _table(title: str, columns: list[str]):
 
 # ------------------------------------------------------------------------------- explain
 
-def _path(s) -> str:
-    if s.paths <= 1:
-        return "="
-    return "=" if s.path == 1 else f"+= path {s.path} of {s.paths}"
-
-
 def step_object(s) -> dict:
     d = {"pass": s.backward_pass, "kind": s.kind, "node": s.node, "site": s.site, "grad_fn": s.grad_fn}
     if s.kind == "edge":
@@ -107,7 +101,9 @@ def render_explanation(ex, fmt: str, out, program: str = "") -> None:
     tables = []
     for p in range(1, ex.passes + 1):
         title = "The backward pass, step by step" if ex.passes == 1 else f"Backward pass {p} of {ex.passes}"
-        t = _table(title, ["#", "node", "grad_fn", "rule", "local", "incoming", "→ input", "contribution", "total"])
+        t = _table(title, ["#", "node", "grad_fn", "local rule", "local", "incoming",
+                           "contribution", "total at input"])
+        t.columns[2].no_wrap = True
         n = 0
         for s in ex.steps:
             if s.backward_pass != p:
@@ -115,15 +111,17 @@ def render_explanation(ex, fmt: str, out, program: str = "") -> None:
             n += 1
             where = s.node + (f"\n{s.site}" if s.site else "")
             if s.kind == "edge":
+                total = _text(s.total)
+                if s.paths > 1:
+                    total += ("  path" if s.path == 1 else "  += path") + f" {s.path} of {s.paths}"
                 t.add_row(str(n), where, s.grad_fn, s.rule or "", _text(s.local), _text(s.incoming),
-                          s.input + (" (leaf)" if s.input_kind == "leaf" else ""),
-                          _text(s.contribution), f"{_path(s)} {_text(s.total)}")
+                          f"{_text(s.contribution)} → {s.input}", total)
             else:
                 before = "None" if s.before is None else _text(s.before)
-                how = f"{before} + {_text(s.contribution)}"
                 t.add_row(str(n), s.node + " (leaf)", "AccumulateGrad",
-                          f"{s.node}.grad += value" + ("  (changed by a hook)" if s.hooked else ""),
-                          "", "", f"{s.node}.grad", _text(s.contribution), f"{how} = {_text(s.after)}")
+                          f"{s.node}.grad += arriving" + ("\n(changed by a hook)" if s.hooked else ""),
+                          "", "", f"{_text(s.contribution)} → {s.node}.grad",
+                          f"{before} + {_text(s.contribution)} = {_text(s.after)}")
         tables.append(t)
     if ex.leaves:
         t = _table("Leaves after the program", ["leaf", ".grad"])
