@@ -307,7 +307,8 @@ def cat(tensors, dim=0, *, out=None):
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     # legacy: 1-D empty tensors are skipped whatever their shape
-    kept = [t for t in tensors if not (t._data.ndim == 1 and t._data.size == 0)] or [tensors[0]]
+    positions = [i for i, t in enumerate(tensors) if not (t._data.ndim == 1 and t._data.size == 0)] or [0]
+    kept = [tensors[i] for i in positions]
     first = kept[0]._data
     for i, t in enumerate(tensors):
         if t._data.ndim == 0:
@@ -318,13 +319,12 @@ def cat(tensors, dim=0, *, out=None):
         s = t._data.shape
         if len(s) != nd:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and {len(s)}")
-    for k, t in enumerate(kept[1:], 1):
+    for k, t in zip(positions[1:], kept[1:]):
         for j in range(nd):
             if j != dim and t._data.shape[j] != first.shape[j]:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {dim}. Expected size "
-                    f"{first.shape[j]} but got size {t._data.shape[j]} for tensor number "
-                    f"{tensors.index(t)} in the list.")
+                    f"{first.shape[j]} but got size {t._data.shape[j]} for tensor number {k} in the list.")
     arrays = _common_dtype(kept)
     bounds = [0]
     for a in arrays:
@@ -508,10 +508,16 @@ def movedim(input, source, destination):
 moveaxis = movedim
 
 
+_warned = set()  # PyTorch gives each of these warnings once per process (TORCH_WARN_ONCE)
+
+
 def _T(self):
     nd = self._data.ndim
     if nd != 2:
-        warnings.warn(_T0_WARNING if nd == 0 else _T_WARNING, UserWarning, stacklevel=2)
+        text = _T0_WARNING if nd == 0 else _T_WARNING
+        if text not in _warned:
+            _warned.add(text)
+            warnings.warn(text, UserWarning, stacklevel=2)
     return permute(self, tuple(range(nd - 1, -1, -1)))
 
 
