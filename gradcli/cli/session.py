@@ -82,11 +82,11 @@ class GradientRecorder:
         return False
 
 
-def _set_dtype(name: str | None) -> None:
-    if name is None:
-        return
-    from ..autograd import dtypes
-    dtypes.set_default_dtype({"float32": dtypes.float32, "float64": dtypes.float64}[name])
+def _start_from_defaults(dtype_name: str | None) -> None:
+    """Every run starts from torch's defaults (and --dtype), whatever ran before in-process."""
+    from ..autograd import dtypes, printing
+    dtypes.set_default_dtype(dtypes.float64 if dtype_name == "float64" else dtypes.float32)
+    printing.set_printoptions(profile="default")
 
 
 def evaluate(text: str, origin: str, env: dict | None = None):
@@ -138,7 +138,7 @@ def run_program(program: source.Program, options: RunOptions, stdout=None,
     """Parse and run; with ``record``, note the gradient into every node of the
     program's own backward passes (it slows those passes a little)."""
     parse, run, Limits = language()
-    _set_dtype(options.dtype)
+    _start_from_defaults(options.dtype)
     module = parse(program.source, program.filename)
     set_values: dict = {}
     for spec in options.sets:
@@ -276,11 +276,15 @@ class BackwardOutcome:
     by_program: bool = False      # no call of ours: the state the program's own backward() left
 
 
+def _sum_of(name: str) -> str:
+    return f"{name}.sum()" if name.isidentifier() else f"({name}).sum()"
+
+
 def _jacobian_hint(target: Target) -> str:
     t = target.tensor
     shape = tuple(t.shape)
     ways = [f'--grad-tensors "ones_like({target.name})" (or a list, or @file.npy) to weight its '
-            f"{t.numel()} elements", f"reduce it to a scalar first ({target.name}.sum())"]
+            f"{t.numel()} elements", f"reduce it to a scalar first ({_sum_of(target.name)})"]
     from . import app
     if app.has_command("jacobian"):
         ways.append(f"gradcli jacobian for the full {shape} Jacobian")

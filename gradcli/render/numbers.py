@@ -9,9 +9,11 @@ def shortest(x) -> str:
 
     if isinstance(x, (bool, np.bool_)):
         return "True" if x else "False"
+    if isinstance(x, (np.float32, np.float16)):
+        # numpy finds the shortest digits for the float32; Python's repr lays them out
+        return repr(float(str(x)))
     if isinstance(x, (np.floating, float)):
-        s = str(x if isinstance(x, np.floating) else np.float64(x))
-        return s
+        return repr(float(x))
     return str(int(x))
 
 

@@ -87,6 +87,7 @@ def unnamed_nodes(session, recorder, roots) -> list[TensorRow]:
         line = getattr(site, "line", None)
         column = getattr(site, "column", None)
         at = f" @ {line}:{column}" if line is not None else ""
+        text = _source_text(site, session.program)
         if type(node) is AccumulateGrad:
             leaf = node.variable
             if leaf is None or id(leaf) in named_leaves:
@@ -99,10 +100,26 @@ def unnamed_nodes(session, recorder, roots) -> list[TensorRow]:
             continue
         g = recorder.into.get(node) if recorder is not None else None
         out.append(TensorRow(
-            name=f"{type(node).__name__}{at}", kind="node", shape=None if g is None else tuple(g.shape),
+            name=f"{text or type(node).__name__}{at}", kind="node", shape=None if g is None else tuple(g.shape),
             dtype=None, requires_grad=True, is_leaf=False, grad_fn=type(node).__name__,
             d_target=g, line=line, column=column))
     return out
+
+
+def _source_text(site, program) -> str | None:
+    """The source of a one-line site (``4 * x``), when the site is a span that says where it ends."""
+    if getattr(site, "end_line", 0) != getattr(site, "line", None) or not getattr(site, "end_column", 0):
+        return None
+    if site.file != program.filename:
+        return None
+    text = program.source
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    if not 1 <= site.line <= len(lines):
+        return None
+    piece = lines[site.line - 1][site.column - 1: site.end_column - 1].strip()
+    return piece if 0 < len(piece) <= 40 else None
 
 
 def forward_report(session, all_nodes: bool = False) -> Report:
