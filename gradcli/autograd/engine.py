@@ -5,20 +5,25 @@ One function, ``run``, serves ``Tensor.backward``, ``torch.autograd.backward`` a
 (latest-created first; AccumulateGrad as soon as it is ready), so hooks fire and
 ``gradcli explain`` lists steps in the order PyTorch would run them.  Gradients
 are reduced to each input's shape and dtype here and nowhere else.
+
+The loop is the hot path of every benchmark (300,000-node passes), so it is
+written flat: a node that is the only one ready is handed on without the heap,
+a node with one incoming edge never touches the gradient buffers, and the
+per-op plans are flattened once into ``_Steps``.
 """
 
 from __future__ import annotations
 
-import heapq
 import sys
+import warnings
+from heapq import heappop, heappush
 
 import numpy as np
 
-from . import dtypes
 from .function import AccumulateGrad
 from .grad_mode import state as grad_state
 from .ops import backends
-from .ops.registry import _ResultSlot, accumulate_node
+from .ops.registry import _ResultSlot, accumulate_node, defop, record
 from .tensor import Size, Tensor, wrap
 
 _FREED = (
@@ -27,6 +32,18 @@ _FREED = (
     "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
     "through the graph a second time or if you need to access saved tensors after calling backward."
 )
+_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter "
+    "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+    "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+    ".grad fields of your parameters to None after use to break the cycle and avoid the leak. "
+    "(Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
+)
+_warned_cycle = False
+_PLAIN = frozenset((float, int, bool))
+
+# the first gradient a leaf receives under create_graph is a copy, as torch's clone_obey_contract
+COPY = defop("CopyBackwards", self=None, src=lambda grad: grad)
 
 
 class Observer:
@@ -42,20 +59,53 @@ class Observer:
 observer: Observer | None = None
 
 
-def _as_list(x):
+# -- argument handling, as torch/autograd/__init__.py does it -----------------------------
+
+def _as_tuple(x, length):
+    """torch's _tensor_or_tensors_to_tuple."""
     if x is None:
-        return None
+        return (None,) * length
     if isinstance(x, Tensor):
-        return [x]
-    return list(x)
+        return (x,)
+    return tuple(x)
+
+
+def _inputs_tuple(inputs, where):
+    if isinstance(inputs, Tensor):
+        return (inputs,)
+    if type(inputs) is dict:
+        return tuple(inputs.values())
+    if isinstance(inputs, dict):
+        raise TypeError(f"`inputs` argument to `{where}()` must be a dict, not {type(inputs).__name__}. "
+                        "Other Mapping types are not supported.")
+    return tuple(inputs)
 
 
 def _make_grads(outputs, grads, is_grads_batched=False):
     """Check or create the gradient of each output, as torch's _make_grads does."""
     result = []
-    for i, out in enumerate(outputs):
-        g = grads[i] if grads is not None and i < len(grads) else None
-        if g is None:
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if isinstance(g, Tensor):
+            gshape = g._data.shape[1:] if is_grads_batched else g._data.shape
+            if gshape != out._data.shape:
+                if is_grads_batched:
+                    raise RuntimeError(
+                        "If `is_grads_batched=True`, we interpret the first dimension of each "
+                        "grad_output as the batch dimension. The sizes of the remaining dimensions "
+                        "are expected to match the shape of corresponding output, but a mismatch "
+                        f"was detected: grad_output[{i}] has a shape of {Size(gshape)!r} and "
+                        f"output[{i}] has a shape of {Size(out._data.shape)!r}. If you only want "
+                        "some tensors in `grad_output` to be considered batched, consider using vmap.")
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g._data.shape)!r} and "
+                    f"output[{i}] has a shape of {Size(out._data.shape)!r}.")
+            if (g._data.dtype.kind == "c") != (out._data.dtype.kind == "c"):
+                raise RuntimeError(
+                    "For complex Tensors, both grad_output and output are required to have the same "
+                    f"dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} and "
+                    f"output[{i}] has a dtype of {out.dtype}.")
+            result.append(g)
+        elif g is None:
             if out._requires_grad:
                 if out._data.size != 1:
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -65,83 +115,167 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                 result.append(wrap(np.ones_like(out._data)))
             else:
                 result.append(None)
-            continue
-        if not isinstance(g, Tensor):
-            if isinstance(g, (int, float)):
-                g = wrap(np.asarray(g, dtype=out._data.dtype))
-            else:
-                raise TypeError("gradients can be either Tensors or None, but got " + type(g).__name__)
-        if g._data.shape != out._data.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g._data.shape)!r} and "
-                f"output[{i}] has a shape of {Size(out._data.shape)!r}.")
-        if g._data.dtype.kind != out._data.dtype.kind and not (
-                g._data.dtype.kind == "f" and out._data.dtype.kind == "f"):
-            raise RuntimeError(
-                f"For complex Tensors, both grad_output and output are required to have the same dtype. "
-                f"Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} and output[{i}] has a dtype of {out.dtype}.")
-        result.append(g)
+        else:
+            raise TypeError("gradients can be either Tensors or None, but got " + type(g).__name__)
     return result
+
+
+def _check_roots(tensors, grads):
+    if len(tensors) != len(grads):
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
+    for i, t in enumerate(tensors):
+        if not t._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None) -> None:
     """torch.autograd.backward."""
-    tensors = _as_list(tensors)
-    if grad_tensors is None:
-        grad_tensors = grad_variables
-    grad_tensors = _as_list(grad_tensors)
-    if grad_tensors is not None and len(grad_tensors) != len(tensors):
-        raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
-    inputs = _as_list(inputs)
-    if inputs is not None and len(inputs) == 0:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    global _warned_cycle
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.", FutureWarning,
+                      stacklevel=2)
+        if grad_tensors is None:
+            grad_tensors = grad_variables
+        else:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both passed "
+                               "to `backward()`. Please only use `grad_tensors`.")
+    inputs_t = () if inputs is None else _inputs_tuple(inputs, "backward")
+    if inputs is not None and not inputs_t:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    grads = _make_grads(tensors, _as_tuple(grad_tensors, len(tensors)))
     if retain_graph is None:
         retain_graph = create_graph
-    grads = _make_grads(tensors, grad_tensors)
-    run(tensors, grads, bool(retain_graph), bool(create_graph), inputs, accumulate=True)
+    _check_roots(tensors, grads)
+    for t in inputs_t:
+        # torch makes every non-leaf input retain its grad (and rejects inputs without grad)
+        t.retain_grad()
+    if create_graph and not _warned_cycle:
+        _warned_cycle = True
+        warnings.warn(_CYCLE, UserWarning, stacklevel=3)
+    run(tensors, grads, bool(retain_graph), bool(create_graph), inputs_t or None, accumulate=True)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """torch.autograd.grad."""
-    single = isinstance(inputs, Tensor)
-    outputs = _as_list(outputs)
-    inputs = _as_list(inputs)
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
-    for t in inputs:
-        if not isinstance(t, Tensor):
-            raise TypeError("grad(): argument 'inputs' must be tuple of Tensors")
-    grad_outputs = _as_list(grad_outputs)
-    if grad_outputs is not None and len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"grad requires one grad_output per output: got {len(grad_outputs)} "
-                           f"grad_outputs and {len(outputs)} outputs")
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    inputs_t = _inputs_tuple(inputs, "grad")
+    if not inputs_t:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To "
+                      "accumulate gradient for other parts of the graph, please use "
+                      "torch.autograd.backward.", FutureWarning, stacklevel=2)
+    grads = _make_grads(outputs, _as_tuple(grad_outputs, len(outputs)), is_grads_batched)
     if retain_graph is None:
         retain_graph = create_graph
-    grads = _make_grads(outputs, grad_outputs)
-    for i, t in enumerate(inputs):
+    _check_roots(outputs, grads)
+    for t in inputs_t:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element of inputs, but got {type(t).__name__}")
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    result = run(outputs, grads, bool(retain_graph), bool(create_graph), inputs, accumulate=False)
+    if is_grads_batched:
+        result = _batched(outputs, grads, inputs_t, retain_graph, create_graph)
+    else:
+        result = run(outputs, grads, bool(retain_graph), bool(create_graph), inputs_t, accumulate=False)
+    for i, g in enumerate(result):
+        if g is None and not allow_unused:
+            raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used "
+                               f"in the graph. Set allow_unused=True if this is the desired behavior.")
+    if materialize_grads:
+        from .creation import zeros_like
+        result = [g if g is not None else zeros_like(t, requires_grad=create_graph)
+                  for g, t in zip(result, inputs_t)]
+    result = tuple(result)
+    if type(inputs) is dict:
+        return dict(zip(inputs.keys(), result))
+    return result
+
+
+def _batched(outputs, grads, inputs, retain_graph, create_graph):
+    """is_grads_batched: one pass per row of the grad_outputs, stacked (torch uses vmap)."""
+    n = next(g._data.shape[0] for g in grads if g is not None)
+    rows = []
+    for k in range(n):
+        gk = [None if g is None else wrap(g._data[k]) for g in grads]
+        rows.append(run(outputs, gk, True if k < n - 1 else bool(retain_graph), bool(create_graph),
+                        inputs, accumulate=False))
     out = []
-    for i, (t, g) in enumerate(zip(inputs, result)):
-        if g is None:
-            if materialize_grads:
-                g = wrap(np.zeros_like(t._data))
-            elif not allow_unused:
-                raise RuntimeError(
-                    f"One of the differentiated Tensors appears to not have been used in the graph. "
-                    f"Set allow_unused=True if this is the desired behavior.")
-        out.append(g)
-    return tuple(out)
+    for j in range(len(inputs)):
+        col = [r[j] for r in rows]
+        out.append(None if col[0] is None else wrap(np.stack([c._data for c in col])))
+    return out
 
 
-def _capture_key(t: Tensor):
+# -- the pass ------------------------------------------------------------------------------
+
+def _key(t: Tensor):
     return t.grad_fn if t.grad_fn is not None else accumulate_node(t)
+
+
+def _graph(roots, targets, captures):
+    """Dependency counts over the nodes that run, and the set that runs (None: all).
+
+    ``targets`` (backward's ``inputs``) are nodes that must run; ``captures``
+    (torch.autograd.grad's inputs) are nodes whose incoming gradient is wanted.
+    A node runs when it is a target or lies on a path to a target or capture,
+    as torch's exec_info ``needed_``.
+    """
+    deps: dict = {}
+    for r in roots:
+        deps[r] = 0
+    stack = list(deps)
+    while stack:
+        node = stack.pop()
+        for nxt in node._edges:
+            if nxt is None:
+                continue
+            c = deps.get(nxt)
+            if c is None:
+                deps[nxt] = 1
+                stack.append(nxt)
+            else:
+                deps[nxt] = c + 1
+    if targets is None and captures is None:
+        return deps, None
+    # a topological order (Kahn), then "needed" from the leaves up
+    pending = dict(deps)
+    topo = [r for r in roots if pending[r] == 0]
+    seen = set(topo)
+    k = 0
+    while k < len(topo):
+        for nxt in topo[k]._edges:
+            if nxt is not None:
+                left = pending[nxt] - 1
+                pending[nxt] = left
+                if left == 0 and nxt not in seen:
+                    seen.add(nxt)
+                    topo.append(nxt)
+        k += 1
+    wanted = set(targets or ()) | set(captures or ())
+    needed = set(targets or ())
+    for node in reversed(topo):
+        if node not in needed:
+            for e in node._edges:
+                if e is not None and (e in needed or e in wanted):
+                    needed.add(node)
+                    break
+    deps = {}
+    for node in needed:
+        for nxt in node._edges:
+            if nxt is not None and (nxt in needed or nxt in wanted):
+                deps[nxt] = deps.get(nxt, 0) + 1
+    for r in roots:
+        deps.setdefault(r, 0)
+    return deps, needed
 
 
 def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, accumulate=True):
@@ -150,186 +284,235 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
     With ``accumulate`` the leaves' ``.grad`` (or only ``inputs``'s) receive the
     gradient; without, the gradients at ``inputs`` are returned (torch.autograd.grad).
     """
-    roots = []
-    for i, (out, g) in enumerate(zip(outputs, grads)):
-        if not out._requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
-        roots.append((out.grad_fn or accumulate_node(out), g))
-
     graph_mode = create_graph
     F = backends.tensor if graph_mode else backends.numpy_
-    capture = None
+    roots = []
+    root_grads = []
+    for out, g in zip(outputs, grads):
+        node = out.grad_fn or accumulate_node(out)
+        if g is not None and g._data.dtype != out._data.dtype:
+            g = wrap(g._data.astype(out._data.dtype))
+        roots.append(node)
+        root_grads.append(g if graph_mode or g is None else g._data)
+
+    captures = None
+    targets = None
     if inputs is not None:
-        capture = {}
-        for t in inputs:
-            if not t._requires_grad and accumulate:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
-            capture.setdefault(_capture_key(t), None)
-
-    deps, needed = _dependencies([n for n, _ in roots], capture)
-    buffers: dict = {}
-    ready: list = []
-    for node, g in roots:
-        value = g if graph_mode else g._data
-        if node in buffers:
-            buffers[node] = buffers[node] + value
+        keys = [_key(t) for t in inputs]
+        if accumulate:
+            targets = set(keys)
         else:
-            buffers[node] = value
-    for node in buffers:
-        if deps.get(node, 0) == 0:
-            heapq.heappush(ready, (-node._seq, id(node), node))
+            captures = dict.fromkeys(keys)
+    deps, needed = _graph(roots, targets, captures)
 
+    ready: list = []
+    buffers: dict = {}
+    for node, g in zip(roots, root_grads):
+        if g is None:
+            continue
+        b = buffers.get(node)
+        buffers[node] = g if b is None else b + g
+    for node in list(buffers):
+        if deps[node] == 0:
+            heappush(ready, (-node._seq, id(node), node, buffers.pop(node)))
+
+    anomaly = grad_state.anomaly
+    slow = observer is not None or anomaly
+    steps_of = _steps_of
     prev_mode = grad_state.enabled
     grad_state.enabled = graph_mode
+    node = None
+    g = None
     try:
-        while ready:
-            node = heapq.heappop(ready)[2]
-            g = buffers.pop(node)
+        while True:
+            if node is None:
+                if not ready:
+                    break
+                _, _, node, g = heappop(ready)
+            # -- hooks, captures, leaves ------------------------------------------------
+            if type(node) is AccumulateGrad:
+                if captures is not None:
+                    if node in captures:
+                        captures[node] = _leaf_hooks(node, g, graph_mode)
+                elif needed is None or node in needed:
+                    _accumulate(node.variable, _leaf_hooks(node, g, graph_mode), graph_mode)
+                node = None
+                continue
+            if captures is not None and node in captures:
+                if node in needed:
+                    captures[node] = g  # torch captures before the hooks of a node that still runs
+                else:
+                    captures[node] = _run_pre_hooks(node, g, graph_mode) if node._pre_hooks else g
+                    node = None
+                    continue
+            elif needed is not None and node not in needed:
+                node = None
+                continue
             if node._pre_hooks is not None:
                 g = _run_pre_hooks(node, g, graph_mode)
-            if capture is not None and node in capture:
-                capture[node] = g if graph_mode else wrap(np.asarray(g))
-                if not accumulate and type(node) is AccumulateGrad:
-                    continue
-            if type(node) is AccumulateGrad:
-                if accumulate and (capture is None or node in capture):
-                    _accumulate(node.variable, g, graph_mode)
+            # -- the node's formulas (inlined _apply) -----------------------------------------
+            if node._released:
+                raise RuntimeError(_FREED)
+            plan = node._saved_names
+            edges = node._edges
+            if not plan:
+                node = None
                 continue
-            if needed is not None and node not in needed:
-                continue
-            grad_inputs = _apply(node, g, F, graph_mode, retain_graph, needed)
-            if observer is not None:
-                observer.node(node, g, grad_inputs)
-            for nxt, gi in zip(node._edges, grad_inputs):
-                if nxt is None or gi is None:
-                    continue
-                if nxt in buffers:
-                    buffers[nxt] = buffers[nxt] + gi
+            steps = steps_of.get(plan)
+            if steps is None:
+                steps = _make_steps(node, plan)
+            saved = node._saved
+            if saved:
+                if len(saved) == 1 and not graph_mode:
+                    # _unpack, inlined for the common single saved value
+                    v = saved[0]
+                    tv = type(v)
+                    if tv is Tensor:
+                        vc = v._vc
+                        if (vc[0] if vc is not None else 0) == node._versions[0]:
+                            saved = (v._data,)
+                        else:
+                            saved = _unpack(node, graph_mode)
+                    elif tv is _ResultSlot and v.vc[0] == v.version:
+                        saved = (v.data,)
+                    elif tv not in _PLAIN:
+                        saved = _unpack(node, graph_mode)
                 else:
-                    buffers[nxt] = gi
+                    saved = _unpack(node, graph_mode)
+            meta = node._in_meta
+            if slow or node._post_hooks is not None:
+                outs = [None] * len(edges)
+            nxt_node = None
+            nxt_g = None
+            for i, fn, uses_F, idx in steps.calls:
+                nxt = edges[i]
+                if needed is not None and nxt not in needed and (captures is None or nxt not in captures):
+                    continue
+                if idx is None:
+                    gi = fn(g, F=F) if uses_F else fn(g)
+                elif type(idx) is int:
+                    gi = fn(g, saved[idx], F=F) if uses_F else fn(g, saved[idx])
+                else:
+                    args = [saved[j] for j in idx]
+                    gi = fn(g, *args, F=F) if uses_F else fn(g, *args)
+                if meta is not None:
+                    m = meta[i]
+                    if m is not None:
+                        gi = F.sum_to(gi, m[0])
+                        if gi.dtype != m[1]:
+                            gi = F.cast(gi, m[1])
+                if slow or node._post_hooks is not None:
+                    outs[i] = gi
+                    continue
+                # _send, inlined: the common case is one incoming edge, handed straight on
                 left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                if left:
+                    deps[nxt] = left
+                    b = buffers.get(nxt)
+                    buffers[nxt] = gi if b is None else b + gi
+                    continue
+                deps[nxt] = 0
+                if buffers:
+                    b = buffers.pop(nxt, None)
+                    if b is not None:
+                        gi = b + gi
+                if nxt_node is not None:
+                    heappush(ready, (-nxt_node._seq, id(nxt_node), nxt_node, nxt_g))
+                nxt_node = nxt
+                nxt_g = gi
+            if slow or node._post_hooks is not None:
+                if anomaly:
+                    _check_nan(node, outs)
+                if node._post_hooks is not None:
+                    outs = _run_post_hooks(node, outs, g, graph_mode)
+                if observer is not None:
+                    observer.node(node, g, outs)
+                for nxt, gi in zip(edges, outs):
+                    if gi is not None:
+                        nxt_node, nxt_g = _send(nxt, gi, deps, buffers, ready, nxt_node, nxt_g)
+            if not retain_graph and steps.frees:
+                node._saved = ()
+                node._released = True
+            # -- the next node: handed on directly when it is the only one ready ----------------
+            if nxt_node is not None and not ready:
+                node = nxt_node
+                g = nxt_g
+            else:
+                if nxt_node is not None:
+                    heappush(ready, (-nxt_node._seq, id(nxt_node), nxt_node, nxt_g))
+                node = None
     finally:
         grad_state.enabled = prev_mode
-    if capture is not None and not accumulate:
-        return [capture.get(_capture_key(t)) for t in inputs]
+    if captures is not None:
+        out = []
+        for t in inputs:
+            c = captures.get(_key(t))
+            if c is not None and not graph_mode:
+                c = wrap(c if type(c) is np.ndarray and c.base is None else np.array(c))
+            out.append(c)
+        return out
     return None
 
 
-def _dependencies(roots, capture):
-    """Count incoming edges of every node reachable from ``roots`` (iteratively).
+def _send(nxt, gi, deps, buffers, ready, held, held_g):
+    """Deliver ``gi`` to ``nxt``; return the node to run next if it just became ready.
 
-    With ``capture`` (torch.autograd.grad, or backward's ``inputs``), also return
-    the set of nodes that lie on a path to a captured node: only those run.
+    At most one newly ready node is held back from the heap (``held``): when the heap
+    is empty after the current node, it runs next without a push and a pop.
     """
-    deps: dict = {}
-    seen = set(roots)
-    stack = list(roots)
-    order = []
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        for nxt in node._edges:
-            if nxt is None:
-                continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    if capture is None:
-        return deps, None
-    # the nodes on a path to a captured node; only those run, and only their edges count
-    needed = set()
-    changed = True
-    while changed:
-        changed = False
-        for node in reversed(order):
-            if node not in needed and (node in capture or any(
-                    e is not None and e in needed for e in node._edges)):
-                needed.add(node)
-                changed = True
-    deps = {}
-    for node in needed:
-        for nxt in node._edges:
-            if nxt is not None and nxt in needed:
-                deps[nxt] = deps.get(nxt, 0) + 1
-    return deps, needed
+    left = deps[nxt] - 1
+    if left:
+        deps[nxt] = left
+        b = buffers.get(nxt)
+        buffers[nxt] = gi if b is None else b + gi
+        return held, held_g
+    deps[nxt] = 0
+    b = buffers.pop(nxt, None)
+    if b is not None:
+        gi = b + gi
+    if held is not None:
+        heappush(ready, (-held._seq, id(held), held, held_g))
+    return nxt, gi
 
 
-def _run_pre_hooks(node, g, graph_mode):
-    retain = None
-    for kind, fn in list(node._pre_hooks):
-        if kind == "retain":
-            retain = fn
-            continue
-        arg = g if graph_mode else wrap(g)
-        if kind == "tensor":
-            new = fn(arg)
-        else:
-            new = fn((arg,))
-            if isinstance(new, (tuple, list)):
-                new = new[0]
-        if new is not None:
-            if not isinstance(new, Tensor):
-                raise TypeError("hook returned a value that is not a Tensor")
-            g = new if graph_mode else new._data
-    if retain is not None:
-        value = g if graph_mode else g
-        t = value if graph_mode else wrap(np.array(value))
-        if retain._grad is None:
-            retain._grad = t if graph_mode else t
-        else:
-            retain._grad = retain._grad + t if graph_mode else wrap(retain._grad._data + t._data)
-    return g
+class _Steps:
+    """One op plan flattened for the loop: (input index, fn, uses_F, saved index/indices)."""
+
+    __slots__ = ("calls", "frees")
+
+    def __init__(self, calls, frees):
+        self.calls = calls
+        self.frees = frees
 
 
-def _apply(node, grad, F, graph_mode, retain_graph, needed):
-    """The gradients of one node's inputs, reduced to their shapes and dtypes."""
-    if node._released:
-        raise RuntimeError(_FREED)
-    plan = node._saved_names
-    edges = node._edges
-    out = [None] * len(edges)
-    if plan is None or plan == ():
-        return out
-    saved = _unpack(node, graph_mode) if plan.names else ()
+_steps_of: dict = {}
+
+
+def _make_steps(node, plan):
+    spec = type(node).spec
+    calls = []
     for i, formula, idx in plan.calls:
-        nxt = edges[i]
-        if nxt is None or (needed is not None and nxt not in needed):
-            continue
-        args = [saved[j] for j in idx]
-        if formula.uses_F:
-            g = formula.fn(grad, *args, F=F)
+        if len(idx) == 0:
+            k = None
+        elif len(idx) == 1:
+            k = idx[0]
         else:
-            g = formula.fn(grad, *args)
-        meta = node._in_meta
-        if meta is not None and meta[i] is not None:
-            shape, dt = meta[i]
-            g = F.sum_to(g, shape)
-            if g.dtype != dt:
-                g = F.cast(g, dt)
-        out[i] = g
-    if grad_state.anomaly:
-        _check_nan(node, out)
-    if not retain_graph and node._saved:
-        node._saved = ()
-        node._released = True
-    return out
+            k = tuple(idx)
+        calls.append((i, formula.fn, formula.uses_F, k))
+    # torch frees (and later refuses) only saved tensors: inputs and the result, not parameters
+    tensor_names = set(spec.inputs) | {"result"}
+    frees = any(n in tensor_names for n in plan.names)
+    steps = _steps_of[plan] = _Steps(tuple(calls), frees)
+    return steps
 
 
 def _unpack(node, graph_mode):
     values = []
     versions = node._versions
-    for k, v in enumerate(node._saved):
-        if isinstance(v, Tensor):
-            vc = v._vc
-            now = vc[0] if vc is not None else 0
-            if now != versions[k]:
-                raise RuntimeError(_version_message(v, now, versions[k]))
-            values.append(v if graph_mode else v._data)
-        elif type(v) is _ResultSlot:
+    k = 0
+    for v in node._saved:
+        tv = type(v)
+        if tv is _ResultSlot:
             if v.vc[0] != v.version:
                 raise RuntimeError(_version_message(wrap(v.data), v.vc[0], v.version, node))
             if graph_mode:
@@ -339,8 +522,15 @@ def _unpack(node, graph_mode):
                 values.append(t)
             else:
                 values.append(v.data)
+        elif isinstance(v, Tensor):
+            vc = v._vc
+            now = vc[0] if vc is not None else 0
+            if now != versions[k]:
+                raise RuntimeError(_version_message(v, now, versions[k]))
+            values.append(v if graph_mode else v._data)
         else:
             values.append(v)
+        k += 1
     return values
 
 
@@ -351,11 +541,19 @@ def _version_message(t, now, expected, producer=None):
     where = ""
     fn = producer if producer is not None else t.grad_fn
     if fn is not None:
-        where = f", which is output 0 of {type(fn).__name__},"
+        where = f", which is output 0 of {_op_name(type(fn).__name__)},"
     return (f"one of the variables needed for gradient computation has been modified by an inplace "
             f"operation: [{kind} [{shape}]]{where} is at version {now}; expected version {expected} "
             f"instead. Hint: enable anomaly detection to find the operation that failed to compute "
-            f"its gradient, with torch.autograd.set_detect_anomaly(True).")
+            f"its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _op_name(node_name: str) -> str:
+    """'ExpBackward0' -> 'Exp', as torch names the op in the version message."""
+    base = node_name.rstrip("0123456789")
+    if base.endswith("Backward"):
+        base = base[: -len("Backward")]
+    return base
 
 
 def _check_nan(node, grads):
@@ -363,23 +561,85 @@ def _check_nan(node, grads):
         if g is None:
             continue
         data = g._data if isinstance(g, Tensor) else np.asarray(g)
-        if data.dtype.kind == "f" and np.isnan(data).any():
+        if data.dtype.kind in "fc" and np.isnan(data).any():
             raise RuntimeError(f"Function '{type(node).__name__}' returned nan values in its {i}th output.")
 
 
-def _accumulate(leaf: Tensor, g, graph_mode: bool) -> None:
-    """AccumulateGrad: leaf hooks, then add into ``leaf.grad`` (in place when no graph)."""
+# -- hooks ------------------------------------------------------------------------------------
+
+def _as_hook_arg(g, graph_mode):
+    return g if graph_mode else wrap(g)
+
+
+def _from_hook(new, graph_mode):
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Tensor or None as hook result, but got {type(new).__name__}")
+    return new if graph_mode else new._data
+
+
+def _run_pre_hooks(node, g, graph_mode):
+    """Tensor hooks, then retain_grad, then the node's own pre-hooks: torch's order."""
+    hooks = list(node._pre_hooks)
+    retain = None
+    for kind, fn in hooks:
+        if kind == "tensor":
+            new = fn(_as_hook_arg(g, graph_mode))
+            if new is not None:
+                g = _from_hook(new, graph_mode)
+        elif kind == "retain":
+            retain = fn
+    if retain is not None and retain._retains_grad:
+        t = g if graph_mode else wrap(np.array(g))
+        retain._grad = t if retain._grad is None else (
+            retain._grad + t if graph_mode else wrap(retain._grad._data + t._data))
+    for kind, fn in hooks:
+        if kind == "node":
+            new = fn((_as_hook_arg(g, graph_mode),))
+            if new is not None:
+                g = _from_hook(new[0] if isinstance(new, (tuple, list)) else new, graph_mode)
+    return g
+
+
+def _leaf_hooks(node, g, graph_mode):
+    leaf = node.variable
     if leaf._hooks:
         for hook in list(leaf._hooks):
-            new = hook(g if graph_mode else wrap(g))
+            new = hook(_as_hook_arg(g, graph_mode))
             if new is not None:
-                g = new if graph_mode else new._data
+                g = _from_hook(new, graph_mode)
+    if node._pre_hooks:
+        g = _run_pre_hooks(node, g, graph_mode)
+    return g
+
+
+def _run_post_hooks(node, outs, g, graph_mode):
+    grad_inputs = tuple(None if o is None else _as_hook_arg(o, graph_mode) for o in outs)
+    grad_outputs = (_as_hook_arg(g, graph_mode),)
+    for fn in list(node._post_hooks):
+        new = fn(grad_inputs, grad_outputs)
+        if new is not None:
+            grad_inputs = tuple(new)
+    return [None if o is None else _from_hook(o, graph_mode) for o in grad_inputs]
+
+
+# -- AccumulateGrad -----------------------------------------------------------------------------
+
+def _accumulate(leaf: Tensor, g, graph_mode: bool) -> None:
+    """Add into ``leaf.grad``: in place without a graph, out of place with one (torch's rules)."""
     if observer is not None:
         observer.accumulate(leaf, g, leaf._grad)
     if graph_mode:
-        leaf._grad = g if leaf._grad is None else leaf._grad + g
+        if leaf._grad is None:
+            if g._requires_grad:
+                leaf._grad = record(COPY, np.array(g._data, copy=True),
+                                    (wrap(np.empty(0, g._data.dtype)), g))
+            else:
+                leaf._grad = wrap(np.array(g._data, copy=True))
+        else:
+            leaf._grad = leaf._grad + g
         return
-    if leaf._grad is None:
+    existing = leaf._grad
+    if existing is None:
         # steal the buffer when nothing else can see it, as PyTorch does; copy otherwise
         if type(g) is np.ndarray and g.base is None and sys.getrefcount(g) <= 3 and g.flags.writeable:
             arr = g
@@ -388,18 +648,36 @@ def _accumulate(leaf: Tensor, g, graph_mode: bool) -> None:
         if arr.dtype != leaf._data.dtype:
             arr = arr.astype(leaf._data.dtype)
         leaf._grad = wrap(arr.reshape(leaf._data.shape))
+    elif existing._data.flags.writeable:
+        np.add(existing._data, g, out=existing._data, casting="unsafe")
+        vc = existing._vc
+        if vc is not None:
+            vc[0] += 1
     else:
-        existing = leaf._grad
-        if existing._requires_grad:
-            leaf._grad = wrap(existing._data + g)
-        else:
-            np.add(existing._data, g, out=existing._data, casting="unsafe")
+        leaf._grad = wrap(existing._data + g)
 
 
 def call_node(node, grads):
     """grad_fn(grad): run one node's formulas by hand, as PyTorch allows."""
+    graph_mode = grad_state.enabled
     g = grads[0]
-    outs = _apply(node, g if grad_state.enabled else g._data, backends.tensor if grad_state.enabled else backends.numpy_,
-                  grad_state.enabled, True, None)
+    g = g if graph_mode else g._data
+    F = backends.tensor if graph_mode else backends.numpy_
+    plan = node._saved_names
+    outs = [None] * len(node._edges)
+    if plan:
+        if node._released:
+            raise RuntimeError(_FREED)
+        steps = _steps_of.get(plan) or _make_steps(node, plan)
+        saved = _unpack(node, graph_mode) if node._saved else ()
+        for i, fn, uses_F, idx in steps.calls:
+            args = () if idx is None else (saved[idx],) if type(idx) is int else [saved[j] for j in idx]
+            gi = fn(g, *args, F=F) if uses_F else fn(g, *args)
+            m = node._in_meta[i] if node._in_meta is not None else None
+            if m is not None:
+                gi = F.sum_to(gi, m[0])
+                if gi.dtype != m[1]:
+                    gi = F.cast(gi, m[1])
+            outs[i] = gi
     res = tuple(None if o is None else (o if isinstance(o, Tensor) else wrap(np.asarray(o))) for o in outs)
     return res if len(res) != 1 else res[0]
