@@ -61,7 +61,7 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
             f"complex dtype. Got: {_type_word(d)}")
     if dim is None:
         out = np.mean(d, dtype=None if dtype is None else dtype.np)
-        return record(MEAN0, out, (self,), {"shape": d.shape, "n": max(d.size, 1) if d.size else 0})
+        return record(MEAN0, out, (self,), {"shape": d.shape, "n": d.size})
     dims = _dims(dim, d.ndim)
     out = np.mean(d, axis=dims, keepdims=keepdim, dtype=None if dtype is None else dtype.np)
     n = 1
