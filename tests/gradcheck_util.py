@@ -116,8 +116,8 @@ def compare_with_torch(real_torch, fn, *arrays, grad=True, dtype="float64"):
         a = np.asarray(a)
         floating = a.dtype.kind == "f"
         arr = a.astype(dtype) if floating else a
-        o = torch.tensor(arr.tolist(), dtype=getattr(torch, str(arr.dtype)))
-        t = real_torch.tensor(arr.tolist(), dtype=getattr(real_torch, str(arr.dtype)))
+        o = torch.from_numpy(np.array(arr))
+        t = real_torch.from_numpy(np.array(arr))
         if grad and floating:
             o.requires_grad_(True)
             t.requires_grad_(True)
