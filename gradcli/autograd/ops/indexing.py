@@ -367,9 +367,11 @@ def gather(input, dim, index, *, sparse_grad=False):
     return record(GATHER, d[full], (input,), {"shape": d.shape, "index": full})
 
 
-MASKED_FILL = defop("MaskedFillBackward0", {"self": "grad, 0 where masked", "value": "sum of grad where masked"},
-                    self=lambda grad, mask, F: F.masked_fill(grad, mask, 0.0),
-                    value=lambda grad, mask, F: F.sum(grad - F.masked_fill(grad, mask, 0.0)))
+MASKED_FILL = defop("MaskedFillBackward0", {"self": "grad, 0 where masked"},
+                    self=lambda grad, mask, F: F.masked_fill(grad, mask, 0.0))
+MASKED_FILL_TENSOR = defop("MaskedFillBackward1", {"self": "grad, 0 where masked", "value": "sum of grad where masked"},
+                           self=lambda grad, mask, F: F.masked_fill(grad, mask, 0.0),
+                           value=lambda grad, mask, F: F.sum(grad - F.masked_fill(grad, mask, 0.0)))
 
 
 def masked_fill(input, mask, value):
@@ -391,7 +393,9 @@ def masked_fill(input, mask, value):
     except ValueError:
         from ._dispatch import broadcast_error
         raise broadcast_error(d, m) from None
-    return record(MASKED_FILL, out, (input, value), {"mask": m})
+    if isinstance(value, Tensor):
+        return record(MASKED_FILL_TENSOR, out, (input, value), {"mask": m})
+    return record(MASKED_FILL, out, (input,), {"mask": m})
 
 
 TENSOR_METHODS = {
