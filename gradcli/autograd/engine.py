@@ -316,7 +316,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
         if deps[node] == 0:
             heappush(ready, (-node._seq, id(node), node, buffers.pop(node)))
 
-    anomaly = grad_state.anomaly
+    anomaly = grad_state.anomaly and grad_state.check_nan
     slow = observer is not None or anomaly
     steps_of = _steps_of
     prev_mode = grad_state.enabled

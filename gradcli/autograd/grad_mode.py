@@ -4,11 +4,12 @@ from __future__ import annotations
 
 
 class _State:
-    __slots__ = ("enabled", "anomaly")
+    __slots__ = ("enabled", "anomaly", "check_nan")
 
     def __init__(self):
         self.enabled = True
         self.anomaly = False
+        self.check_nan = True
 
 
 state = _State()
@@ -82,17 +83,50 @@ def is_anomaly_enabled() -> bool:
     return state.anomaly
 
 
-def set_detect_anomaly(mode: bool, check_nan: bool = True) -> None:
+def is_anomaly_check_nan_enabled() -> bool:
+    return state.check_nan
+
+
+def set_anomaly_enabled(mode: bool, check_nan: bool = True) -> None:
     state.anomaly = bool(mode)
+    state.check_nan = bool(check_nan)
+
+
+class set_detect_anomaly:
+    """Takes effect at construction (so it also works as a plain call), restores on exit: a
+    class in torch, usable as ``with torch.autograd.set_detect_anomaly(True):``."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self.prev = state.anomaly
+        self.prev_check_nan = state.check_nan
+        set_anomaly_enabled(mode, check_nan)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc) -> None:
+        set_anomaly_enabled(self.prev, self.prev_check_nan)
 
 
 class detect_anomaly:
-    def __init__(self, check_nan: bool = True):
-        self._prev = state.anomaly
+    """Context manager (and decorator) turning anomaly detection on; warns as torch does."""
 
-    def __enter__(self):
-        state.anomaly = True
+    def __init__(self, check_nan: bool = True) -> None:
+        import warnings
+        self.prev = state.anomaly
+        self.check_nan = check_nan
+        self.prev_check_nan = state.check_nan
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and "
+                      "should only be enabled for debugging.", stacklevel=2)
 
-    def __exit__(self, *exc):
-        state.anomaly = self._prev
-        return False
+    def __enter__(self) -> None:
+        set_anomaly_enabled(True, self.check_nan)
+
+    def __exit__(self, *exc) -> None:
+        set_anomaly_enabled(self.prev, self.prev_check_nan)
+
+    def __call__(self, fn):
+        def wrapped(*args, **kwargs):
+            with self.__class__(self.check_nan):
+                return fn(*args, **kwargs)
+        return wrapped

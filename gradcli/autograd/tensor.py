@@ -139,8 +139,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         from .engine import backward
-        backward([self], None if gradient is None else [gradient], retain_graph, create_graph,
-                 inputs=inputs)
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)  # as torch: 1.0 is not iterable
 
     def detach(self) -> "Tensor":
         t = wrap(self._data)
