@@ -434,7 +434,7 @@ def where(condition, input=None, other=None):
     if input is None and other is None:
         from .compare import nonzero_tuple
         return nonzero_tuple(condition)
-    c = condition._data
+    c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)  # formulas pass arrays
     if c.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_type_name(c)}")
