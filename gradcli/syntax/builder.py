@@ -263,7 +263,8 @@ class Builder(Transformer):
         return args, keywords
 
     def genexp_argument(self, children):
-        return [children[0]], []
+        key, elt, generators = children[0]
+        return [ast.Comp(self._pos(elt, generators[-1]), "gen", key, elt, generators)], []
 
     def kwarg(self, children):
         name, value = children

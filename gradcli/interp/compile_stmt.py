@@ -1,0 +1,555 @@
+"""Statements to closures: ``run(f) -> None | BREAK | CONTINUE | (return value,)``.
+
+Checks that Python makes when it compiles (``break`` outside a loop, ``return``
+outside a function, unsupported imports) happen here, so they are reported before
+the program prints anything.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from gradcli.errors import ProgramRuntimeError, ProgramSyntaxError, Span
+from gradcli.interp.compile_expr import INPLACE, ExprCompiler
+from gradcli.interp.functions import FunctionCompiler
+from gradcli.interp.runtime import BREAK, CONTINUE, RETURN_NONE, UNBOUND, error_at
+from gradcli.interp.scope import Scope
+from gradcli.syntax import ast
+
+SUPPORTED_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
+                     "torch.autograd.functional", "torch.optim")
+
+
+class Compiler(FunctionCompiler, ExprCompiler):
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.loops = 0  # how many loops enclose the statement being compiled, in this function
+
+    def block(self, body: list[ast.Node], scope: Scope):
+        outer_loops, self.loops = self.loops, (self.loops if scope.kind != "function" else 0)
+        try:
+            stmts = [self.stmt(s, scope) for s in body]
+        finally:
+            self.loops = outer_loops
+        return _sequence(stmts)
+
+    def stmt(self, node: ast.Node, scope: Scope):
+        method = getattr(self, "s_" + type(node).__name__)
+        return method(node, scope)
+
+    # ------------------------------------------------------------ simple ones
+
+    def s_Expr(self, node, scope):
+        value = self.expr(node.value, scope)
+        if scope.kind == "module":
+            result = self.ctx.result
+
+            def run_top(f):
+                result.last_value = value(f)
+            return run_top
+
+        def run(f):
+            value(f)
+        return run
+
+    def s_Pass(self, node, scope):
+        return _nothing
+
+    def s_Break(self, node, scope):
+        if not self.loops:
+            raise ProgramSyntaxError("SyntaxError: 'break' outside loop", Span(*node.pos))
+        return lambda f: BREAK
+
+    def s_Continue(self, node, scope):
+        if not self.loops:
+            raise ProgramSyntaxError("SyntaxError: 'continue' not properly in loop", Span(*node.pos))
+        return lambda f: CONTINUE
+
+    def s_Return(self, node, scope):
+        if not scope.in_function():
+            raise ProgramSyntaxError("SyntaxError: 'return' outside function", Span(*node.pos))
+        if node.value is None:
+            return lambda f: RETURN_NONE
+        value = self.expr(node.value, scope)
+        return lambda f: (value(f),)
+
+    def s_Assert(self, node, scope):
+        test = self.expr(node.test, scope)
+        msg = self.expr(node.msg, scope) if node.msg is not None else None
+        pos = node.pos
+
+        def run(f):
+            value = test(f)
+            try:
+                ok = True if value else False
+            except Exception as e:
+                raise error_at(e, pos) from None
+            if not ok:
+                error = AssertionError(msg(f)) if msg is not None else AssertionError()
+                raise error_at(error, pos)
+        return run
+
+    # ------------------------------------------------------------ assignment
+
+    def s_Assign(self, node, scope):
+        value = self.expr(node.value, scope)
+        stores = [self.store(t, scope) for t in node.targets]
+        if len(stores) == 1:
+            store = stores[0]
+            target = node.targets[0]
+            if type(target) is ast.Name and scope.kind == "module" and target.id not in self.ctx.skip:
+                env, append, entry = self.ctx.env, self.ctx.assigned.append, (target.id, Span(*target.pos))
+                name = target.id
+
+                def run_global(f):
+                    env[name] = value(f)
+                    append(entry)
+                return run_global
+
+            def run(f):
+                store(f, value(f))
+            return run
+
+        def run_many(f):
+            v = value(f)
+            for store in stores:
+                store(f, v)
+        return run_many
+
+    def store(self, target: ast.Node, scope: Scope):
+        """A closure ``store(f, value)`` binding ``value`` to the target."""
+        kind = type(target)
+        pos = target.pos
+        if kind is ast.Name:
+            return self.store_name(target.id, scope, pos)
+        site = self.ctx.site
+        if kind is ast.Attribute:
+            self.check_attribute(target.attr, target.attr_pos)
+            obj, name = self.expr(target.value, scope), target.attr
+            where = Span(*pos)
+
+            def store_attribute(f, value):
+                o = obj(f)
+                site.current = where
+                try:
+                    setattr(o, name, value)
+                except Exception as e:
+                    raise error_at(e, pos) from None
+            return store_attribute
+        if kind is ast.Subscript:
+            obj, index = self.expr(target.value, scope), self.expr(target.index, scope)
+            where = Span(*pos)
+
+            def store_item(f, value):
+                o = obj(f)
+                key = index(f)
+                site.current = where
+                try:
+                    o[key] = value
+                except Exception as e:
+                    raise error_at(e, pos) from None
+            return store_item
+        if kind in (ast.Tuple, ast.List):
+            return self.store_unpack(target, scope)
+        raise ProgramSyntaxError("SyntaxError: cannot assign to expression", Span(*pos))
+
+    def store_name(self, name: str, scope: Scope, pos: tuple):
+        where = scope.resolve(name)
+        if where is not None:
+            depth, index = where
+            if depth != 0:  # not reachable: assignment makes a name local
+                raise ProgramSyntaxError(f"SyntaxError: cannot assign to '{name}' here", Span(*pos))
+
+            def store_local(f, value):
+                f[index] = value
+            return store_local
+        ctx = self.ctx
+        env, append, entry = ctx.env, ctx.assigned.append, (name, Span(*pos))
+        if scope.kind != "module":
+            def store_global_quiet(f, value):  # a comprehension at module level never gets here
+                env[name] = value
+            return store_global_quiet
+        if name in ctx.skip:
+            skip = ctx.skip
+
+            def store_skippable(f, value):
+                if name in skip:  # given by --set: the program's first assignment is skipped
+                    skip.discard(name)
+                    return
+                env[name] = value
+                append(entry)
+            return store_skippable
+
+        def store_global(f, value):
+            env[name] = value
+            append(entry)
+        return store_global
+
+    def store_unpack(self, target, scope):
+        elts = target.elts
+        stores = [self.store(e.value if type(e) is ast.Starred else e, scope) for e in elts]
+        star = next((i for i, e in enumerate(elts) if type(e) is ast.Starred), None)
+        n, pos = len(elts), target.pos
+
+        def store_all(f, value):
+            try:
+                items = _unpack(value, n, star)
+            except Exception as e:
+                raise error_at(e, pos) from None
+            for store, item in zip(stores, items):
+                store(f, item)
+        return store_all
+
+    def s_AugAssign(self, node, scope):
+        op = INPLACE[node.op]
+        value = self.expr(node.value, scope)
+        target = node.target
+        site, where, pos = self.ctx.site, Span(*node.pos), node.pos
+        if type(target) is ast.Name:
+            load = self.expr(target, scope)
+            store = self.store_name(target.id, scope, target.pos)
+
+            def run_name(f):
+                current = load(f)
+                operand = value(f)
+                site.current = where
+                try:
+                    result = op(current, operand)
+                except Exception as e:
+                    raise error_at(e, pos) from None
+                store(f, result)
+            return run_name
+        obj = self.expr(target.value, scope)
+        if type(target) is ast.Attribute:
+            self.check_attribute(target.attr, target.attr_pos)
+            name = target.attr
+
+            def get(o, f):
+                return getattr(o, name), name
+
+            def put(o, key, v):
+                setattr(o, key, v)
+        else:
+            index = self.expr(target.index, scope)
+
+            def get(o, f):
+                key = index(f)
+                return o[key], key
+
+            def put(o, key, v):
+                o[key] = v
+
+        def run_item(f):
+            o = obj(f)
+            try:
+                current, key = get(o, f)
+            except Exception as e:
+                raise error_at(e, target.pos) from None
+            operand = value(f)
+            site.current = where
+            try:
+                put(o, key, op(current, operand))
+            except Exception as e:
+                raise error_at(e, pos) from None
+        return run_item
+
+    def s_Delete(self, node, scope):
+        deletes = [self.delete(t, scope) for t in node.targets]
+
+        def run(f):
+            for delete in deletes:
+                delete(f)
+        return run
+
+    def delete(self, target, scope):
+        kind, pos = type(target), target.pos
+        if kind is ast.Name:
+            name = target.id
+            where = scope.resolve(name)
+            if where is not None:
+                index = where[1]
+
+                def delete_local(f):
+                    if f[index] is UNBOUND:
+                        raise ProgramRuntimeError(
+                            f"UnboundLocalError: cannot access local variable '{name}' where it is "
+                            "not associated with a value", Span(*pos))
+                    f[index] = UNBOUND
+                return delete_local
+            env = self.ctx.env
+
+            def delete_global(f):
+                if env.pop(name, UNBOUND) is UNBOUND:
+                    raise ProgramRuntimeError(f"NameError: name '{name}' is not defined", Span(*pos))
+            return delete_global
+        if kind in (ast.Tuple, ast.List):
+            parts = [self.delete(e, scope) for e in target.elts]
+
+            def delete_all(f):
+                for part in parts:
+                    part(f)
+            return delete_all
+        obj = self.expr(target.value, scope)
+        if kind is ast.Attribute:
+            self.check_attribute(target.attr, target.attr_pos)
+            name = target.attr
+
+            def delete_attribute(f):
+                o = obj(f)
+                try:
+                    delattr(o, name)
+                except Exception as e:
+                    raise error_at(e, pos) from None
+            return delete_attribute
+        index = self.expr(target.index, scope)
+
+        def delete_item(f):
+            o = obj(f)
+            key = index(f)
+            try:
+                del o[key]
+            except Exception as e:
+                raise error_at(e, pos) from None
+        return delete_item
+
+    # ---------------------------------------------------------- control flow
+
+    def s_If(self, node, scope):
+        test = self.expr(node.test, scope)
+        body = self.block(node.body, scope)
+        orelse = self.block(node.orelse, scope) if node.orelse else None
+        pos = node.test.pos
+
+        def run(f):
+            value = test(f)
+            try:
+                truth = True if value else False
+            except Exception as e:
+                raise error_at(e, pos) from None
+            if truth:
+                return body(f)
+            if orelse is not None:
+                return orelse(f)
+        return run
+
+    def loop_body(self, body, scope):
+        self.loops += 1
+        try:
+            return _sequence([self.stmt(s, scope) for s in body])
+        finally:
+            self.loops -= 1
+
+    def s_While(self, node, scope):
+        test = self.expr(node.test, scope)
+        body = self.loop_body(node.body, scope)
+        orelse = self.block(node.orelse, scope) if node.orelse else None
+        st, pos, tpos = self.ctx.state, node.pos, node.test.pos
+
+        def run(f):
+            while True:
+                value = test(f)
+                try:
+                    truth = True if value else False
+                except Exception as e:
+                    raise error_at(e, tpos) from None
+                if not truth:
+                    break
+                st.steps += 1
+                if st.steps > st.check_at:
+                    st.check(pos)
+                r = body(f)
+                if r is not None:
+                    if r is BREAK:
+                        return None
+                    if r is CONTINUE:
+                        continue
+                    return r
+            if orelse is not None:
+                return orelse(f)
+        return run
+
+    def s_For(self, node, scope):
+        iterable = self.expr(node.iter, scope)
+        store = self.store(node.target, scope)
+        body = self.loop_body(node.body, scope)
+        orelse = self.block(node.orelse, scope) if node.orelse else None
+        st, pos, ipos = self.ctx.state, node.pos, node.iter.pos
+
+        def run(f):
+            value = iterable(f)
+            try:
+                iterator = iter(value)
+            except Exception as e:
+                raise error_at(e, ipos) from None
+            for item in iterator:
+                st.steps += 1
+                if st.steps > st.check_at:
+                    st.check(pos)
+                store(f, item)
+                r = body(f)
+                if r is not None:
+                    if r is BREAK:
+                        return None
+                    if r is CONTINUE:
+                        continue
+                    return r
+            if orelse is not None:
+                return orelse(f)
+        return run
+
+    def s_With(self, node, scope):
+        run = self.block(node.body, scope)
+        for item in reversed(node.items):
+            run = self.with_item(item, run, scope)
+        return run
+
+    def with_item(self, item, body, scope):
+        context = self.expr(item.context, scope)
+        store = self.store(item.target, scope) if item.target is not None else None
+        pos = item.context.pos
+
+        def run(f):
+            manager = context(f)
+            kind = type(manager)
+            try:
+                enter, exit_ = kind.__enter__, kind.__exit__
+            except AttributeError:
+                raise error_at(TypeError(f"'{kind.__name__}' object does not support the context "
+                                         "manager protocol"), pos) from None
+            try:
+                entered = enter(manager)
+            except Exception as e:
+                raise error_at(e, pos) from None
+            if store is not None:
+                store(f, entered)
+            try:
+                r = body(f)
+            except BaseException as e:
+                if not exit_(manager, type(e), e, None):
+                    raise
+                return None
+            try:
+                exit_(manager, None, None, None)
+            except Exception as e:
+                raise error_at(e, pos) from None
+            return r
+        return run
+
+    # ------------------------------------------------------------ definitions
+
+    def s_FunctionDef(self, node, scope):
+        decorators = [self.expr(d, scope) for d in node.decorators]
+        make = self.function_factory(node.name, node.params, node.body, None, scope, node.pos)
+        store = self.store_name(node.name, scope, node.pos)
+        decorator_pos = [d.pos for d in node.decorators]
+
+        def run(f):
+            applied = [d(f) for d in decorators]
+            fn = make(f)
+            for decorator, dpos in zip(reversed(applied), reversed(decorator_pos)):
+                try:
+                    fn = decorator(fn)
+                except Exception as e:
+                    raise error_at(e, dpos) from None
+            store(f, fn)
+        return run
+
+    def s_Import(self, node, scope):
+        actions = []
+        for alias in node.names:
+            self.check_module(alias.name, alias.pos)
+            if alias.asname:
+                path = alias.name.split(".")
+                actions.append((self.store_name(alias.asname, scope, alias.pos), path))
+            else:
+                actions.append((self.store_name("torch", scope, alias.pos), ["torch"]))
+        ctx = self.ctx
+
+        def run(f):
+            for store, path in actions:
+                store(f, ctx.resolve_module(path))
+        return run
+
+    def s_ImportFrom(self, node, scope):
+        self.check_module(node.module, node.pos)
+        path = node.module.split(".")
+        ctx = self.ctx
+        if node.names[0].name == "*":
+            if scope.kind != "module":
+                raise ProgramSyntaxError("SyntaxError: import * only allowed at module level",
+                                         Span(*node.pos))
+            env = ctx.env
+
+            def run_star(f):
+                module = ctx.resolve_module(path)
+                env.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+            return run_star
+        actions = [(self.store_name(a.asname or a.name, scope, a.pos), a.name, a.pos) for a in node.names]
+        for _, name, apos in actions:
+            self.check_attribute(name, apos)
+
+        def run(f):
+            module = ctx.resolve_module(path)
+            for store, name, apos in actions:
+                try:
+                    value = getattr(module, name)
+                except AttributeError:
+                    raise ProgramRuntimeError(f"ImportError: cannot import name '{name}' from "
+                                              f"'{node.module}' (gradcli's torch has no such name)",
+                                              Span(*apos)) from None
+                store(f, value)
+        return run
+
+    def check_module(self, name: str, pos: tuple) -> None:
+        if name not in SUPPORTED_MODULES:
+            raise ProgramSyntaxError(
+                f"SyntaxError: import of '{name}' is not supported by gradcli (supported: "
+                f"{', '.join(SUPPORTED_MODULES)})", Span(*pos))
+
+
+def _nothing(f):
+    return None
+
+
+def _sequence(stmts):
+    if not stmts:
+        return _nothing
+    if len(stmts) == 1:
+        return stmts[0]
+    if len(stmts) == 2:
+        first, second = stmts
+
+        def run_two(f):
+            r = first(f)
+            if r is not None:
+                return r
+            return second(f)
+        return run_two
+
+    def run(f):
+        for s in stmts:
+            r = s(f)
+            if r is not None:
+                return r
+    return run
+
+
+def _unpack(value, n: int, star: int | None) -> list:
+    """Python's unpacking of ``value`` into n targets, one of them maybe starred, with its errors."""
+    try:
+        iterator = iter(value)
+    except TypeError:
+        raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object") from None
+    if star is None:
+        items = list(islice(iterator, n + 1))
+        if len(items) < n:
+            raise ValueError(f"not enough values to unpack (expected {n}, got {len(items)})")
+        if len(items) > n:
+            raise ValueError(f"too many values to unpack (expected {n})")
+        return items
+    items = list(iterator)
+    least = n - 1
+    if len(items) < least:
+        raise ValueError(f"not enough values to unpack (expected at least {least}, got {len(items)})")
+    after = n - 1 - star
+    return items[:star] + [items[star:len(items) - after]] + items[len(items) - after:]

@@ -1,0 +1,86 @@
+"""What compiled closures share at run time: limits state, error conversion, sentinels.
+
+A compiled statement returns None to go on, BREAK or CONTINUE, or a 1-tuple holding
+the value of a ``return``; expressions return their value. A frame of a function
+call is a list: slot 0 is the frame the function was defined in, then its locals.
+"""
+
+from __future__ import annotations
+
+import time
+import types
+
+from gradcli.errors import LimitExceeded, ProgramRuntimeError, SourceError, Span
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+UNBOUND = _Marker("<unbound>")  # a local slot before assignment or after ``del``
+MISSING = _Marker("<missing>")
+BREAK = _Marker("<break>")
+CONTINUE = _Marker("<continue>")
+RETURN_NONE = (None,)
+
+# Objects a program must never hold: they lead back to Python's internals.
+BLOCKED_TYPES = frozenset({types.FrameType, types.CodeType, types.ModuleType, types.TracebackType})
+
+
+def python_message(e: BaseException) -> str:
+    """The last line of the traceback CPython would print for ``e``."""
+    cls = type(e)
+    name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    text = str(e)
+    return f"{name}: {text}" if text else name
+
+
+def error_at(e: BaseException, pos: tuple) -> BaseException:
+    """The exception to raise for ``e`` raised while evaluating the node at ``pos``."""
+    if isinstance(e, SourceError):
+        return e
+    if isinstance(e, RecursionError):
+        return LimitExceeded("RecursionError: maximum recursion depth exceeded (the program nests "
+                             "calls or expressions too deeply)", Span(*pos))
+    return ProgramRuntimeError(python_message(e), Span(*pos))
+
+
+class State:
+    """Counters shared by every closure of one run: steps, call depth, deadline."""
+
+    __slots__ = ("steps", "check_at", "max_steps", "deadline", "timeout", "depth", "max_depth",
+                 "pos")
+
+    def __init__(self, max_steps: int, max_depth: int, timeout: float | None):
+        self.steps = 0
+        self.max_steps = max_steps
+        self.max_depth = max_depth
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout if timeout else None
+        self.depth = 0
+        self.check_at = 0
+        self.pos = None
+        self.plan_next_check()
+
+    def plan_next_check(self) -> None:
+        self.check_at = self.max_steps if self.deadline is None else min(self.max_steps, self.steps + 256)
+
+    def check(self, pos: tuple) -> None:
+        """Called when ``steps`` passes ``check_at``: over the limit, or time to look at the clock."""
+        if self.steps > self.max_steps:
+            raise LimitExceeded(f"step limit of {self.max_steps} exceeded (raise it with --max-steps)",
+                                Span(*pos))
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise LimitExceeded(f"timeout of {self.timeout:g} seconds exceeded (raise it with --timeout)",
+                                Span(*pos))
+        self.plan_next_check()
+
+    def too_deep(self, pos: tuple) -> LimitExceeded:
+        return LimitExceeded(f"recursion deeper than {self.max_depth} calls (the program's functions "
+                             "call themselves too deeply)", Span(*pos))
