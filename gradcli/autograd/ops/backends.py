@@ -215,3 +215,4 @@ _Numpy.prod = staticmethod(lambda x, dim=None, keepdim=False: np.asarray(np.prod
 _Numpy.amax = staticmethod(lambda x, dim, keepdim=False: np.asarray(np.amax(x, axis=_axes(dim), keepdims=keepdim)))
 _Numpy.logical_not = staticmethod(np.logical_not)
 _Numpy.clamp_min = staticmethod(np.maximum)
+_Numpy.cumprod = staticmethod(lambda x, dim: np.cumprod(x, axis=dim))

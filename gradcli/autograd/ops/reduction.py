@@ -105,16 +105,20 @@ _SORTLIKE = {"max": _MAX_T, "min": _MIN_T, "median": _MEDIAN_T}
 
 
 def _prod_grad(grad, self, result, dims, keepdim, F):
-    # exclusive products, safe with zeros: slices without a zero take result/self; a slice with
-    # one zero sends the product of the others to the zero; more zeros give 0 everywhere
+    # the product of the other elements, safe with zeros: without a zero it is result/self; with
+    # one zero z, it is p at z and p·z/self elsewhere (p = product of the nonzeros; z's value is 0
+    # but keeps the second derivative); with more zeros it is 0
     zero = self == 0
     safe = F.where(zero, 1.0, self)
     if dims is None:
-        p_safe, count = F.prod(safe), F.sum(F.where(zero, 1.0, 0.0))
+        p, count, z = F.prod(safe), F.sum(F.where(zero, 1.0, 0.0)), F.sum(F.where(zero, self, 0.0))
     else:
-        p_safe, count = F.prod(safe, dims[0], True), F.sum(F.where(zero, 1.0, 0.0), dims[0], True)
+        d = dims[0]
+        p, count = F.prod(safe, d, True), F.sum(F.where(zero, 1.0, 0.0), d, True)
+        z = F.sum(F.where(zero, self, 0.0), d, True)
+    one_zero = F.where(zero, p, p / safe * z)
     g = _expand_back(grad, self.shape, dims, keepdim, F)
-    return g * F.where(count == 0, p_safe / safe, F.where(zero & (count == 1), p_safe, 0.0))
+    return g * F.where(count == 0, p / safe, F.where(count == 1, one_zero, 0.0))
 
 
 PROD0 = defop("ProdBackward0", {"self": "product of the other elements"},
@@ -478,7 +482,7 @@ def _softmax_input(name, input, dim, dtype):
     if d.dtype.kind != "f":
         from ._dispatch import _torch_type_name
         kernel = "softmax_lastdim_kernel_impl" if name == "softmax" else "log_softmax_lastdim_kernel_impl"
-        raise RuntimeError(f'"{kernel}" not implemented for \'{_torch_type_name(d.dtype)}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(d.dtype)}\'')
     return input, d, _wrap_dim(dim, d.ndim)
 
 

@@ -22,7 +22,7 @@ def pow(x, e):
 # -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
 where, sign, erf = _e.where, _e.sign, _e.erf
 cumsum, prod, amax = _r.cumsum, _r.prod, _r.amax
-clamp_min = _e.clamp_min
+clamp_min, cumprod = _e.clamp_min, _r.cumprod
 # -- shape / linalg / indexing (ops/shape.py, linalg.py, indexing.py) ------------------------
 from . import indexing as _i  # noqa: E402
 from . import linalg as _l  # noqa: E402
