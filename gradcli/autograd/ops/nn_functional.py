@@ -201,7 +201,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         total = np.sum(wt)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.asarray(np.sum(losses) / total)
-            scale = -wt / total
+            scale = np.where(keep, -wt / total, 0)  # all ignored: nan loss, zero gradient
     coef = None
     if input._requires_grad:
         coef_c = np.zeros(xc.shape, dtype=x.dtype)
