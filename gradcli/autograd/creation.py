@@ -168,7 +168,11 @@ def _float(dtype):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw) -> Tensor:
-    return _finish(np.zeros(_size(size or (kw.pop("size"),)), dtype=_float(dtype)), requires_grad)
+    shape = size or (kw.pop("size"),)
+    flat = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    if any(isinstance(s, int) and s < 0 for s in flat):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch.zeros checks first
+    return _finish(np.zeros(_size(shape), dtype=_float(dtype)), requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw) -> Tensor:
