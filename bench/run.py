@@ -33,6 +33,7 @@ FORBIDDEN_AT_HELP = ("numpy", "lark")
 SCALING_TOLERANCE = 0.20
 # A size's marginal cost is judged only when it is this many times the start-up noise.
 SIGNAL_OVER_NOISE = 10
+BASELINE_N = 1
 
 
 def gradcli_argv() -> list[str]:
@@ -61,6 +62,8 @@ def materialize(case: suite.Case, nonce: int) -> dict[str, list[str]]:
     argv = {
         "gradcli": gradcli_argv() + [case.command, str(program)],
         "torch": [sys.executable, str(torch_program)],
+        # gradcli's engine under CPython, no interpreter: splits language cost from engine cost
+        "engine": [sys.executable, str(suite.HERE / "engine_only.py"), str(torch_program)],
     }
     if case.numpy_ref:
         ref = suite.render(suite.NUMPY_REF / case.numpy_ref, case.params)
@@ -89,6 +92,8 @@ def run_case(case: suite.Case, engines: list[str], repeat: int, timeout: float) 
     engine_results = {e: harness.summarize(runs[e]) for e in engines}
     if "torch" not in engines:
         engine_results["torch"] = {"status": "n/a"}
+    if "engine" in engines:
+        engine_results["engine"]["ratio_to_gradcli"] = ratio(engine_results["engine"], engine_results["gradcli"])
     return evaluate(case, engine_results, argv["gradcli"])
 
 
@@ -162,8 +167,11 @@ def check_help(repeat: int, timeout: float) -> dict:
 # ------------------------------------------------------------------- workload 7: scaling
 
 def run_series(series: suite.Series, repeat: int, timeout: float) -> dict:
-    """gradcli at every size plus N=0, alternating; marginal cost per iteration over N=0."""
-    sizes = [0] + series.sizes
+    """gradcli at every size plus N=1, alternating; marginal cost per iteration over N=1.
+
+    The baseline is N=1, not 0: at N=0 workload 2's y never requires grad and backward fails.
+    """
+    sizes = [BASELINE_N] + series.sizes
     stem = Path(series.template).stem
     argv = {}
     for size in sizes:
@@ -183,7 +191,7 @@ def run_series(series: suite.Series, repeat: int, timeout: float) -> dict:
 
 
 def per_iteration(series: suite.Series, summaries: dict[int, dict]) -> dict:
-    base = summaries[0]
+    base = summaries[BASELINE_N]
     result = {"name": series.name, "sizes": [], "baseline": base, "met": None,
               "time_spread": None, "rss_spread": None}
     if any(s["status"] != "ok" for s in summaries.values()):
@@ -199,7 +207,8 @@ def per_iteration(series: suite.Series, summaries: dict[int, dict]) -> dict:
         extra_mib = s["median_rss_mib"] - base["median_rss_mib"]
         result["sizes"].append({
             "N": size, "median_s": s["median_s"], "median_rss_mib": s["median_rss_mib"],
-            "us_per_iter": extra_s / size * 1e6, "kib_per_iter": extra_mib * 1024 / size,
+            "us_per_iter": extra_s / (size - BASELINE_N) * 1e6,
+            "kib_per_iter": extra_mib * 1024 / (size - BASELINE_N),
             "time_judged": extra_s >= SIGNAL_OVER_NOISE * time_noise,
             "rss_judged": extra_mib >= SIGNAL_OVER_NOISE * rss_noise,
         })
@@ -275,6 +284,10 @@ def main_table(results: list[dict], help_check: dict | None, scaling: list[dict]
                      f"RSS {fmt(s['rss_spread'], '.0%')} apart (<= 20%)", result_cell(s["met"], s.get("checks"))])
     headers = ["case", "workload", "gradcli s", "torch s", "numpy s", "g/t", "g/n",
                "gradcli MiB", "torch MiB", "numpy MiB", "target", "result"]
+    if any("engine" in r["engines"] for r in results):
+        headers[5:5] = ["engine s"]
+        for row, r in zip(rows, results + [None] * (len(rows) - len(results))):
+            row[5:5] = [engine_cell(r["engines"].get("engine"), "median_s", ".3f") if r else ""]
     return markdown(headers, rows)
 
 
@@ -282,14 +295,14 @@ def scaling_table(scaling: list[dict]) -> str:
     rows = []
     for s in scaling:
         base = s["baseline"]
-        rows.append([s["name"], "0", fmt(base.get("median_s"), ".3f"), fmt(base.get("median_rss_mib"), ".0f"),
+        rows.append([s["name"], str(BASELINE_N), fmt(base.get("median_s"), ".3f"), fmt(base.get("median_rss_mib"), ".0f"),
                      "(start-up)", "", ""])
         for r in s["sizes"]:
             rows.append([s["name"], f"{r['N']:,}", fmt(r["median_s"], ".3f"), fmt(r["median_rss_mib"], ".0f"),
                          fmt(r["us_per_iter"], ".2f") + ("" if r["time_judged"] else " (noise)"),
                          fmt(r["kib_per_iter"], ".3f") + ("" if r["rss_judged"] else " (noise)"), ""])
         rows[-1][-1] = result_cell(s["met"], s.get("checks"))
-    return markdown(["series", "N", "gradcli s", "MiB", "us/iter over N=0", "KiB/iter over N=0", "result"], rows)
+    return markdown(["series", "N", "gradcli s", "MiB", f"us/iter over N={BASELINE_N}", f"KiB/iter over N={BASELINE_N}", "result"], rows)
 
 
 def machine() -> dict:
@@ -329,6 +342,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--repeat", type=int, help="runs per engine per workload (default 5, quick 1)")
     p.add_argument("--json", type=Path, default=suite.OUT / "results.json", help="where to write the JSON")
     p.add_argument("--no-torch", action="store_true", help="skip the PyTorch runs even if torch imports")
+    p.add_argument("--diagnose", action="store_true",
+                   help="also time each program on gradcli's engine under plain CPython (no interpreter)")
     p.add_argument("--timeout", type=float, help="seconds before one run is killed (default 900, quick 120)")
     return p.parse_args(argv)
 
@@ -339,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     timeout = args.timeout or (120.0 if args.quick else 900.0)
     only = {int(w) for w in args.only.split(",") if w.strip()} or set(range(1, 8))
     has_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
-    engines = ["gradcli"] + (["torch"] if has_torch else []) + ["numpy"]
+    engines = ["gradcli"] + (["torch"] if has_torch else []) + ["numpy"] + (["engine"] if args.diagnose else [])
 
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()

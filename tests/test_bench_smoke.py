@@ -55,7 +55,7 @@ def test_every_workload_is_reported(tmp_path):
             assert gradcli["status"] == "ok", (row["key"], gradcli.get("stderr_tail"))
     if gradcli_is_up():
         for series in report["scaling"]:
-            assert len(series["sizes"]) == 4 and "error" not in series
+            assert len(series["sizes"]) == 2 and "error" not in series
 
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch not installed")
