@@ -77,6 +77,8 @@ class GradLexer(Lexer):
                 continue
             alternatives.append(f"(?P<{t.name}>{t.pattern.to_regexp()})")
         self.master = re.compile("|".join(alternatives))
+        self.by_first = _dispatch(alternatives, [t for t in terminals if f"(?P<{t.name}>" in
+                                                 "".join(alternatives)], self.master)
         self.ignore = frozenset(ignore)
         self.file = "<program>"
         self.file_text = ""
@@ -95,7 +97,8 @@ class GradLexer(Lexer):
         return self._tokens(text)
 
     def _tokens(self, text: str):  # noqa: C901 - one loop, on purpose: it runs per token
-        match = self.master.match
+        master = self.master.match
+        by_first = self.by_first
         keywords = self.keywords
         ignore = self.ignore
         brackets = self.brackets
@@ -106,7 +109,7 @@ class GradLexer(Lexer):
         last = None  # last significant token on the current logical line
         block_opener = None
         while pos < n:
-            m = match(text, pos)
+            m = by_first.get(text[pos], master)(text, pos)
             if m is None:
                 bad_character(text, pos, file, line, pos - line_pos + 1)
             kind = m.lastgroup
@@ -219,6 +222,106 @@ class GradLexer(Lexer):
             where = f" on line {opened.line}" if opened.line != tok.line else ""
             fail(f"SyntaxError: closing parenthesis '{tok.value}' does not match "
                  f"opening parenthesis '{opened.value}'{where}", self.file, tok.line, tok.column)
+
+
+def _dispatch(alternatives: list[str], terminals, master) -> dict:
+    """For each ASCII character, a regex of only the alternatives that can start with it.
+
+    Same alternatives, same order as the master regex, so the same token wins; a
+    character outside ASCII uses the master. Trying one alternation of 70 branches at
+    every position costs more than all the rest of lexing.
+    """
+    firsts = [_first_chars(t.pattern.to_regexp()) for t in terminals]
+    table = {}
+    for code in range(128):
+        ch = chr(code)
+        chosen = [alt for alt, first in zip(alternatives, firsts) if first is None or ch in first]
+        if chosen:
+            table[ch] = re.compile("|".join(chosen)).match
+    return table
+
+
+_ASCII = [chr(c) for c in range(128)]
+_CATEGORIES = {
+    "CATEGORY_DIGIT": str.isdigit, "CATEGORY_SPACE": str.isspace,
+    "CATEGORY_WORD": lambda c: c.isalnum() or c == "_",
+}
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """The ASCII characters a match of ``pattern`` can start with; None if it may be any."""
+    from re import _parser
+
+    try:
+        first, nullable = _sequence_first(_parser.parse(pattern))
+    except Exception:  # an unfamiliar construct: assume anything
+        return None
+    return None if first is None or nullable else first
+
+
+def _sequence_first(items):
+    out: set[str] = set()
+    for op, av in items:
+        first, nullable = _item_first(str(op), av)
+        if first is None:
+            return None, True
+        out |= first
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _item_first(op: str, av):
+    if op == "LITERAL":
+        return {chr(av)}, False
+    if op == "NOT_LITERAL":
+        return {c for c in _ASCII if c != chr(av)}, False
+    if op == "IN":
+        return _class_first(av), False
+    if op == "ANY":
+        return set(_ASCII), False
+    if op == "SUBPATTERN":
+        return _sequence_first(av[-1])
+    if op == "BRANCH":
+        out, nullable = set(), False
+        for branch in av[1]:
+            first, empty = _sequence_first(branch)
+            if first is None:
+                return None, True
+            out |= first
+            nullable = nullable or empty
+        return out, nullable
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, _high, inner = av
+        first, nullable = _sequence_first(inner)
+        return first, nullable or low == 0
+    if op in ("ASSERT", "ASSERT_NOT", "AT"):
+        return set(), True
+    return None, True
+
+
+def _class_first(items) -> set[str]:
+    chars: set[str] = set()
+    negate = False
+    for op, av in items:
+        op = str(op)
+        if op == "NEGATE":
+            negate = True
+        elif op == "LITERAL":
+            chars.add(chr(av))
+        elif op == "RANGE":
+            chars |= {chr(c) for c in range(av[0], min(av[1], 127) + 1)}
+        elif op == "CATEGORY":
+            name = str(av)
+            positive = name.replace("NOT_", "")
+            test = _CATEGORIES.get(positive)
+            if test is None:
+                raise ValueError(name)
+            members = {c for c in _ASCII if test(c)}
+            chars |= (set(_ASCII) - members) if "NOT_" in name else members
+        else:
+            raise ValueError(op)
+    return (set(_ASCII) - chars) if negate else chars
 
 
 def _expected_block(opener: Tok) -> str:
