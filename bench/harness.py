@@ -23,13 +23,25 @@ class Run:
     stderr: str
 
 
+def child_env() -> dict[str, str]:
+    """The caller's environment, but with bytecode caching on, as on a user's machine.
+
+    With PYTHONDONTWRITEBYTECODE set, gradcli (an editable install) recompiles its own
+    modules on every start while torch and numpy load their installed .pyc files.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def measure(argv: list[str], timeout: float, cwd: str | None = None) -> Run:
     """Run argv to completion; wall time from spawn to reap, peak RSS of that child alone."""
     # Output goes to files, not pipes: a chatty child cannot fill a pipe and stall the clock.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         killed = threading.Event()
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd)
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd,
+                                env=child_env())
 
         def kill() -> None:
             killed.set()

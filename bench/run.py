@@ -149,17 +149,29 @@ def check_help(repeat: int, timeout: float) -> dict:
     summary = harness.summarize(runs)
     traced = [sys.executable, "-X", "importtime"] + (
         command if command[0] == sys.executable else [command[0], "--help"])
-    trace = subprocess.run(traced, capture_output=True, text=True, timeout=timeout)
-    imported = [line.rsplit("|", 1)[-1].strip() for line in trace.stderr.splitlines()
-                if line.startswith("import time:") and "|" in line]
-    forbidden = sorted({m for m in imported if m.split(".")[0] in FORBIDDEN_AT_HELP})
+    trace = subprocess.run(traced, capture_output=True, text=True, timeout=timeout, env=harness.child_env())
+    # importtime prints a module after everything it imported, indented one step deeper.
+    tree = [(len(cell) - len(cell.lstrip()), cell.strip()) for cell in
+            (line.rsplit("|", 1)[-1] for line in trace.stderr.splitlines()
+             if line.startswith("import time:") and "|" in line)]
+    imported = [name for _, name in tree]
+    forbidden = sorted({m.split(".")[0] for m in imported} & set(FORBIDDEN_AT_HELP))
+    culprits = []  # for each forbidden package: the chain of modules that imported it
+    for i, (depth, name) in enumerate(tree):
+        if name in FORBIDDEN_AT_HELP:
+            chain = []
+            for later_depth, later in tree[i + 1:]:
+                if later_depth < depth:
+                    chain.append(later)
+                    depth = later_depth
+            culprits.append(" <- ".join([name] + chain))
     ok = trace.returncode == 0 and summary["status"] == "ok"
     log(f"  [1] gradcli --help: {summary['status']} {fmt(summary['median_s'], '.3f')} s, "
         f"numpy/lark imported: {forbidden or 'none'}")
     return {
         "status": summary["status"] if ok else "error", "median_s": summary["median_s"],
         "median_rss_mib": summary["median_rss_mib"], "modules_imported": len(imported),
-        "forbidden_imported": forbidden, "met": (not forbidden) if ok else False,
+        "forbidden_imported": forbidden, "imported_by": culprits, "met": (not forbidden) if ok else False,
         "stderr_tail": trace.stderr[-600:] if trace.returncode else "",
     }
 
@@ -274,6 +286,8 @@ def main_table(results: list[dict], help_check: dict | None, scaling: list[dict]
                      r["target"], result_cell(r["met"], r["checks"])])
     if help_check is not None:
         found = ", ".join(help_check["forbidden_imported"]) or "neither numpy nor lark"
+        if help_check.get("imported_by"):
+            found = "; ".join(help_check["imported_by"])
         what = f"gradcli --help imports {found}" if help_check["status"] == "ok" else "gradcli --help failed"
         rows.append(["1-help", what, fmt(help_check["median_s"], ".3f"),
                      "", "", "", "", fmt(help_check["median_rss_mib"], ".0f"), "", "",
@@ -358,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
 
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()
+    # One untimed run that imports all of gradcli, so its bytecode cache is written.
+    warm = harness.measure(gradcli_argv() + ["backward", str(suite.WORKLOADS / "w1_startup.py")], timeout)
+    log(f"warm-up: gradcli backward w1_startup.py: {warm.status} {warm.seconds:.3f} s")
     results = []
     for case in suite.cases(args.quick):
         if case.workload in only:
@@ -380,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
             "versions": {"gradcli": version("gradcli"), "torch": version("torch") if has_torch else None,
                          "numpy": version("numpy")},
             "gradcli_command": gradcli_argv(),
+            "env": {"PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE"),
+                    "children": "PYTHONDONTWRITEBYTECODE removed: bytecode caching on"},
         },
         "workloads": results, "help": help_check, "scaling": scaling,
     }
