@@ -124,13 +124,44 @@ def _as_leaf(value, name: str):
     return t
 
 
-def _as_program_value(value):
+def _first_assignment(module, name: str):
+    """The value of the program's first top-level ``name = ...`` (the one --set replaces)."""
+    for stmt in getattr(module, "body", ()):
+        targets = getattr(stmt, "targets", None)
+        if targets and any(getattr(t, "id", None) == name for t in targets):
+            return stmt.value
+    return None
+
+
+def _as_program_value(value, name: str, module):
+    """A ``--set`` value for a program: where the program makes a tensor (``x = torch.tensor(
+    [1.], requires_grad=True)``, ``nn.Parameter(...)``), the value becomes a tensor the same
+    way, so ``--set x=3`` changes the data and keeps the leaf; elsewhere (``lr = 0.1``) it
+    stays a number or list."""
     import numpy as np
 
-    if isinstance(value, np.ndarray):
-        from ..autograd.tensor import wrap
-        return wrap(np.array(value, copy=True))
-    return value
+    from ..autograd import dtypes
+    from ..autograd.tensor import Tensor, wrap
+    if isinstance(value, Tensor):
+        return value
+    rhs = _first_assignment(module, name)
+    makes_tensor = type(rhs).__name__ == "Call"
+    if not makes_tensor and not isinstance(value, np.ndarray):
+        return value
+    data = np.array(value, copy=True)
+    if data.dtype.kind not in "biuf":
+        raise UsageError(f"--set {name}: expected numbers, got {data.dtype}")
+    grad = False
+    if makes_tensor:
+        func = getattr(rhs.func, "attr", getattr(rhs.func, "id", ""))
+        grad = func == "Parameter" or any(
+            k.arg == "requires_grad" and getattr(k.value, "value", False) is True for k in rhs.keywords)
+    if data.dtype.kind == "f" and not isinstance(value, np.ndarray) or grad and data.dtype.kind != "f":
+        data = data.astype(dtypes.get_default_dtype().np)  # literals: the default dtype, as torch.tensor
+    t = wrap(data)
+    if grad:
+        t.requires_grad_(True)
+    return t
 
 
 def run_program(program: source.Program, options: RunOptions, stdout=None,
@@ -144,9 +175,11 @@ def run_program(program: source.Program, options: RunOptions, stdout=None,
     for spec in options.sets:
         name, text = values.split_assignment(spec)
         value = evaluate(text, f"--set {name}", set_values)
-        set_values[name] = _as_leaf(value, name) if program.expr_mode else _as_program_value(value)
-    limits = Limits(max_steps=options.max_steps, max_elements=options.max_elements,
-                    timeout=options.timeout)
+        set_values[name] = _as_leaf(value, name) if program.expr_mode else \
+            _as_program_value(value, name, module)
+    given = {"max_steps": options.max_steps, "max_elements": options.max_elements,
+             "timeout": options.timeout}
+    limits = Limits(**{k: v for k, v in given.items() if v is not None})
     recorder = GradientRecorder()
     arm_deadline(options.timeout)
     with (recorder if record else _nothing()):
@@ -253,8 +286,9 @@ def default_target(session: Session) -> Target | None:
 
 
 def program_called_backward(session: Session) -> bool:
-    """Whether the program ran a backward pass itself (its state is then what we show)."""
-    if session.recorder.accumulated:
+    """Whether the program differentiated by itself (backward or autograd.grad): then
+    the state it left is what ``backward`` shows, unless told ``--of``."""
+    if session.recorder.accumulated or len(session.recorder.into):
         return True
     for v in session.result.env.values():
         if _is_tensor(v) and v._grad is not None:
