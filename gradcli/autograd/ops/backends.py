@@ -150,7 +150,7 @@ class _Numpy:
     @staticmethod
     def diagonal_backward(grad, shape, offset, dim1, dim2):
         """zeros(shape) with ``grad`` on the diagonal (the backward of diagonal)."""
-        from .shape import diagonal_view
+        from .linalg import diagonal_view
         grad = np.asarray(grad)
         out = np.zeros(shape, dtype=grad.dtype)
         diagonal_view(out, offset, dim1, dim2)[...] = grad

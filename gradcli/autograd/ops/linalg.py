@@ -16,6 +16,7 @@ from ..grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap_dim
 from . import shape as _s
 from .registry import defop, record
+from .shape import _view_of
 
 _C10_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
               "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
@@ -241,6 +242,88 @@ def inner(input, other):
     return _s.view(r, a.shape[:-1] + b.shape[:-1])
 
 
+# -- triangles and diagonals -------------------------------------------------------------------
+
+TRIL = defop("TrilBackward0", {"self": "tril(grad)"}, self=lambda grad, diagonal, F: F.tril(grad, diagonal))
+TRIU = defop("TriuBackward0", {"self": "triu(grad)"}, self=lambda grad, diagonal, F: F.triu(grad, diagonal))
+
+
+def tril(input, diagonal=0):
+    if input._data.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return record(TRIL, np.tril(input._data, diagonal), (input,), {"diagonal": diagonal})
+
+
+def triu(input, diagonal=0):
+    if input._data.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return record(TRIU, np.triu(input._data, diagonal), (input,), {"diagonal": diagonal})
+
+
+def diagonal_view(d: np.ndarray, offset=0, dim1=0, dim2=1) -> np.ndarray:
+    """A writable view of the diagonal of ``d`` (numpy's own is read-only)."""
+    index = [slice(None)] * d.ndim
+    if offset >= 0:
+        index[dim2] = slice(offset, None)
+    else:
+        index[dim1] = slice(-offset, None)
+    sub = d[tuple(index)]
+    n = min(sub.shape[dim1], sub.shape[dim2])
+    rest = [k for k in range(d.ndim) if k not in (dim1, dim2)]
+    shape = tuple(d.shape[k] for k in rest) + (n,)
+    strides = tuple(sub.strides[k] for k in rest) + (sub.strides[dim1] + sub.strides[dim2],)
+    return np.lib.stride_tricks.as_strided(sub, shape, strides, writeable=sub.flags.writeable)
+
+
+DIAGONAL = defop("DiagonalBackward0", {"self": "the gradient on the diagonal, zeros elsewhere"},
+                 self=lambda grad, shape, offset, dim1, dim2, F: F.diagonal_backward(grad, shape, offset, dim1, dim2))
+DIAG_COPY = defop("DiagonalBackward0_copy", {"self": "the gradient on the diagonal, zeros elsewhere"},
+                  self=lambda grad, shape, offset, dim1, dim2, F: F.diagonal_backward(grad, shape, offset, dim1, dim2))
+DIAG_EMBED = defop("DiagEmbedBackward0", {"self": "diagonal(grad)"},
+                   self=lambda grad, offset, F: F.diagonal(grad, offset, 0, 1))
+TRACE = defop("TraceBackward0", {"self": "identity matrix"},
+              self=lambda grad, shape, F: F.diagonal_backward(F.expand(grad, (min(shape),)), shape, 0, 0, 1))
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    d = input._data
+    a = _wrap_dim(dim1, d.ndim)
+    b = _wrap_dim(dim2, d.ndim)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return _view_of(DIAGONAL, diagonal_view(d, offset, a, b), input,
+                    {"shape": d.shape, "offset": offset, "dim1": a, "dim2": b})
+
+
+def diag(input, diagonal=0):
+    d = input._data
+    if d.ndim == 1:
+        return record(DIAG_EMBED, np.diag(d, diagonal), (input,), {"offset": diagonal})
+    if d.ndim == 2:
+        return record(DIAG_COPY, np.diagonal(d, diagonal).copy(), (input,),
+                      {"shape": d.shape, "offset": diagonal, "dim1": 0, "dim2": 1})
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {d.ndim}D")
+
+
+def trace(input):
+    d = input._data
+    if d.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
+    out = np.trace(d, dtype=np.int64 if d.dtype.kind in "biu" else None)
+    return record(TRACE, out, (input,), {"shape": d.shape})
+
+
+DIAGONAL_BACKWARD = defop("DiagonalBackwardBackward0", {"grad_output": "diagonal(grad)"},
+                          grad_output=lambda grad, offset, dim1, dim2, F: F.diagonal(grad, offset, dim1, dim2))
+
+
+def diagonal_backward(grad_output, shape, offset, dim1, dim2):
+    """F.diagonal_backward on Tensors: zeros with ``grad_output`` on the diagonal, recorded."""
+    from .backends import numpy_
+    out = numpy_.diagonal_backward(grad_output._data, shape, offset, dim1, dim2)
+    return record(DIAGONAL_BACKWARD, out, (grad_output,), {"offset": offset, "dim1": dim1, "dim2": dim2})
+
+
 # -- norms ---------------------------------------------------------------------------------------
 
 def _norm_grad(grad, self, result, p, dims, keepdim, F):
@@ -300,8 +383,11 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         dims = tuple(sorted({_wrap_dim(k, d.ndim) for k in ((dim,) if isinstance(dim, int) else dim)}))
         if not dims:
             dims = None
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        result = _norm_forward(d, p, dims, keepdim)
+    if p == 2:
+        result = np.sqrt(np.sum(d * d, axis=dims, keepdims=keepdim))
+    else:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            result = _norm_forward(d, p, dims, keepdim)
     src = x if dtype is None else _s._to_copy(x, dtype.np)
     return record(VECTOR_NORM, np.asarray(result, dtype=d.dtype), (src,),
                   {"p": p, "dims": dims, "keepdim": keepdim})
@@ -342,10 +428,12 @@ def _vecdot(x, y, *, dim=-1):
 TENSOR_METHODS = {
     "mm": mm, "mv": mv, "dot": dot, "vdot": vdot, "bmm": bmm, "matmul": matmul,
     "__matmul__": matmul, "__rmatmul__": rmatmul, "outer": outer, "ger": ger, "inner": inner,
-    "norm": _tensor_norm,
+    "norm": _tensor_norm, "tril": tril, "triu": triu, "diagonal": diagonal, "diag": diag,
+    "trace": trace,
 }
 
 TORCH_EXPORTS = {
     "mm": mm, "mv": mv, "dot": dot, "vdot": vdot, "bmm": bmm, "matmul": matmul, "outer": outer,
     "ger": ger, "inner": inner, "norm": norm, "linalg": _linalg_namespace(),
+    "tril": tril, "triu": triu, "diagonal": diagonal, "diag": diag, "trace": trace,
 }

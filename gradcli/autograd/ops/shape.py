@@ -592,88 +592,6 @@ def _neg(shifts):
     return -shifts if isinstance(shifts, int) else tuple(-s for s in shifts)
 
 
-TRIL = defop("TrilBackward0", {"self": "tril(grad)"}, self=lambda grad, diagonal, F: F.tril(grad, diagonal))
-TRIU = defop("TriuBackward0", {"self": "triu(grad)"}, self=lambda grad, diagonal, F: F.triu(grad, diagonal))
-
-
-def tril(input, diagonal=0):
-    if input._data.ndim < 2:
-        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
-    return record(TRIL, np.tril(input._data, diagonal), (input,), {"diagonal": diagonal})
-
-
-def triu(input, diagonal=0):
-    if input._data.ndim < 2:
-        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
-    return record(TRIU, np.triu(input._data, diagonal), (input,), {"diagonal": diagonal})
-
-
-# -- diagonals ----------------------------------------------------------------------------------
-
-def diagonal_view(d: np.ndarray, offset=0, dim1=0, dim2=1) -> np.ndarray:
-    """A writable view of the diagonal of ``d`` (numpy's own is read-only)."""
-    index = [slice(None)] * d.ndim
-    if offset >= 0:
-        index[dim2] = slice(offset, None)
-    else:
-        index[dim1] = slice(-offset, None)
-    sub = d[tuple(index)]
-    n = min(sub.shape[dim1], sub.shape[dim2])
-    rest = [k for k in range(d.ndim) if k not in (dim1, dim2)]
-    shape = tuple(d.shape[k] for k in rest) + (n,)
-    strides = tuple(sub.strides[k] for k in rest) + (sub.strides[dim1] + sub.strides[dim2],)
-    return np.lib.stride_tricks.as_strided(sub, shape, strides, writeable=sub.flags.writeable)
-
-
-DIAGONAL = defop("DiagonalBackward0", {"self": "the gradient on the diagonal, zeros elsewhere"},
-                 self=lambda grad, shape, offset, dim1, dim2, F: F.diagonal_backward(grad, shape, offset, dim1, dim2))
-DIAG_COPY = defop("DiagonalBackward0_copy", {"self": "the gradient on the diagonal, zeros elsewhere"},
-                  self=lambda grad, shape, offset, dim1, dim2, F: F.diagonal_backward(grad, shape, offset, dim1, dim2))
-DIAG_EMBED = defop("DiagEmbedBackward0", {"self": "diagonal(grad)"},
-                   self=lambda grad, offset, F: F.diagonal(grad, offset, 0, 1))
-TRACE = defop("TraceBackward0", {"self": "identity matrix"},
-              self=lambda grad, shape, F: F.diagonal_backward(F.expand(grad, (min(shape),)), shape, 0, 0, 1))
-
-
-def diagonal(input, offset=0, dim1=0, dim2=1):
-    d = input._data
-    a = _wrap_dim(dim1, d.ndim)
-    b = _wrap_dim(dim2, d.ndim)
-    if a == b:
-        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return _view_of(DIAGONAL, diagonal_view(d, offset, a, b), input,
-                    {"shape": d.shape, "offset": offset, "dim1": a, "dim2": b})
-
-
-def diag(input, diagonal=0):
-    d = input._data
-    if d.ndim == 1:
-        return record(DIAG_EMBED, np.diag(d, diagonal), (input,), {"offset": diagonal})
-    if d.ndim == 2:
-        return record(DIAG_COPY, np.diagonal(d, diagonal).copy(), (input,),
-                      {"shape": d.shape, "offset": diagonal, "dim1": 0, "dim2": 1})
-    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {d.ndim}D")
-
-
-def trace(input):
-    d = input._data
-    if d.ndim != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
-    out = np.trace(d, dtype=np.int64 if d.dtype.kind in "biu" else None)
-    return record(TRACE, out, (input,), {"shape": d.shape})
-
-
-DIAGONAL_BACKWARD = defop("DiagonalBackwardBackward0", {"grad_output": "diagonal(grad)"},
-                          grad_output=lambda grad, offset, dim1, dim2, F: F.diagonal(grad, offset, dim1, dim2))
-
-
-def diagonal_backward(grad_output, shape, offset, dim1, dim2):
-    """F.diagonal_backward on Tensors: zeros with ``grad_output`` on the diagonal, recorded."""
-    from .backends import numpy_
-    out = numpy_.diagonal_backward(grad_output._data, shape, offset, dim1, dim2)
-    return record(DIAGONAL_BACKWARD, out, (grad_output,), {"offset": offset, "dim1": dim1, "dim2": dim2})
-
-
 # -- the dtype copy behind F.cast (gradients cast back to an input's dtype) ----------------------
 
 TO_COPY = defop("ToCopyBackward0", {"self": "cast back to self's dtype"},
@@ -697,8 +615,7 @@ TENSOR_METHODS = {
     "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
     "permute": permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint,
     "T": property(_T), "mT": property(_mT), "H": property(_H), "mH": property(_mH),
-    "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "tril": tril, "triu": triu,
-    "diagonal": diagonal, "diag": diag, "trace": trace,
+    "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll,
 }
 
 TORCH_EXPORTS = {
@@ -707,6 +624,5 @@ TORCH_EXPORTS = {
     "stack": stack, "hstack": hstack, "vstack": vstack, "split": split, "chunk": chunk,
     "unbind": unbind, "narrow": narrow, "t": t, "transpose": transpose, "swapaxes": transpose,
     "swapdims": transpose, "permute": permute, "movedim": movedim, "moveaxis": movedim,
-    "adjoint": adjoint, "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll,
-    "tril": tril, "triu": triu, "diagonal": diagonal, "diag": diag, "trace": trace, "numel": numel,
+    "adjoint": adjoint, "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "numel": numel,
 }

@@ -29,10 +29,11 @@ from . import linalg as _l  # noqa: E402
 from . import shape as _s  # noqa: E402
 
 reshape, unsqueeze, transpose, t, clone = _s.reshape, _s.unsqueeze, _s.transpose, _s.t, _s.clone
-flip, roll, tril, triu, diagonal = _s.flip, _s.roll, _s.tril, _s.triu, _s.diagonal
+flip, roll = _s.flip, _s.roll
+tril, triu, diagonal = _l.tril, _l.triu, _l.diagonal
 matmul, outer = _l.matmul, _l.outer
 view_put_zeros, index_put_zeros = _i.view_put_zeros, _i.index_put_zeros
-diagonal_backward = _s.diagonal_backward
+diagonal_backward = _l.diagonal_backward
 
 
 def expand(x, shape):
