@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from . import dtypes
+from .limits import check_shape
 from .tensor import Tensor, wrap
 
 
@@ -153,7 +154,9 @@ def _size(size) -> tuple:
             raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: [{', '.join(map(str, size))}]")
-    return tuple(int(s) for s in size)
+    shape = tuple(int(s) for s in size)
+    check_shape(shape)
+    return shape
 
 
 def _finish(arr, requires_grad) -> Tensor:

@@ -48,6 +48,12 @@ def error_at(e: BaseException, pos: tuple) -> BaseException:
     if isinstance(e, RecursionError):
         return LimitExceeded("RecursionError: maximum recursion depth exceeded (the program nests "
                              "calls or expressions too deeply)", Span(*pos))
+    if isinstance(e, MemoryError):
+        from gradcli.autograd.limits import ElementLimitError
+        if isinstance(e, ElementLimitError):
+            return LimitExceeded(f"MemoryError: {e}", Span(*pos))
+        return ProgramRuntimeError("RuntimeError: DefaultCPUAllocator: not enough memory: "
+                                   "the tensor does not fit in this machine's memory", Span(*pos))
     return ProgramRuntimeError(python_message(e), Span(*pos))
 
 
