@@ -42,6 +42,13 @@ def gradcli_argv() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "gradcli"]
 
 
+PROGRAMS = suite.OUT  # where generated programs go; main() gives each mode its own folder
+
+
+def write(name: str, text: str) -> Path:
+    return suite.write_program(name, text, PROGRAMS)
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -55,10 +62,10 @@ def materialize(case: suite.Case, nonce: int) -> dict[str, list[str]]:
     if case.body_lines:
         params["bench_nonce"] = nonce
     text = suite.render(suite.WORKLOADS / case.template, params, body)
-    program = suite.write_program(f"w{case.key}.py", text)
+    program = write(f"w{case.key}.py", text)
     torch_program = program
     if case.torch_tail:
-        torch_program = suite.write_program(f"w{case.key}.torch.py", text + case.torch_tail)
+        torch_program = write(f"w{case.key}.torch.py", text + case.torch_tail)
     argv = {
         "gradcli": gradcli_argv() + [case.command, str(program)],
         "torch": [sys.executable, str(torch_program)],
@@ -67,7 +74,7 @@ def materialize(case: suite.Case, nonce: int) -> dict[str, list[str]]:
     }
     if case.numpy_ref:
         ref = suite.render(suite.NUMPY_REF / case.numpy_ref, case.params)
-        argv["numpy"] = [sys.executable, str(suite.write_program(f"w{case.key}.numpy.py", ref))]
+        argv["numpy"] = [sys.executable, str(write(f"w{case.key}.numpy.py", ref))]
     return argv
 
 
@@ -188,7 +195,7 @@ def run_series(series: suite.Series, repeat: int, timeout: float) -> dict:
     argv = {}
     for size in sizes:
         text = suite.render(suite.WORKLOADS / series.template, {series.param: size})
-        argv[size] = gradcli_argv() + ["run", str(suite.write_program(f"w7-{stem}-{size}.py", text))]
+        argv[size] = gradcli_argv() + ["run", str(write(f"w7-{stem}-{size}.py", text))]
     runs: dict[int, list[harness.Run]] = {s: [] for s in sizes}
     for rep in range(repeat):
         for size in sizes[rep % len(sizes):] + sizes[:rep % len(sizes)]:
@@ -354,8 +361,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="tiny sizes, one rep: a smoke run")
     p.add_argument("--only", default="", help="workload numbers to run, e.g. 2,3 (default: all, 1-7)")
     p.add_argument("--repeat", type=int, help="runs per engine per workload (default 5, quick 1)")
-    p.add_argument("--json", type=Path, default=suite.OUT / "results.json", help="where to write the JSON")
+    p.add_argument("--json", type=Path, help="where to write the JSON (default bench/out/results.json, "
+                   "quick: bench/out/results-quick.json)")
     p.add_argument("--no-torch", action="store_true", help="skip the PyTorch runs even if torch imports")
+    p.add_argument("--out", type=Path, help="folder for the generated programs "
+                   "(default bench/out/full or bench/out/quick: concurrent runs must not share one)")
     p.add_argument("--diagnose", action="store_true",
                    help="also time each program on gradcli's engine under plain CPython (no interpreter)")
     p.add_argument("--timeout", type=float, help="seconds before one run is killed (default 900, quick 120)")
@@ -364,6 +374,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    global PROGRAMS
+    PROGRAMS = args.out or suite.OUT / ("quick" if args.quick else "full")
     repeat = args.repeat or (1 if args.quick else 5)
     timeout = args.timeout or (120.0 if args.quick else 900.0)
     only = {int(w) for w in args.only.split(",") if w.strip()} or set(range(1, 8))
@@ -402,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "workloads": results, "help": help_check, "scaling": scaling,
     }
+    args.json = args.json or suite.OUT / ("results-quick.json" if args.quick else "results.json")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n")
 

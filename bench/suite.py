@@ -139,8 +139,8 @@ def render(template: Path, params: dict, body: list[str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_program(name: str, text: str) -> Path:
-    OUT.mkdir(exist_ok=True)
-    path = OUT / name
+def write_program(name: str, text: str, out: Path = OUT) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / name
     path.write_text(text)
     return path

@@ -29,7 +29,8 @@ def gradcli_is_up() -> bool:
 
 def run_suite(tmp_path: Path, *extra: str) -> dict:
     out = tmp_path / "bench.json"
-    done = subprocess.run([sys.executable, str(RUN), "--quick", "--json", str(out), *extra],
+    done = subprocess.run([sys.executable, str(RUN), "--quick", "--json", str(out),
+                           "--out", str(tmp_path / "programs"), *extra],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| case" in done.stdout  # the table was printed
