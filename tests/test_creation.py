@@ -118,3 +118,12 @@ def test_random_values_are_well_distributed():
     r = gt.randint(0, 4, (20000,))._data
     assert set(np.unique(r)) == {0, 1, 2, 3}
     assert sorted(gt.randperm(10).tolist()) == list(range(10))
+
+
+def test_float64_data_is_not_rounded_through_float32():
+    from gradcli.autograd import build_torch_module
+    torch = build_torch_module()
+    t = torch.tensor([0.1234567891234], dtype=torch.float64)
+    assert t.tolist() == [0.1234567891234]
+    assert torch.DoubleTensor([0.1234567891234]).tolist() == [0.1234567891234]
+    assert torch.tensor([0.1234567891234]).tolist() != [0.1234567891234]  # float32 by default

@@ -35,7 +35,9 @@ def _plain(data):
     return data
 
 
-def _infer(data) -> np.ndarray:
+def _infer(data, target=None) -> np.ndarray:
+    """The array for ``data``; Python floats land in ``target`` (default: the default dtype)
+    directly, so float64 data is never rounded through float32 first."""
     if isinstance(data, np.ndarray):
         dtypes.of_array(data)
         return data
@@ -54,7 +56,7 @@ def _infer(data) -> np.ndarray:
     if arr.dtype.kind == "f":
         has_array = isinstance(data, (list, tuple)) and _contains_array(data)
         if not has_array:
-            arr = arr.astype(dtypes.defaults.float.np)
+            arr = arr.astype(target if target is not None else dtypes.defaults.float.np)
     elif arr.dtype.kind in "iu":
         arr = arr.astype(np.int64)
     return arr
@@ -80,7 +82,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         warnings.warn(_COPY_CONSTRUCT, UserWarning, stacklevel=2)
         arr = np.array(data._data, copy=True)
     else:
-        arr = np.array(_infer(data), copy=True)
+        arr = np.array(_infer(data, _np_dtype(dtype)), copy=True)
     nd = _np_dtype(dtype)
     if nd is not None and arr.dtype != nd:
         arr = arr.astype(nd)
@@ -118,7 +120,7 @@ def legacy_tensor(cls, args, dtype) -> Tensor:
         if isinstance(data, Tensor):
             arr = data._data.astype(dtype.np) if data._data.dtype != dtype.np else data._data
         else:
-            arr = np.array(_infer(data), dtype=dtype.np)
+            arr = np.array(_infer(data, dtype.np), dtype=dtype.np)
     else:
         for a in args:
             if not isinstance(a, int):
