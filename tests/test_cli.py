@@ -197,6 +197,10 @@ def test_program_errors_point_at_the_source(cli, tmp_path):
     (["backward"], "missing FILE"),
     (["backward", "{tmp}/p.py", "-e", "x"], "not both"),
     (["grad", "{tmp}/p.py", "--order", "2", "--wrt", "x,z"], "one input"),
+    (["run", "{tmp}/p.py", "--max-steps", "abc"], "'abc' is not a valid integer"),
+    (["run", "{tmp}/p.py", "--max-steps", "0"], "0 is smaller than the minimum 1"),
+    (["run", "{tmp}/p.py", "--timeout", "soon"], "'soon' is not a valid number"),
+    (["backward", "{tmp}/p.py", "--dtype", "float16"], "'float16' is not one of 'float32', 'float64'"),
 ])
 def test_usage_errors_are_one_line_exit_2(cli, tmp_path, args, message):
     (tmp_path / "p.py").write_text("import torch\nn = 3\nx = torch.ones(3, requires_grad=True)\nz = (x * 2).sum()\n")
@@ -356,10 +360,19 @@ def test_closed_pipe_ends_quietly(monkeypatch, capsys, lesson6):
     assert code == 0 and capsys.readouterr().err == ""
 
 
-def test_help_imports_no_numpy_lark_or_rich():
+def _imported_by(args: list[str], watch: set[str]) -> list[str]:
     import subprocess
-    code = ("import sys, runpy\nsys.argv = ['gradcli', '--help']\n"
+    code = (f"import sys, runpy\nsys.argv = ['gradcli'] + {args!r}\n"
             "try:\n    runpy.run_module('gradcli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'lark', 'rich'}), file=sys.stderr)")
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {watch!r}), file=sys.stderr)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert res.stderr.strip() == "[]"
+    return res.stderr.strip().splitlines()[-1]
+
+
+def test_help_imports_no_numpy_lark_or_rich():
+    assert _imported_by(["--help"], {"numpy", "lark", "rich"}) == "[]"
+
+
+def test_options_are_parsed_without_pydantic():
+    # Typer would coerce every option through pydantic, as costly to import as numpy
+    assert _imported_by(["run", "-e", "1", "--max-steps", "5", "--dtype", "float64"], {"pydantic"}) == "[]"

@@ -65,6 +65,8 @@ def invoke(app, args: list[str]) -> int:
     debug = "--debug" in args or bool(os.environ.get("GRADCLI_DEBUG"))
     try:
         command = typer_main.get_command(app)
+        from .coerce import install
+        install(command)
         rv = command.main(args=args, prog_name="gradcli", standalone_mode=False)
         sys.stdout.flush()
         return rv if isinstance(rv, int) else EXIT_OK
