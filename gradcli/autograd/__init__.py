@@ -1,5 +1,11 @@
 """gradcli's autograd engine: PyTorch's semantics on numpy."""
 
-from .tensor import Parameter, Size, Tensor  # noqa: F401
-from . import methods  # noqa: F401  (binds ops to Tensor)
-from .namespace import build_torch_module  # noqa: F401
+import numpy as _np
+
+# PyTorch computes 1/0 = inf and 0/0 = nan silently; so does the engine, in every op
+# and formula, without paying for an errstate context per call.
+_np.seterr(all="ignore")
+
+from .tensor import Parameter, Size, Tensor  # noqa: E402,F401
+from . import methods  # noqa: E402,F401  (binds ops to Tensor)
+from .namespace import build_torch_module  # noqa: E402,F401
