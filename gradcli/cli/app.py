@@ -144,3 +144,6 @@ def grad(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
 def main(argv: list[str] | None = None) -> None:
     from .boundary import invoke
     sys.exit(invoke(app, sys.argv[1:] if argv is None else list(argv)))
+
+
+from . import why  # noqa: E402,F401  (registers explain, graph, jacobian, hessian, check)

@@ -88,7 +88,9 @@ def anomaly_guard(enabled: bool):
     from ..report.anomaly import AnomalyError, AnomalyWatch
     from ..render.explain import anomaly_text
     from .boundary import say
-    watch = AnomalyWatch()
+    from ..report.graph import Namer
+    from . import source
+    watch = AnomalyWatch(Namer(None, _Lines(source)))
     try:
         with watch:
             yield watch
@@ -154,6 +156,16 @@ def _user_error(e: Exception, target=None) -> ProgramRuntimeError:
 
 # ---------------------------------------------------------------------------- explain
 
+def loader(watch, *args):
+    """``app._load`` with the anomaly watch (if any) told the program's names once it ran."""
+    def run():
+        s = _load(*args)
+        if watch is not None:
+            watch.namer = namer_for(s)
+        return s
+    return run
+
+
 def explain_session(run, of, grad_tensors):
     """Run the program under a ledger; backward on the target unless the program did."""
     from ..report.explain import Ledger
@@ -179,8 +191,8 @@ def explain(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tens
     """
     from ..render.explain import render_explanation
     from .boundary import say
-    with anomaly_guard(detect_anomaly):
-        s, ex = explain_session(lambda: _load(file, expr, set, dtype, max_steps, max_elements, timeout),
+    with anomaly_guard(detect_anomaly) as watch:
+        s, ex = explain_session(loader(watch, file, expr, set, dtype, max_steps, max_elements, timeout),
                                 of, grad_tensors)
     for note in ex.notes:
         say(f"note: {note}")
@@ -240,8 +252,8 @@ def graph(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tensor
     """The computation graph behind the target: names, source positions, grad_fn, shapes, values, grads."""
     from ..render.graph import render_dot, render_graph
     from .boundary import say
-    with anomaly_guard(detect_anomaly):
-        s, g, notes = graph_session(lambda: _load(file, expr, set, dtype, max_steps, max_elements, timeout),
+    with anomaly_guard(detect_anomaly) as watch:
+        s, g, notes = graph_session(loader(watch, file, expr, set, dtype, max_steps, max_elements, timeout),
                                     of, grad_tensors, backward)
     for note in notes:
         say(f"note: {note}")
@@ -294,8 +306,8 @@ def jacobian(file: o.File = None, expr: o.Expr = None, of: o.Of = None, wrt: Wrt
     """The full Jacobian d OF / d WRT; with --grad-tensors v, also v·J and backward(v)'s WRT.grad."""
     from ..render.explain import render_jacobian
     from .boundary import say
-    with anomaly_guard(detect_anomaly):
-        s, j = jacobian_session(lambda: _load(file, expr, set, dtype, max_steps, max_elements, timeout),
+    with anomaly_guard(detect_anomaly) as watch:
+        s, j = jacobian_session(loader(watch, file, expr, set, dtype, max_steps, max_elements, timeout),
                                 of, wrt, grad_tensors, "jacobian")
     for note in j.notes:
         say(f"note: {note}")
@@ -310,8 +322,8 @@ def hessian(file: o.File = None, expr: o.Expr = None, of: o.Of = None, wrt: Wrt 
     """The Hessian d² OF / d WRT² of a scalar OF (autograd with create_graph=True)."""
     from ..render.explain import render_jacobian
     from .boundary import say
-    with anomaly_guard(detect_anomaly):
-        s, j = jacobian_session(lambda: _load(file, expr, set, dtype, max_steps, max_elements, timeout),
+    with anomaly_guard(detect_anomaly) as watch:
+        s, j = jacobian_session(loader(watch, file, expr, set, dtype, max_steps, max_elements, timeout),
                                 of, wrt, None, "hessian")
     for note in j.notes:
         say(f"note: {note}")
@@ -333,17 +345,17 @@ def check(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tensor
     """Every leaf's autograd gradient against central finite differences, in float64.
 
     Exit code 3 when a check fails. A program that calls backward itself is checked on
-    what its passes put into each leaf's .grad, against differences of what they
-    differentiated (the sum over its backward calls of <grad_tensors, output>).
+    what its first pass put into each leaf's .grad, against differences of the output
+    it differentiated (weighted by its grad_tensors).
     """
     from ..render.explain import render_check
     from ..report.check import check as run_check
     from .boundary import say
     from . import source
     program = source.load(file, expr)
-    with anomaly_guard(detect_anomaly):
+    with anomaly_guard(detect_anomaly) as watch:
         model = program_model(program, set or [], of or [], grad_tensors or [], order,
-                              max_steps=max_steps, max_elements=max_elements, timeout=timeout)
+                              max_steps=max_steps, max_elements=max_elements, timeout=timeout, watch=watch)
         result = run_check(model, order, eps, atol, rtol)
     for note in result.notes:
         say(f"note: {note}")
@@ -353,7 +365,7 @@ def check(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tensor
 
 
 def program_model(program, sets: list[str], of: list[str], grad_specs: list[str], order: int,
-                  max_steps=None, max_elements=None, timeout=None):
+                  max_steps=None, max_elements=None, timeout=None, watch=None):
     """A :class:`report.check.Model` of the program: the leaves, and the program re-run.
 
     The finite differences re-run the whole program (parsed once) with the leaf
@@ -361,9 +373,12 @@ def program_model(program, sets: list[str], of: list[str], grad_specs: list[str]
     tensor that requires grad, under float64 as the default dtype.  Re-running,
     rather than replaying recorded ops, is what makes the check an oracle: hooks,
     control flow and in-place updates all happen again exactly as the program says.
-    The value differentiated is the sum over the backward calls made (the program's
-    own, or the one gradcli makes on --of) of <grad_tensors, output>; the gradient
-    checked is the sum of what those passes put into each leaf's .grad.
+
+    Each leaf is checked on the first backward call that reached it (the program's
+    own, or the one gradcli makes on --of): what that pass put into its .grad (after
+    any hook) against differences of <grad_tensors, output> of that call.  Later
+    passes of a training loop run at leaf values an optimizer step has changed, so
+    perturbing the program's initial leaves says nothing about them.
     """
     import io
 
@@ -372,9 +387,9 @@ def program_model(program, sets: list[str], of: list[str], grad_specs: list[str]
     from ..autograd import dtypes, engine
     from ..autograd.tensor import wrap
     from ..report.check import Model
-    from ..report.explain import Ledger
+    from ..report.graph import Namer
     from ..report.jacobian import BackwardCalls, hessian
-    from . import session
+    from . import session, source
 
     opts = session.RunOptions(list(sets), None, max_steps, max_elements, timeout)
     first = session.run_program(program, opts, stdout=io.StringIO())
@@ -384,6 +399,13 @@ def program_model(program, sets: list[str], of: list[str], grad_specs: list[str]
     if not leaf_names:
         raise UsageError("nothing to check: the program has no named leaf that requires grad")
     program_dtype = str((targets[0].tensor if targets else first.result.env[leaf_names[0]]).dtype)
+    # --set replaces a name's first top-level binding only: a leaf name bound again later
+    # (env holds the last binding) cannot be perturbed where it is used, so it is skipped
+    spans: dict = {}
+    for name, span in getattr(first.result, "assigned", ()):
+        spans.setdefault(name, set()).add((getattr(span, "line", None), getattr(span, "column", None)))
+    rebound = [n for n in leaf_names if len(spans.get(n, ())) > 1]
+    leaf_names = [n for n in leaf_names if n not in rebound]
 
     parse, run, Limits = session.language()
     module = parse(program.source, program.filename)
@@ -398,7 +420,7 @@ def program_model(program, sets: list[str], of: list[str], grad_specs: list[str]
             values[name] = session._as_leaf(v, name) if program.expr_mode else session._as_program_value(v)
         return values
 
-    def rerun(overrides: dict, ledger=None):
+    def rerun(overrides: dict, seen=None):
         """(env, backward calls) of one float64 run with ``overrides`` as leaves."""
         dtypes.set_default_dtype(dtypes.float64)
         try:
@@ -408,77 +430,132 @@ def program_model(program, sets: list[str], of: list[str], grad_specs: list[str]
                 t.requires_grad_(True)
                 values[name] = t
             calls = BackwardCalls()
-            with calls:
+            if seen is not None:
+                seen.calls = calls
+            with calls, (seen if seen is not None else _Nothing()):
                 try:
                     result = run(module, set_values=values or None, expr_mode=program.expr_mode,
                                  stdout=io.StringIO(), limits=limits)
+                    if watch is not None:
+                        watch.namer = Namer(dict(result.env), _Lines(source))
                     if not by_program:
                         env = result.env
                         outs = [env[t.name] if t.name in env else result.last_value for t in targets]
                         if grad_specs:
                             vs = [wrap(np.asarray(session.grad_tensor(spec, t, dict(env))._data, dtype=np.float64))
                                   for spec, t in zip(grad_specs, targets)]
+                        elif any(o.numel() != 1 for o in outs):
+                            vs = [wrap(np.ones(o._data.shape, dtype=np.float64)) for o in outs]
                         else:
                             vs = None
-                        if ledger is not None:
-                            with ledger:
-                                engine.backward(outs, vs, retain_graph=True)
-                        else:
-                            engine.backward(outs, vs, retain_graph=True)
+                        engine.backward(outs, vs, retain_graph=True)
                 except RuntimeError as e:
                     raise _user_error(e, targets[0] if targets else None) from None
             return result.env, calls.calls
         finally:
             dtypes.set_default_dtype(saved_default)
 
-    def objective(calls, as_tensor=False):
+    def objective(calls, k, as_tensor=False):
         total = None
-        for outs, grads in calls:
-            for out, g in zip(outs, grads):
-                if as_tensor:
-                    term = (out * wrap(np.asarray(g, dtype=out._data.dtype))).sum()
-                else:
-                    term = float(np.sum(np.asarray(out._data, dtype=np.float64) * np.asarray(g, dtype=np.float64)))
-                total = term if total is None else total + term
+        outs, grads = calls[k] if k < len(calls) else ([], [])
+        for out, g in zip(outs, grads):
+            if as_tensor:
+                term = (out * wrap(np.asarray(g, dtype=out._data.dtype))).sum()
+            else:
+                term = float(np.sum(np.asarray(out._data, dtype=np.float64) * np.asarray(g, dtype=np.float64)))
+            total = term if total is None else total + term
         return 0.0 if total is None else total
 
-    # the reference run: the passes' arrivals at each leaf are the gradient checked
-    ledger = Ledger()
-    if by_program:
-        with ledger:
-            env, calls = rerun({})
-    else:
-        env, calls = rerun({}, ledger)
-    leaves = {n: np.array(env[n]._data, dtype=np.float64) for n in leaf_names if n in env}
-    arrived: dict = {}
-    for ev in ledger.events:
-        if ev[0] == "accumulate":
-            leaf, g = ev[2], ev[3]
-            arrived[id(leaf)] = arrived.get(id(leaf), 0) + np.asarray(g, dtype=np.float64)
-    autograd = {n: (np.broadcast_to(arrived[id(env[n])], leaves[n].shape).copy() if id(env[n]) in arrived else None)
-                for n in leaves}
+    # the reference run: which call first reached each leaf, its value then, what arrived
+    seen = _FirstReached()
+    env, calls = rerun({}, seen)
+    leaves, autograd, call_of = {}, {}, {}
+    for n in leaf_names:
+        if n not in env:
+            continue
+        key = id(env[n])
+        k, value, arrived = seen.first.get(key, (0, env[n]._data, None, None))[:3]
+        call_of[n] = k
+        leaves[n] = np.array(value, dtype=np.float64)
+        autograd[n] = None if arrived is None else np.broadcast_to(arrived, leaves[n].shape).astype(np.float64)
     target_name = ", ".join(t.name for t in targets) if targets else "the program's backward calls"
     notes = []
-    if by_program and ledger.passes > 1:
-        notes.append(f"the program ran {ledger.passes} backward passes: each leaf's gradient is what "
-                     "they added up to in .grad, checked against differences of their summed outputs")
+    for n in rebound:
+        notes.append(f"{n} is bound more than once at top level; --set, and so check, can only replace "
+                     f"its first binding: not checked (give each tensor its own name to check it)")
+    if not leaves:
+        notes.append("no leaf was checked")
+    if not by_program and not grad_specs and any(t.tensor.numel() != 1 for t in targets):
+        notes.append(f"{target_name} is not a scalar: checking the gradient of its sum "
+                     "(grad_tensors of ones); give --grad-tensors to weight it")
+    if by_program and len(calls) > 1:
+        notes.append(f"the program made {len(calls)} backward calls; each leaf is checked on the first "
+                     "that reached it (later ones may see leaves an optimizer step has changed)")
 
     def value(overrides):
         _, calls = rerun(overrides)
-        return objective(calls)
+        return objective(calls, call_of[next(iter(overrides))])
 
     def gradient(overrides):
         env, calls = rerun(overrides)
-        f = objective(calls, as_tensor=True)
-        out = {}
-        for n in overrides:
-            (g,) = engine.grad([f], [env[n]], retain_graph=True, allow_unused=True)
-            out[n] = np.zeros_like(leaves[n]) if g is None else np.asarray(g._data, dtype=np.float64)
-        return out
+        name = next(iter(overrides))
+        f = objective(calls, call_of[name], as_tensor=True)
+        if not hasattr(f, "_data") or not f._requires_grad:
+            return {name: np.zeros_like(leaves[name])}
+        (g,) = engine.grad([f], [env[name]], retain_graph=True, allow_unused=True)
+        return {name: np.zeros_like(leaves[name]) if g is None else np.asarray(g._data, dtype=np.float64)}
 
     def second(name):
         env, calls = rerun({name: leaves[name]})
-        f = objective(calls, as_tensor=True)
+        f = objective(calls, call_of[name], as_tensor=True)
+        if not hasattr(f, "_data"):
+            n = leaves[name].size
+            return np.zeros((n, n))
         return hessian(f, env[name], "f", name).matrix
 
     return Model(target_name, leaves, value, gradient, autograd, second, program_dtype, notes)
+
+
+class _Nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _FirstReached:
+    """Engine observer: per leaf, the backward call that first reached it (0-based), the
+    leaf's value then and the gradient that pass added into .grad."""
+
+    def __init__(self):
+        self.calls = None
+        self.first: dict = {}
+        self._previous = None
+
+    def node(self, node, grad_output, grad_inputs):
+        if self._previous is not None:
+            self._previous.node(node, grad_output, grad_inputs)
+
+    def accumulate(self, leaf, grad, before):
+        if self._previous is not None:
+            self._previous.accumulate(leaf, grad, before)
+        import numpy as np
+        k = len(self.calls.calls) - 1
+        entry = self.first.get(id(leaf))
+        g = np.array(getattr(grad, "_data", grad), dtype=np.float64)
+        if entry is None:
+            self.first[id(leaf)] = (k, leaf._data.copy(), g, leaf)
+        elif entry[0] == k:
+            self.first[id(leaf)] = (k, entry[1], entry[2] + g, leaf)
+
+    def __enter__(self):
+        from ..autograd import engine
+        self._previous = engine.observer
+        engine.observer = self
+        return self
+
+    def __exit__(self, *exc):
+        from ..autograd import engine
+        engine.observer = self._previous
+        return False

@@ -8,8 +8,6 @@ the same rules); ``json`` one document; ``csv`` one row per step / entry;
 from __future__ import annotations
 
 import csv
-import json
-
 import numpy as np
 
 from .. import __version__
@@ -30,7 +28,10 @@ def _data(a):
 
 
 def _dump(doc: dict, out) -> None:
-    out.write(json.dumps(doc, allow_nan=False, ensure_ascii=False, indent=2) + "\n")
+    from .json_doc import _emit  # the house JSON layout: one key a line, arrays on one line
+    parts: list[str] = []
+    _emit(doc, 0, parts)
+    out.write("".join(parts) + "\n")
 
 
 def _head(command: str, program: str) -> dict:
@@ -109,7 +110,7 @@ def render_explanation(ex, fmt: str, out, program: str = "") -> None:
             if s.backward_pass != p:
                 continue
             n += 1
-            where = s.node + (f"\n{s.site}" if s.site else "")
+            where = s.node + (f" @{_line_col(s.site)}" if s.site else "")
             if s.kind == "edge":
                 total = _text(s.total)
                 if s.paths > 1:
@@ -124,13 +125,19 @@ def render_explanation(ex, fmt: str, out, program: str = "") -> None:
                           f"{before} + {_text(s.contribution)} = {_text(s.after)}")
         tables.append(t)
     if ex.leaves:
-        t = _table("Leaves after the program", ["leaf", ".grad"])
+        t = _table(".grad after", ["leaf", ".grad"])
         for name, g in ex.leaves.items():
             t.add_row(name, "None" if g is None else _text(g))
         tables.append(t)
     if not ex.steps:
         out.write("no backward pass ran\n")
     _print_tables(tables, out)
+
+
+def _line_col(site: str) -> str:
+    """``file:8:1`` -> ``8:1`` (one program per report; the JSON keeps the file)."""
+    parts = site.rsplit(":", 2)
+    return ":".join(parts[1:]) if len(parts) == 3 else site
 
 
 # ------------------------------------------------------------------------------ jacobian
@@ -165,10 +172,10 @@ def render_jacobian(j, fmt: str, out, program: str = "") -> None:
             out.write(" ".join(flat_strings(row)) + "\n")
         return
     if j.kind == "jacobian":
-        title = (f"Jacobian d{j.of}/d{j.wrt}: {m.shape[0]} × {m.shape[1]} "
-                 f"(row: element of {j.of}{_shape(j.of_shape)}, column: element of {j.wrt}{_shape(j.wrt_shape)})")
+        title = (f"Jacobian d{j.of}/d{j.wrt}, {m.shape[0]} × {m.shape[1]}: "
+                 f"row i is element i of {j.of}, column j element j of {j.wrt}")
     else:
-        title = f"Hessian d²{j.of}/d{j.wrt}²: {m.shape[0]} × {m.shape[1]} (elements of {j.wrt}{_shape(j.wrt_shape)})"
+        title = f"Hessian d²{j.of}/d{j.wrt}², {m.shape[0]} × {m.shape[1]}"
     tables = [_grid(m, m.shape[0], m.shape[1], title, j.of if j.kind == "jacobian" else j.wrt, j.wrt)]
     if j.v is not None:
         t = _table(f"grad_tensors: backward(v) computes v·J, never J itself", ["", "value"])

@@ -8,8 +8,6 @@ DOT and Mermaid.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from .. import __version__
@@ -143,6 +141,9 @@ def render_graph(g, fmt: str, out, program: str = "") -> None:
     elif fmt == "mermaid":
         render_mermaid(g, out)
     elif fmt == "json":
-        out.write(json.dumps(graph_object(g, program), allow_nan=False, ensure_ascii=False, indent=2) + "\n")
+        from .json_doc import _emit
+        parts: list[str] = []
+        _emit(graph_object(g, program), 0, parts)
+        out.write("".join(parts) + "\n")
     else:
         raise ValueError(f"unknown graph format {fmt!r}")

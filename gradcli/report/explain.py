@@ -172,6 +172,7 @@ class Ledger:
     def explanation(self, leaves: dict | None = None) -> Explanation:
         """The ledger as rows, named now (after the run) so loop variables have names."""
         namer = self.namer
+        self._order_ties()
         counts: dict = {}
         for ev in self.events:
             if ev[0] == "edge":
@@ -203,6 +204,30 @@ class Ledger:
             result.notes.append("a hook changed a gradient on its way into .grad "
                                 "(the accumulated value differs from the sum of the paths)")
         return result
+
+    def _order_ties(self) -> None:
+        """Leaves ready at the same moment run in an order the engine leaves to chance
+        (a heap tie broken by id); list them by when their last path arrived instead,
+        so the ledger reads the same every run."""
+        from ..autograd.function import AccumulateGrad
+        last: dict = {}
+        for k, ev in enumerate(self.events):
+            if ev[0] == "edge" and type(ev[4]) is AccumulateGrad:
+                last[(ev[1], id(ev[4].variable))] = k
+        out, run = [], []
+        for ev in self.events + [None]:
+            if ev is not None and ev[0] == "accumulate" and (not run or run[0][1] == ev[1]):
+                run.append(ev)
+                continue
+            run.sort(key=lambda e: last.get((e[1], id(e[2])), -1))
+            out.extend(run)
+            run = []
+            if ev is not None:
+                if ev[0] == "accumulate":
+                    run.append(ev)
+                else:
+                    out.append(ev)
+        self.events = out
 
     def _params(self, node) -> dict:
         """Non-tensor saved parameters (exponent, alpha…) for the rule's words."""

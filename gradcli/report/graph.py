@@ -34,7 +34,7 @@ class Namer:
 
         self._by_node: dict = {}
         self._by_leaf: dict = {}
-        self._lines = lines or {}
+        self._lines = lines if lines is not None else {}
         self._anonymous: dict = {}
         for name, value in (env or {}).items():
             if not isinstance(value, Tensor) or name.startswith("_"):
@@ -81,7 +81,7 @@ class Namer:
         end = span.end_column if span.end_line == span.line and span.end_column > span.column else len(line) + 1
         text = line[span.column - 1:end - 1].strip()
         m = _ASSIGN.match(line)
-        if m and (m.group(2) == text or not text):
+        if m and (m.group(2) == text or not text or _ASSIGN.match(text)):
             return m.group(1)
         if not text:
             return None
