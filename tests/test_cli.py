@@ -376,3 +376,28 @@ def test_help_imports_no_numpy_lark_or_rich():
 def test_options_are_parsed_without_pydantic():
     # Typer would coerce every option through pydantic, as costly to import as numpy
     assert _imported_by(["run", "-e", "1", "--max-steps", "5", "--dtype", "float64"], {"pydantic"}) == "[]"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch, lesson6, no_color):
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "70")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    out = _Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert invoke(app, ["backward", str(lesson6)]) == 0
+    text = out.getvalue()
+    colours = "\x1b[32m" in text or "\x1b[35m" in text
+    assert colours is (not no_color)
+    import re
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert max(len(line) for line in plain.splitlines()) <= 70

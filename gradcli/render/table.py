@@ -44,6 +44,11 @@ def _shape(r: TensorRow) -> str:
     return "(" + ", ".join(str(s) for s in r.shape) + ("," if len(r.shape) == 1 else "") + ")"
 
 
+# colours on a terminal only (and never with NO_COLOR): gradients PyTorch stores in green,
+# what gradcli computed to explain in magenta
+STYLES = {"grad": "green", "d": "magenta", ".grad": "dim"}
+
+
 def _table(title: str, columns: list[str]):
     from rich import box
     from rich.table import Table
@@ -51,7 +56,8 @@ def _table(title: str, columns: list[str]):
     t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False, title_style="bold", header_style="bold", expand=False)
     for c in columns:
-        t.add_column(c, overflow="fold")
+        style = STYLES.get(c) or (STYLES["d"] if c.startswith("d") and "/ d" in c else None)
+        t.add_column(c, overflow="fold", style=style)
     return t
 
 
