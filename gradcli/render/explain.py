@@ -172,11 +172,12 @@ def render_jacobian(j, fmt: str, out, program: str = "") -> None:
             out.write(" ".join(flat_strings(row)) + "\n")
         return
     if j.kind == "jacobian":
-        title = (f"Jacobian d{j.of}/d{j.wrt}, {m.shape[0]} × {m.shape[1]}: "
-                 f"row i is element i of {j.of}, column j element j of {j.wrt}")
+        title = f"Jacobian d{j.of}/d{j.wrt}, {m.shape[0]} × {m.shape[1]}"
+        about = f"row i: element i of {j.of}{_shape(j.of_shape)}; column j: element j of {j.wrt}{_shape(j.wrt_shape)}"
     else:
         title = f"Hessian d²{j.of}/d{j.wrt}², {m.shape[0]} × {m.shape[1]}"
-    tables = [_grid(m, m.shape[0], m.shape[1], title, j.of if j.kind == "jacobian" else j.wrt, j.wrt)]
+        about = f"row i, column j: d²{j.of}/d{j.wrt}[i]d{j.wrt}[j], elements of {j.wrt}{_shape(j.wrt_shape)} in row-major order"
+    tables = [about, _grid(m, m.shape[0], m.shape[1], title, j.of if j.kind == "jacobian" else j.wrt, j.wrt)]
     if j.v is not None:
         t = _table(f"grad_tensors: backward(v) computes v·J, never J itself", ["", "value"])
         t.add_row(f"v  (--grad-tensors, shaped as {j.of})", _text(j.v))
