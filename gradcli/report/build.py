@@ -60,8 +60,17 @@ def row(name: str, t, recorder, span=None, kind: str | None = None) -> TensorRow
 
 def _split(session, recorder, report: Report) -> None:
     spans = _spans(session)
-    for name, t, owner in named_tensors(session.result.env):
+    named = named_tensors(session.result.env)
+    for name, t, owner in named:
         r = row(name, t, recorder, spans.get(owner))
+        (report.leaves if r.is_leaf else report.nodes).append(r)
+    value = getattr(session.result, "last_value", None)
+    if session.program.expr_mode and _is_tensor(value) and all(t is not value for _, t, _ in named):
+        # -e: the expression's value is a tensor too, named by its text
+        text = session.program.source
+        text = (text.decode("utf-8", "replace") if isinstance(text, bytes) else text).strip()
+        r = row(text, value, recorder)
+        r.line, r.column = 1, 1
         (report.leaves if r.is_leaf else report.nodes).append(r)
 
 
@@ -72,6 +81,9 @@ def unnamed_nodes(session, recorder, roots) -> list[TensorRow]:
     for _, t, _ in named_tensors(session.result.env):
         if t.grad_fn is not None:
             named[t.grad_fn] = t
+    value = getattr(session.result, "last_value", None)
+    if session.program.expr_mode and _is_tensor(value) and value.grad_fn is not None:
+        named[value.grad_fn] = value
     seen, stack, found = set(), [t.grad_fn for t in roots if t.grad_fn is not None], []
     while stack:
         node = stack.pop()
