@@ -435,6 +435,24 @@ def grad_dict_inputs(torch):
     return [sorted(out), out["x"]]
 
 
+def leaf_hook_order(torch):
+    log = []
+    ps = [torch.tensor([1.], requires_grad=True) for _ in range(5)]
+    for i, p in enumerate(ps):
+        p.register_hook(lambda g, i=i: log.append(i))
+    w = torch.tensor([1.], requires_grad=True)
+    x = torch.tensor([2.], requires_grad=True)
+    w.register_hook(lambda g: log.append("w"))
+    x.register_hook(lambda g: log.append("x"))
+    torch.mul(torch.add(w, x), torch.add(w, 1)).backward()
+    s = ps[0] * 1
+    for p in ps[1:]:
+        s = s + p
+    s.backward()
+    ((ps[0] + ps[1] + ps[2]) * ps[3] * ps[4]).backward()
+    return log
+
+
 def nonleaf_grad_none(torch):
     x = torch.tensor([1.], requires_grad=True)
     y = x * 2
@@ -463,7 +481,7 @@ SCENARIOS = [
     backward_inputs_leaf_subset, node_hooks, node_post_hook_replaces, hook_removed,
     next_functions_structure, anomaly_nan, anomaly_context, anomaly_off_gives_nan, fan_out,
     leaf_backward, dtype_of_grads, broadcast_reduced, grads_batched, grad_dict_inputs,
-    nonleaf_grad_none, root_grad_cast,
+    nonleaf_grad_none, root_grad_cast, leaf_hook_order,
 ]
 
 
@@ -526,6 +544,7 @@ PINNED = {
                                      ("T", [2.0, 2.0], "torch.float32", None),
                                      [["y1", [1.0, 1.0]], ["y2", [2.0, 2.0]], ["leaf", [6.0, 6.0]]], True]),
     "anomaly_nan": ("raise", "RuntimeError", "Function 'SqrtBackward0' returned nan values in its 0th output."),
+    "leaf_hook_order": ("ok", ["w", "x", 4, 3, 2, 1, 0, 4, 3, 2, 0, 1]),
     "fan_out": ("ok", ("T", [1225.0, 1225.0], "torch.float32", None)),
     "create_graph_backward_accumulates": ("ok", [("T", [3.0, 12.0], "torch.float32", None), "CopyBackwards",
                                                  ("T", [6.0, 24.0], "torch.float32", None), "AddBackward0",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 import warnings
 from heapq import heappop, heappush
+from itertools import count
 
 import numpy as np
 
@@ -307,6 +308,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
 
     ready: list = []
     buffers: dict = {}
+    tick = count().__next__  # ties (AccumulateGrad nodes) leave the queue in the order they entered it
     for node, g in zip(roots, root_grads):
         if g is None:
             continue
@@ -314,7 +316,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
         buffers[node] = g if b is None else b + g
     for node in list(buffers):
         if deps[node] == 0:
-            heappush(ready, (-node._seq, id(node), node, buffers.pop(node)))
+            heappush(ready, (-node._seq, tick(), node, buffers.pop(node)))
 
     anomaly = grad_state.anomaly and grad_state.check_nan
     slow = observer is not None or anomaly
@@ -417,7 +419,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                     if b is not None:
                         gi = b + gi
                 if nxt_node is not None:
-                    heappush(ready, (-nxt_node._seq, id(nxt_node), nxt_node, nxt_g))
+                    heappush(ready, (-nxt_node._seq, tick(), nxt_node, nxt_g))
                 nxt_node = nxt
                 nxt_g = gi
             if slow or node._post_hooks is not None:
@@ -429,7 +431,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                     observer.node(node, g, outs)
                 for nxt, gi in zip(edges, outs):
                     if gi is not None:
-                        nxt_node, nxt_g = _send(nxt, gi, deps, buffers, ready, nxt_node, nxt_g)
+                        nxt_node, nxt_g = _send(nxt, gi, deps, buffers, ready, nxt_node, nxt_g, tick)
             if not retain_graph and steps.frees:
                 node._saved = ()
                 node._released = True
@@ -439,7 +441,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                 g = nxt_g
             else:
                 if nxt_node is not None:
-                    heappush(ready, (-nxt_node._seq, id(nxt_node), nxt_node, nxt_g))
+                    heappush(ready, (-nxt_node._seq, tick(), nxt_node, nxt_g))
                 node = None
     finally:
         grad_state.enabled = prev_mode
@@ -454,7 +456,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
     return None
 
 
-def _send(nxt, gi, deps, buffers, ready, held, held_g):
+def _send(nxt, gi, deps, buffers, ready, held, held_g, tick):
     """Deliver ``gi`` to ``nxt``; return the node to run next if it just became ready.
 
     At most one newly ready node is held back from the heap (``held``): when the heap
@@ -471,7 +473,7 @@ def _send(nxt, gi, deps, buffers, ready, held, held_g):
     if b is not None:
         gi = b + gi
     if held is not None:
-        heappush(ready, (-held._seq, id(held), held, held_g))
+        heappush(ready, (-held._seq, tick(), held, held_g))
     return nxt, gi
 
 
