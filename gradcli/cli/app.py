@@ -132,9 +132,9 @@ def grad(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
          debug: o.Debug = False) -> None:
     """torch.autograd.grad from the command line: d OF / d WRT, without touching .grad."""
     from ..report.build import grad_report
-    from . import session
+    from . import grad_call
     s = _load(file, expr, set, dtype, max_steps, max_elements, timeout)
-    outcome = session.grad(s, of or [], wrt or [], grad_outputs or [], allow_unused,
+    outcome = grad_call.grad(s, of or [], wrt or [], grad_outputs or [], allow_unused,
                            create_graph, retain_graph, order)
     report = grad_report(s, outcome, {"order": order, "allow_unused": allow_unused,
                                       "create_graph": create_graph, "retain_graph": retain_graph})
