@@ -53,6 +53,23 @@ def _usage_line(e) -> str:
     return f"{where}: error: {e.format_message()}{help_hint}"
 
 
+def _only_the_command_named(app, args: list[str]):
+    """A copy of ``app`` holding just the command ``args`` names, when it names one:
+    Typer inspects every command's signature to build the group, and one is enough."""
+    import copy
+
+    from typer.main import get_command_name
+    if not args:
+        return app
+    chosen = [c for c in app.registered_commands
+              if (c.name or get_command_name(c.callback.__name__)) == args[0]]
+    if len(chosen) != 1:
+        return app
+    slim = copy.copy(app)
+    slim.registered_commands = chosen
+    return slim
+
+
 def invoke(app, args: list[str]) -> int:
     """Run the Typer ``app`` on ``args``; return the exit code."""
     from typer import main as typer_main
@@ -64,7 +81,7 @@ def invoke(app, args: list[str]) -> int:
 
     debug = "--debug" in args or bool(os.environ.get("GRADCLI_DEBUG"))
     try:
-        command = typer_main.get_command(app)
+        command = typer_main.get_command(_only_the_command_named(app, args))
         from .coerce import install
         install(command)
         rv = command.main(args=args, prog_name="gradcli", standalone_mode=False)
