@@ -681,3 +681,15 @@ def test_no_grad_and_set_grad_enabled():
     def f(t):
         return t * 2
     assert not f(x).requires_grad
+
+
+def test_create_graph_grad_through_broadcast_keeps_its_grad_fn():
+    # the engine's un-broadcast compared a Tensor's dtype with a numpy dtype and so cast
+    # every such gradient: grad_fn was ToCopyBackward0 instead of the formula's own node
+    def scenario(torch):
+        x = torch.full((1, 3), 0.5, dtype=torch.float64, requires_grad=True)
+        c = torch.full((2, 1), 2.0, dtype=torch.float64, requires_grad=True)
+        g, = torch.autograd.grad((x * c).sum(), x, create_graph=True)
+        return [g, type(g.grad_fn).__name__]
+    ours = agree(scenario)
+    assert ours[1][1] == "SumBackward1"

@@ -401,7 +401,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                     m = meta[i]
                     if m is not None:
                         gi = F.sum_to(gi, m[0])
-                        if gi.dtype != m[1]:
+                        if (gi._data.dtype if graph_mode else gi.dtype) != m[1]:
                             gi = F.cast(gi, m[1])
                 if slow or node._post_hooks is not None:
                     outs[i] = gi
@@ -678,7 +678,7 @@ def call_node(node, grads):
             m = node._in_meta[i] if node._in_meta is not None else None
             if m is not None:
                 gi = F.sum_to(gi, m[0])
-                if gi.dtype != m[1]:
+                if (gi._data.dtype if graph_mode else gi.dtype) != m[1]:
                     gi = F.cast(gi, m[1])
             outs[i] = gi
     res = tuple(None if o is None else (o if isinstance(o, Tensor) else wrap(np.asarray(o))) for o in outs)
