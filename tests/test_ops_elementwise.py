@@ -219,3 +219,17 @@ def test_zero_grad_under_no_grad_keeps_buffer():
     with gt.no_grad():
         w.grad.zero_()
     assert w.grad is g and g.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_scalar_divided_by_tensor_is_reciprocal_times_scalar():
+    # torch's __rtruediv__ is x.reciprocal() * other: its grad_fn chain, and float32
+    # values rounded twice, are what programs print
+    torch = pytest.importorskip("torch")
+    data = [0.3, 0.7, 0.29, 0.0]
+    for lib in (gt, torch):
+        x = lib.tensor(data, requires_grad=True)
+        y = 2.0 / x
+        assert type(y.grad_fn).__name__ == "MulBackward0"
+        assert type(y.grad_fn.next_functions[0][0]).__name__ == "ReciprocalBackward0"
+    assert (2.0 / gt.tensor(data)).tolist() == (2.0 / torch.tensor(data)).tolist()
+    assert (2 / gt.tensor([1, 2, 0])).tolist() == [2.0, 1.0, float("inf")]

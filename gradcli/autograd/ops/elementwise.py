@@ -89,7 +89,11 @@ def _trunc_divide(a, b):
 
 
 def rdiv(self, other):
-    return div(_scalar_tensor(other, self), self)
+    """``2 / x``: torch computes ``x.reciprocal() * 2`` (ReciprocalBackward0 then
+    MulBackward0, and float32 rounds twice), not a division."""
+    if isinstance(other, Tensor):
+        return div(other, self)
+    return mul(reciprocal(self), other)
 
 
 def _scalar_tensor(value, like):
