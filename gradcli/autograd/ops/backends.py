@@ -196,7 +196,6 @@ tensor = _TensorBackend()
 _Numpy.sinh = staticmethod(np.sinh)
 _Numpy.cosh = staticmethod(np.cosh)
 
-
 # -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
 import math as _math  # noqa: E402
 

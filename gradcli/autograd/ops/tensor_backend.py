@@ -19,10 +19,6 @@ def pow(x, e):
     return _e.pow(x, e)
 
 
-# -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
-where, sign, erf = _e.where, _e.sign, _e.erf
-cumsum, prod, amax = _r.cumsum, _r.prod, _r.amax
-clamp_min, cumprod = _e.clamp_min, _r.cumprod
 # -- shape / linalg / indexing (ops/shape.py, linalg.py, indexing.py) ------------------------
 from . import indexing as _i  # noqa: E402
 from . import linalg as _l  # noqa: E402
@@ -77,3 +73,9 @@ def float_like(mask, like):
     from ..tensor import wrap
     m = mask._data if hasattr(mask, "_data") else mask
     return wrap(m.astype(like._data.dtype))
+
+
+# -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
+where, sign, erf = _e.where, _e.sign, _e.erf
+cumsum, prod, amax = _r.cumsum, _r.prod, _r.amax
+clamp_min, cumprod = _e.clamp_min, _r.cumprod
