@@ -79,9 +79,7 @@ def div(self, other, *, rounding_mode=None):
     if np.asarray(a).dtype.kind != "f" and np.asarray(b).dtype.kind != "f":
         a = floating(np.asarray(a))
         b = floating(np.asarray(b))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = _binary_arrays(np.true_divide, a, b)
-    return record(DIV, out, (self, other))
+    return record(DIV, _binary_arrays(np.true_divide, a, b), (self, other))
 
 
 def _trunc_divide(a, b):
@@ -144,15 +142,12 @@ POW2 = defop("PowBackward2", {"exponent": "result * log(self)"},
 def pow(self, exponent):
     if isinstance(self, Tensor) and not isinstance(exponent, Tensor):
         a, e = operands(self, exponent)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.power(a, e) if not (np.asarray(a).dtype.kind in "iu" and e < 0) else _int_neg_pow()
+        out = np.power(a, e) if not (np.asarray(a).dtype.kind in "iu" and e < 0) else _int_neg_pow()
         return record(POW0, out, (self,), {"exponent": exponent})
     if not isinstance(self, Tensor):
         return rpow(exponent, self)
     a, e = operands(self, exponent)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = _binary_arrays(np.power, a, e)
-    return record(POW1, out, (self, exponent))
+    return record(POW1, _binary_arrays(np.power, a, e), (self, exponent))
 
 
 def _int_neg_pow():
@@ -178,9 +173,7 @@ def _unary(name, fn, spec, *, float_only=True):
         d = self._data
         if float_only and d.dtype.kind != "f":
             d = floating(d)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = fn(d)
-        return record(spec, out, (self,))
+        return record(spec, fn(d), (self,))
 
     op.__name__ = name
     return op
