@@ -66,10 +66,12 @@ def _emit(report, fmt: o.Format, save_grads: str | None = None) -> None:
 @app.command()
 def run(file: o.File = None, expr: o.Expr = None, set: o.Set = None, dtype: o.DTypeOpt = None,
         max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None, timeout: o.Timeout = None,
-        debug: o.Debug = False) -> None:
+        detect_anomaly: o.DetectAnomaly = False, debug: o.Debug = False) -> None:
     """Run the program; its prints go to standard output exactly (with -e, the value is printed)."""
     from .boundary import write_results
-    s = _load(file, expr, set, dtype, max_steps, max_elements, timeout, stdout=sys.stdout)
+    from .why import anomaly_guard, loader
+    with anomaly_guard(detect_anomaly) as watch:
+        s = loader(watch, file, expr, set, dtype, max_steps, max_elements, timeout, sys.stdout)()
     value = getattr(s.result, "last_value", None)
     if s.program.expr_mode and value is not None:
         write_results(lambda out: out.write(repr(value) + "\n"))
@@ -85,15 +87,18 @@ def backward(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
              set: o.Set = None, dtype: o.DTypeOpt = None, fmt: o.FormatOpt = o.Format.table,
              all_nodes: o.AllNodes = False, save_grads: o.SaveGrads = None,
              max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None,
-             timeout: o.Timeout = None, debug: o.Debug = False) -> None:
+             timeout: o.Timeout = None, detect_anomaly: o.DetectAnomaly = False,
+             debug: o.Debug = False) -> None:
     """Run the program, call backward on the target, show leaves' gradients and the graph.
 
     If the program called backward itself and no --of is given, show the state it left.
     """
     from ..report.build import backward_report
     from . import session
-    s = _load(file, expr, set, dtype, max_steps, max_elements, timeout, record=True)
-    outcome = session.backward(s, of or [], grad_tensors or [], retain_graph, create_graph)
+    from .why import anomaly_guard, loader
+    with anomaly_guard(detect_anomaly) as watch:
+        s = loader(watch, file, expr, set, dtype, max_steps, max_elements, timeout, None, True)()
+        outcome = session.backward(s, of or [], grad_tensors or [], retain_graph, create_graph)
     report = backward_report(s, outcome, all_nodes,
                              {"retain_graph": retain_graph, "create_graph": create_graph})
     _emit(report, fmt, save_grads)
@@ -103,10 +108,13 @@ def backward(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
 def forward(file: o.File = None, expr: o.Expr = None, set: o.Set = None, dtype: o.DTypeOpt = None,
             fmt: o.FormatOpt = o.Format.table, all_nodes: o.AllNodes = False,
             max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None,
-            timeout: o.Timeout = None, debug: o.Debug = False) -> None:
+            timeout: o.Timeout = None, detect_anomaly: o.DetectAnomaly = False,
+            debug: o.Debug = False) -> None:
     """Run the program and show every tensor: value, grad_fn, requires_grad, is_leaf. No backward."""
     from ..report.build import forward_report
-    s = _load(file, expr, set, dtype, max_steps, max_elements, timeout)
+    from .why import anomaly_guard, loader
+    with anomaly_guard(detect_anomaly) as watch:
+        s = loader(watch, file, expr, set, dtype, max_steps, max_elements, timeout)()
     _emit(forward_report(s, all_nodes), fmt)
 
 
@@ -129,13 +137,15 @@ def grad(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
          set: o.Set = None, dtype: o.DTypeOpt = None, fmt: o.FormatOpt = o.Format.table,
          save_grads: o.SaveGrads = None, max_steps: o.MaxSteps = None,
          max_elements: o.MaxElements = None, timeout: o.Timeout = None,
-         debug: o.Debug = False) -> None:
+         detect_anomaly: o.DetectAnomaly = False, debug: o.Debug = False) -> None:
     """torch.autograd.grad from the command line: d OF / d WRT, without touching .grad."""
     from ..report.build import grad_report
     from . import grad_call
-    s = _load(file, expr, set, dtype, max_steps, max_elements, timeout)
-    outcome = grad_call.grad(s, of or [], wrt or [], grad_outputs or [], allow_unused,
-                           create_graph, retain_graph, order)
+    from .why import anomaly_guard, loader
+    with anomaly_guard(detect_anomaly) as watch:
+        s = loader(watch, file, expr, set, dtype, max_steps, max_elements, timeout)()
+        outcome = grad_call.grad(s, of or [], wrt or [], grad_outputs or [], allow_unused,
+                                 create_graph, retain_graph, order)
     report = grad_report(s, outcome, {"order": order, "allow_unused": allow_unused,
                                       "create_graph": create_graph, "retain_graph": retain_graph})
     _emit(report, fmt, save_grads)

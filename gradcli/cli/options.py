@@ -68,3 +68,6 @@ RetainGraph = Annotated[bool, typer.Option(
     "--retain-graph", help="Keep the graph after the pass (retain_graph=True).")]
 CreateGraph = Annotated[bool, typer.Option(
     "--create-graph", help="Record the pass itself, for higher derivatives (create_graph=True).")]
+DetectAnomaly = Annotated[bool, typer.Option(
+    "--detect-anomaly", help="Report the first NaN or infinity, forward or backward: the source "
+                             "line, the grad_fn and the rule that produced it.")]

@@ -27,9 +27,7 @@ from .app import _load, app
 GradTensors = Annotated[Optional[list[str]], typer.Option(
     "--grad-tensors", metavar="SPEC",
     help="The weights v of backward(v): a literal ([0.1, 1.0]), an expression (ones_like(z)) or @file.")]
-DetectAnomaly = Annotated[bool, typer.Option(
-    "--detect-anomaly", help="Report the first NaN or infinity, forward or backward: the source "
-                             "line, the grad_fn and the rule that produced it.")]
+DetectAnomaly = o.DetectAnomaly
 Wrt = Annotated[Optional[str], typer.Option(
     "--wrt", metavar="X", help="The input. [default: the only leaf that requires grad (-e: the only --set name)]")]
 
