@@ -233,3 +233,45 @@ def test_scalar_divided_by_tensor_is_reciprocal_times_scalar():
         assert type(y.grad_fn.next_functions[0][0]).__name__ == "ReciprocalBackward0"
     assert (2.0 / gt.tensor(data)).tolist() == (2.0 / torch.tensor(data)).tolist()
     assert (2 / gt.tensor([1, 2, 0])).tolist() == [2.0, 1.0, float("inf")]
+
+
+DOUBLE_BACKWARD = [
+    ("tanh", lambda F, x: x.tanh(), "TanhBackwardBackward0"),
+    ("sigmoid", lambda F, x: x.sigmoid(), "SigmoidBackwardBackward0"),
+    ("relu", lambda F, x: F.relu(x), "ThresholdBackwardBackward0"),
+    ("threshold", lambda F, x: F.threshold(x, 0.1, 20.0), "ThresholdBackwardBackward0"),
+    ("leaky_relu", lambda F, x: F.leaky_relu(x, 0.1), "LeakyReluBackwardBackward0"),
+    ("hardtanh", lambda F, x: F.hardtanh(x), "HardtanhBackwardBackward0"),
+    ("relu6", lambda F, x: F.relu6(x), "HardtanhBackwardBackward0"),
+    ("elu", lambda F, x: F.elu(x, alpha=0.5), "EluBackwardBackward0"),
+    ("selu", lambda F, x: F.selu(x), "EluBackwardBackward0"),
+    ("softplus", lambda F, x: F.softplus(x, beta=2, threshold=1.5), "SoftplusBackwardBackward0"),
+    ("gelu", lambda F, x: F.gelu(x), "GeluBackwardBackward0"),
+    ("gelu tanh", lambda F, x: F.gelu(x, approximate="tanh"), "GeluBackwardBackward0"),
+    ("logsigmoid", lambda F, x: F.logsigmoid(x), "LogSigmoidBackwardBackward0"),
+    ("hardswish", lambda F, x: F.hardswish(x), "HardswishBackwardBackward0"),
+    ("exp2", lambda F, x: x.exp2(), "MulBackward1"),
+]
+
+
+@pytest.mark.parametrize("name,fn,node", DOUBLE_BACKWARD, ids=[n for n, _, _ in DOUBLE_BACKWARD])
+def test_create_graph_derivative_is_torchs_own_node(name, fn, node):
+    # torch computes these derivatives as ops of their own (sigmoid_backward...): under
+    # create_graph the first derivative's grad_fn is that op's node, it requires grad even
+    # where it is piecewise constant, and its own derivatives are torch's
+    torch = pytest.importorskip("torch")
+    data = [-1.3, -0.2, 0.0, 0.3, 0.9, 1.7, 3.5]
+    weights = [0.5, -1.0, 2.0, 1.5, -0.5, 1.0, 0.25]
+
+    def orders(lib):
+        x = lib.tensor(data, dtype=lib.float64, requires_grad=True)
+        w = lib.tensor(weights, dtype=lib.float64, requires_grad=True)
+        g, = lib.autograd.grad((fn(lib.nn.functional, x) * w).sum(), x, create_graph=True)
+        gx, gw = lib.autograd.grad((g * g).sum(), [x, w], create_graph=True)
+        h, = lib.autograd.grad(gx.sum(), x, allow_unused=True)
+        return (type(g.grad_fn).__name__, g.requires_grad, type(gx.grad_fn).__name__,
+                [np.round(t.tolist(), 6).tolist() if t is not None else None for t in (g, gx, gw, h)])
+
+    ours = orders(gt)
+    assert ours[0] == node and ours[1]
+    assert ours == orders(torch)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._dispatch import floating, inplace
 from .backends import erf_array
-from .registry import defop, record
+from .registry import backward_op, defop, record
 
 _SQRT_HALF = 0.7071067811865476
 _INV_SQRT_2PI = 0.3989422804014327
@@ -22,38 +22,120 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 
+# The derivatives torch computes as ops of their own (threshold_backward, elu_backward...):
+# under create_graph each is one node (ThresholdBackwardBackward0...) over (grad, self),
+# so even a piecewise-constant derivative still requires grad, as in torch.
+THRESHOLD_BACKWARD = backward_op(
+    "ThresholdBackwardBackward0",
+    lambda grad, self, F, threshold: F.where(self <= threshold, 0.0, grad),
+    grad_output=lambda grad, self, threshold: THRESHOLD_BACKWARD(grad, self, threshold=threshold),
+    self=lambda grad, F: F.zeros_like(grad))
+LEAKY_RELU_BACKWARD = backward_op(
+    "LeakyReluBackwardBackward0",
+    lambda grad, self, F, negative_slope: F.where(self > 0, grad, grad * negative_slope),
+    grad_output=lambda grad, self, negative_slope: LEAKY_RELU_BACKWARD(grad, self, negative_slope=negative_slope),
+    self=lambda grad, F: F.zeros_like(grad))
+HARDTANH_BACKWARD = backward_op(
+    "HardtanhBackwardBackward0",
+    lambda grad, self, F, min_val, max_val: F.where((self <= min_val) | (self >= max_val), 0.0, grad),
+    grad_output=lambda grad, self, min_val, max_val: HARDTANH_BACKWARD(grad, self, min_val=min_val,
+                                                                       max_val=max_val),
+    self=lambda grad, F: F.zeros_like(grad))
+ELU_BACKWARD = backward_op(
+    "EluBackwardBackward0",
+    lambda grad, self, F, alpha, scale, input_scale: F.where(
+        self <= 0, grad * (scale * alpha * input_scale) * F.exp(self * input_scale), grad * scale),
+    grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
+        grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
+    self=lambda grad, grad_output, self, alpha, scale, input_scale, F: (
+        grad * grad_output * (input_scale * input_scale * alpha * scale) * F.exp(self * input_scale) * (self < 0)))
+SOFTPLUS_BACKWARD = backward_op(
+    "SoftplusBackwardBackward0",
+    lambda grad, self, F, beta, threshold: _softplus_grad(grad, self, beta, threshold, F),
+    grad_output=lambda grad, self, beta, threshold: SOFTPLUS_BACKWARD(grad, self, beta=beta, threshold=threshold),
+    self=lambda grad, grad_output, self, beta, threshold, F: _softplus_second(grad * grad_output, self, beta,
+                                                                             threshold, F))
+GELU_BACKWARD = backward_op(
+    "GeluBackwardBackward0",
+    lambda grad, self, F, approximate: grad * _gelu_derivative(self, approximate, F),
+    grad_output=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate),
+    self=lambda grad, grad_output, self, approximate, F: grad * grad_output * _gelu_second(self, approximate, F))
+LOGSIGMOID_BACKWARD = backward_op(
+    "LogSigmoidBackwardBackward0",
+    lambda grad, self, F: _logsigmoid_grad(grad, self, F),
+    grad_output=lambda grad, self: LOGSIGMOID_BACKWARD(grad, self),
+    self=lambda grad, grad_output, self, F: _logsigmoid_second(grad * grad_output, self, F))
+HARDSWISH_BACKWARD = backward_op(
+    "HardswishBackwardBackward0",
+    lambda grad, self, F: F.where(self < -3.0, 0.0, F.where(self <= 3.0, grad * (self / 3.0 + 0.5), grad)),
+    grad_output=lambda grad, self: HARDSWISH_BACKWARD(grad, self),
+    self=lambda grad, grad_output, self, F: F.where((self > -3.0) & (self < 3.0), grad * grad_output / 3.0,
+                                                    F.zeros_like(grad)))
+
 RELU = defop("ReluBackward0", {"self": "1 if result > 0 else 0"},
-             self=lambda grad, result, F: F.where(result > 0, grad, 0.0))
+             self=lambda grad, result: THRESHOLD_BACKWARD(grad, result, threshold=0.0))
 LEAKY_RELU = defop("LeakyReluBackward0", {"self": "1 if self > 0 else negative_slope"},
-                   self=lambda grad, self, negative_slope, F: F.where(self > 0, grad, grad * negative_slope))
+                   self=lambda grad, self, negative_slope: LEAKY_RELU_BACKWARD(grad, self,
+                                                                               negative_slope=negative_slope))
 # elu/selu/celu: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1))
-_elu_grad = (lambda grad, self, alpha, scale, input_scale, F:
-             F.where(self > 0, grad * scale, grad * (scale * alpha * input_scale) * F.exp(self * input_scale)))
+_elu_grad = (lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
+    grad, self, alpha=alpha, scale=scale, input_scale=input_scale))
 ELU = defop("EluBackward0", {"self": "scale if self > 0 else scale·alpha·input_scale·exp(self·input_scale)"},
             self=_elu_grad)
 CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, self=_elu_grad)
 GELU = defop("GeluBackward0", {"self": "Φ(self) + self·φ(self)"},
-             self=lambda grad, self, approximate, F: grad * _gelu_derivative(self, approximate, F))
+             self=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate))
 SILU = defop("SiluBackward0", {"self": "σ(self)(1 + self(1-σ(self)))"},
              self=lambda grad, self, F: grad * _silu_derivative(self, F))
 MISH = defop("MishBackward0", {"self": "tanh(softplus(self)) + self·σ(self)·(1-tanh²(softplus(self)))"},
              self=lambda grad, self, F: grad * _mish_derivative(self, F))
 SOFTPLUS = defop("SoftplusBackward0", {"self": "σ(beta·self) (self below threshold)"},
-                 self=lambda grad, self, beta, threshold, F: F.where(
-                     self * beta > threshold, grad, grad * F.sigmoid(self * beta)))
+                 self=lambda grad, self, beta, threshold: SOFTPLUS_BACKWARD(grad, self, beta=beta,
+                                                                            threshold=threshold))
 HARDTANH = defop("HardtanhBackward0", {"self": "1 inside (min_val, max_val) else 0"},
-                 self=lambda grad, self, min_val, max_val, F: F.where(
-                     (self > min_val) & (self < max_val), grad, 0.0))
+                 self=lambda grad, self, min_val, max_val: HARDTANH_BACKWARD(grad, self, min_val=min_val,
+                                                                             max_val=max_val))
 THRESHOLD = defop("ThresholdBackward0", {"self": "1 if self > threshold else 0"},
-                  self=lambda grad, self, threshold, F: F.where(self > threshold, grad, 0.0))
+                  self=lambda grad, self, threshold: THRESHOLD_BACKWARD(grad, self, threshold=threshold))
 LOGSIGMOID = defop("LogSigmoidBackward0", {"self": "1 - σ(self)"},
-                   self=lambda grad, self, F: grad * F.sigmoid(-self))
+                   self=lambda grad, self: LOGSIGMOID_BACKWARD(grad, self))
 HARDSIGMOID = defop("HardsigmoidBackward0", {"self": "1/6 inside (-3, 3) else 0"},
                     self=lambda grad, self, F: F.where((self > -3.0) & (self < 3.0), grad / 6.0, 0.0))
 HARDSWISH = defop("HardswishBackward0", {"self": "0 below -3, self/3 + 1/2 to 3, 1 above"},
-                  self=lambda grad, self, F: F.where(
-                      self < -3.0, 0.0, F.where(self <= 3.0, grad * (self / 3.0 + 0.5), grad)))
+                  self=lambda grad, self: HARDSWISH_BACKWARD(grad, self))
 
+
+def _softplus_grad(grad, x, beta, threshold, F):
+    # torch: z = exp(x·beta); x·beta > threshold ? grad : grad·z/(z+1)
+    bx = x * beta
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = F.exp(bx)
+        return F.where(bx > threshold, grad, grad * z / (z + 1))
+
+
+def _softplus_second(gg, x, beta, threshold, F):
+    from .elementwise import SIGMOID_BACKWARD, mul_scalar
+    bx = x * beta
+    return mul_scalar(SIGMOID_BACKWARD(gg, F.sigmoid(bx)) * (bx < threshold), beta)
+
+
+def _logsigmoid_grad(grad, x, F):
+    # torch: z = exp(-|x|); grad·(max_deriv - sign·z/(1+z)) with (1, 1) below 0, (0, -1) above
+    z = F.exp(-F.abs(x))
+    return F.where(x < 0, grad * (1 - z / (1 + z)), grad * (z / (1 + z)))
+
+
+def _logsigmoid_second(gg, x, F):
+    z = F.sigmoid(x)
+    return gg * (z - 1) * z
+
+
+def _gelu_second(x, approximate, F):
+    if approximate == "tanh":
+        u1 = _TANH_K * (1 + 3 * 0.044715 * x * x)
+        t = F.tanh(_TANH_K * (x + 0.044715 * x * x * x))
+        return (1 - t * t) * (u1 - x * t * u1 * u1 + 3 * _TANH_K * 0.044715 * x * x)
+    return _INV_SQRT_2PI * F.exp(-0.5 * x * x) * (2 - x * x)
 
 def _gelu_derivative(x, approximate, F):
     if approximate == "tanh":

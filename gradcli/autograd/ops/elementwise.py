@@ -10,7 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor, wrap
 from ._dispatch import as_array, broadcast_error, floating, inplace, operands
-from .registry import defop, record
+from .registry import backward_op, defop, record
 
 # -- arithmetic ----------------------------------------------------------------------
 
@@ -29,6 +29,15 @@ DIV = defop("DivBackward0", {"self": "1/other", "other": "-self/other²"},
             self=lambda grad, other: grad / other,
             other=lambda grad, self, other: -grad * self / (other * other))
 NEG = defop("NegBackward0", {"self": "-1"}, self=lambda grad: -grad)
+# NOTE: own rule: tensor * scalar inside torch's C++ formulas is mul.Scalar, MulBackward1
+MUL_SCALAR = defop("MulBackward1", {"self": "other"}, self=lambda grad, other: mul_scalar(grad, other))
+
+
+def mul_scalar(self, other):
+    """A backward formula's ``self * c`` (c a Python number): MulBackward1 under create_graph."""
+    if isinstance(self, Tensor):
+        return record(MUL_SCALAR, self._data * other, (self,), {"other": other})
+    return self * other
 
 
 def _binary_arrays(fn, a, b):
@@ -185,18 +194,32 @@ LOG2 = defop("Log2Backward0", {"self": "1/(self·ln 2)"}, self=lambda grad, self
 LOG10 = defop("Log10Backward0", {"self": "1/(self·ln 10)"}, self=lambda grad, self: grad / (self * 2.302585092994046))
 LOG1P = defop("Log1PBackward0", {"self": "1/(1+self)"}, self=lambda grad, self: grad / (self + 1))
 EXPM1 = defop("Expm1Backward0", {"self": "exp(self)"}, self=lambda grad, result: grad * (result + 1))
-EXP2 = defop("Exp2Backward0", {"self": "2^self·ln 2"}, self=lambda grad, result: grad * result * 0.6931471805599453)
+EXP2 = defop("Exp2Backward0", {"self": "2^self·ln 2"},
+             self=lambda grad, result: mul_scalar(grad * result, 0.6931471805599453))
 SQRT = defop("SqrtBackward0", {"self": "1/(2·sqrt(self))"}, self=lambda grad, result: grad / (2 * result))
 RSQRT = defop("RsqrtBackward0", {"self": "-1/(2·self^(3/2))"}, self=lambda grad, result: -0.5 * grad * result ** 3)
 SIN = defop("SinBackward0", {"self": "cos(self)"}, self=lambda grad, self, F: grad * F.cos(self))
 COS = defop("CosBackward0", {"self": "-sin(self)"}, self=lambda grad, self, F: grad * -F.sin(self))
 TAN = defop("TanBackward0", {"self": "1 + tan²(self)"}, self=lambda grad, result: grad * (1 + result * result))
-TANH = defop("TanhBackward0", {"self": "1 - tanh²(self)"}, self=lambda grad, result: grad * (1 - result * result))
-SIGMOID = defop("SigmoidBackward0", {"self": "σ(self)(1-σ(self))"}, self=lambda grad, result: grad * (result * (1 - result)))
+# torch's tanh_backward / sigmoid_backward: one node each under create_graph
+TANH_BACKWARD = backward_op(
+    "TanhBackwardBackward0", lambda grad, output, F: grad * (1 - output * output),
+    grad_output=lambda grad, output: TANH_BACKWARD(grad, output),
+    output=lambda grad, grad_output, output: -2 * output * grad * grad_output)
+SIGMOID_BACKWARD = backward_op(
+    "SigmoidBackwardBackward0", lambda grad, output, F: grad * (1 - output) * output,
+    grad_output=lambda grad, output: SIGMOID_BACKWARD(grad, output),
+    output=lambda grad, grad_output, output: grad * grad_output * (-2 * output + 1))
+TANH = defop("TanhBackward0", {"self": "1 - tanh²(self)"}, self=lambda grad, result: TANH_BACKWARD(grad, result))
+SIGMOID = defop("SigmoidBackward0", {"self": "σ(self)(1-σ(self))"},
+                self=lambda grad, result: SIGMOID_BACKWARD(grad, result))
 RECIPROCAL = defop("ReciprocalBackward0", {"self": "-1/self²"}, self=lambda grad, result: grad * -(result * result))
 ABS = defop("AbsBackward0", {"self": "sign(self)"}, self=lambda grad, self, F: grad * F.sign(self))
-ASIN = defop("AsinBackward0", {"self": "1/sqrt(1-self²)"}, self=lambda grad, self, F: grad / F.sqrt(1 - self * self))
-ACOS = defop("AcosBackward0", {"self": "-1/sqrt(1-self²)"}, self=lambda grad, self, F: -grad / F.sqrt(1 - self * self))
+# torch: grad * (-self * self + 1).rsqrt() (MulBackward0 under create_graph)
+ASIN = defop("AsinBackward0", {"self": "1/sqrt(1-self²)"},
+             self=lambda grad, self, F: grad * (1 / F.sqrt(1 - self * self)))
+ACOS = defop("AcosBackward0", {"self": "-1/sqrt(1-self²)"},
+             self=lambda grad, self, F: grad * -(1 / F.sqrt(1 - self * self)))
 ATAN = defop("AtanBackward0", {"self": "1/(1+self²)"}, self=lambda grad, self: grad / (1 + self * self))
 SINH = defop("SinhBackward0", {"self": "cosh(self)"}, self=lambda grad, self, F: grad * F.cosh(self))
 COSH = defop("CoshBackward0", {"self": "sinh(self)"}, self=lambda grad, self, F: grad * F.sinh(self))

@@ -192,3 +192,32 @@ def attach(spec: OpSpec, result, inputs: tuple, mask: int, params: dict | None =
     node = spec.grad_fn(tuple(edges), saved, plan, versions, in_meta and tuple(in_meta))
     result.grad_fn = node
     result._requires_grad = True
+
+
+# ---------------------------------------------------------------------------
+# derivatives torch computes as ops of their own
+
+
+def backward_op(name: str, value, rule: dict | None = None, **formulas):
+    """A first derivative torch computes as one op (``sigmoid_backward``...).
+
+    ``value(grad, *inputs, F=..., **params)`` is the derivative on arrays. The returned
+    function computes it on arrays when the backward pass is not recorded (the hot path:
+    one type check); under ``create_graph`` it records one node named like torch's
+    (``SigmoidBackwardBackward0``) whose ``formulas`` give the second derivatives, so the
+    first derivative's grad_fn, requires_grad and higher orders are torch's.
+    """
+    from .backends import numpy_
+
+    spec = defop(name, rule, **formulas)
+
+    def call(grad, *inputs, **params):
+        T = _Tensor
+        if not isinstance(grad, T):
+            return value(grad, *inputs, F=numpy_, **params)
+        arrays = [x._data if isinstance(x, T) else x for x in inputs]
+        out = value(grad._data, *arrays, F=numpy_, **params)
+        return record(spec, out, (grad, *inputs), params or None)
+
+    call.spec = spec
+    return call
