@@ -69,6 +69,7 @@ def build_torch_module() -> Module:
     functional = Module("torch.nn.functional", _collect(_P + "ops.nn_functional"))
     nn = Module("torch.nn", {"functional": functional, "Parameter": Parameter})
     nn.__dict__.update(_collect(_P + "nn_modules"))
+    nn.init = Module("torch.nn.init", _collect(_P + "nn_init"))
     autograd_functional = Module("torch.autograd.functional", _collect(_P + "functional"))
     autograd = Module("torch.autograd", {
         "grad": engine.grad, "backward": engine.backward, "Variable": torch.__dict__.get("Variable"),
