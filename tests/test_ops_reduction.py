@@ -194,3 +194,24 @@ COMPARE_ERRORS = [
 def test_comparison_errors_match_torch(name, fn):
     torch = pytest.importorskip("torch")
     same_error(torch, fn)
+
+
+SELECTING = [lambda x: x.amax(), lambda x: x.max(), lambda x: x.median(), lambda x: x.amin(dim=0),
+             lambda x: x.max(dim=0)[0], lambda x: x.min(0).values, lambda x: x.median(0).values]
+
+
+@pytest.mark.parametrize("fn", SELECTING)
+def test_selecting_reductions_refuse_a_second_backward(fn):
+    # torch saves self/result or the indices for these, so the second pass finds them freed
+    x = gt.tensor([1.0, 3.0, 3.0], requires_grad=True)
+    y = fn(x)
+    y.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward()
+
+
+@pytest.mark.parametrize("fn", SELECTING[:3])
+def test_selecting_reduction_of_0d_float32_keeps_the_dtype(fn):
+    x = gt.tensor(2.0, requires_grad=True)
+    g, = gt.autograd.grad(fn(x), x)
+    assert g.dtype == gt.float32 and g.item() == 1.0

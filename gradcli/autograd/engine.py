@@ -502,7 +502,7 @@ def _make_steps(node, plan):
             k = tuple(idx)
         calls.append((i, formula.fn, formula.uses_F, k))
     # torch frees (and later refuses) only saved tensors: inputs and the result, not parameters
-    tensor_names = set(spec.inputs) | {"result"}
+    tensor_names = set(spec.inputs) | {"result"} | set(getattr(spec, "saves", ()))
     frees = any(n in tensor_names for n in plan.names)
     steps = _steps_of[plan] = _Steps(tuple(calls), frees)
     return steps

@@ -160,10 +160,17 @@ AMIN = defop("AminBackward0", {"self": "1/k at the k minimal elements of each sl
              self=lambda grad, shape, dims, keepdim, weights, F: _expand_back(grad, shape, dims, keepdim, F) * weights)
 
 
+# torch saves self/result or the indices for these: a second backward pass fails
+for _spec in (MAX1, MIN1, MEDIAN0, AMAX, AMIN):
+    _spec.saves = ("weights",)
+for _spec in (MAX0, MIN0, MEDIAN1):
+    _spec.saves = ("mask",)
+
+
 def _even_weights(d, value, axis=None):
     """1/k at the k positions equal to ``value`` (nan matches nan), in d's dtype."""
     hit = (d == value) | (np.isnan(d) & np.isnan(value)) if d.dtype.kind == "f" else d == value
-    return hit / np.sum(hit, axis=axis, keepdims=axis is not None)
+    return (hit / np.sum(hit, axis=axis, keepdims=axis is not None)).astype(d.dtype, copy=False)
 
 
 def _index_mask(d, idx, axis):
@@ -272,7 +279,7 @@ def _amax_like(name, fn, spec, input, dim, keepdim):
     if input._requires_grad:
         kd = np.asarray(fn(d, axis=dims or None, keepdims=True))
         hit = (d == kd) | (np.isnan(d) & np.isnan(kd)) if d.dtype.kind == "f" else d == kd
-        weights = hit / np.sum(hit, axis=dims or None, keepdims=True)
+        weights = (hit / np.sum(hit, axis=dims or None, keepdims=True)).astype(d.dtype, copy=False)
     return record(spec, out, (input,), {"shape": d.shape, "dims": dims or None, "keepdim": keepdim,
                                         "weights": weights})
 

@@ -55,10 +55,13 @@ class Plan:
 
 
 class OpSpec:
-    __slots__ = ("name", "inputs", "formulas", "grad_fn", "_plans", "rule")
+    __slots__ = ("name", "inputs", "formulas", "grad_fn", "_plans", "rule", "saves")
 
     def __init__(self, name, formulas: dict, rule: dict | None = None):
         self.name = name
+        # params that stand for tensors torch saves (max's indices...): freed after a
+        # backward pass like saved inputs, so a second pass fails as in torch
+        self.saves = ()
         self.inputs = tuple(formulas)
         self.formulas = tuple(None if f is None else Formula(f) for f in formulas.values())
         self.grad_fn = node_class(name, self)
