@@ -128,7 +128,7 @@ def run(module: ast.Module, *, set_values: dict | None = None, expr_mode: bool =
         ctx = Context(module, dict(set_values or {}), expr_mode, stdout, limits)
         _set_engine_limits(limits)
         program = _compile(module, ctx)
-        with _ProgramWarnings(ctx.site, module):
+        with _ProgramWarnings(ctx.site, module), _Frozen():
             _execute(program, ctx)
         ctx.result.steps = ctx.state.steps
         return ctx.result
@@ -154,6 +154,23 @@ def _compile(module: ast.Module, ctx: Context):
     finally:
         if collecting:
             gc.enable()
+
+
+class _Frozen:
+    """Keep what exists before the program runs (AST, closures, modules) out of cyclic GC passes.
+
+    They live as long as the run; every full collection the engine's allocations
+    trigger would walk them again (2 s of a 3 s run on a 20,000-line program).
+    """
+
+    def __enter__(self):
+        self.owner = gc.get_freeze_count() == 0  # never unfreeze what a caller froze
+        gc.freeze()
+
+    def __exit__(self, *exc):
+        if self.owner:
+            gc.unfreeze()
+        return False
 
 
 def _execute(program, ctx: Context) -> None:
