@@ -275,3 +275,22 @@ def test_create_graph_derivative_is_torchs_own_node(name, fn, node):
     ours = orders(gt)
     assert ours[0] == node and ours[1]
     assert ours == orders(torch)
+
+
+def test_remainder_and_rounded_division_have_torchs_gradients():
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        x = lib.tensor([0.36, -2.5, 3.0], requires_grad=True)
+        y = lib.tensor([0.5, 0.7, -2.0], requires_grad=True)
+        out = []
+        for r in (lib.remainder(x, y), x % 0.3, lib.div(x, y, rounding_mode="floor"),
+                  lib.div(x, 2.0, rounding_mode="trunc")):
+            gx, gy = lib.autograd.grad(r.sum(), [x, y], allow_unused=True)
+            out.append((r.tolist(), type(r.grad_fn).__name__, len(r.grad_fn.next_functions),
+                        gx.tolist(), None if gy is None else gy.tolist()))
+        with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not implemented"):
+            (x // y).sum().backward()
+        return out
+
+    assert run(gt) == run(torch)

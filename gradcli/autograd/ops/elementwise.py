@@ -84,7 +84,7 @@ def div(self, other, *, rounding_mode=None):
     if rounding_mode is not None:
         fn = np.floor_divide if rounding_mode == "floor" else _trunc_divide
         with np.errstate(divide="ignore", invalid="ignore"):
-            return wrap(np.asarray(_binary_arrays(fn, a, b)))
+            return record(DIV_ROUNDED, _binary_arrays(fn, a, b), (self, other))
     if np.asarray(a).dtype.kind != "f" and np.asarray(b).dtype.kind != "f":
         a = floating(np.asarray(a))
         b = floating(np.asarray(b))
@@ -110,16 +110,45 @@ def _scalar_tensor(value, like):
     return scalar_tensor(value, like)
 
 
+# a rounded quotient is piecewise constant: torch's DivBackward2 gives zeros
+DIV_ROUNDED = defop("DivBackward2", {"self": "0", "other": "0"},
+                    self=lambda grad, F: F.zeros_like(grad), other=lambda grad, F: F.zeros_like(grad))
+REMAINDER0 = defop("RemainderBackward0", {"self": "1"}, self=lambda grad: grad)
+REMAINDER1 = defop("RemainderBackward1", {"self": "1", "other": "-floor(self/other)"},
+                   self=lambda grad: grad,
+                   other=lambda grad, self, other: -grad * _floor_quotient(self, other))
+
+
+def _not_implemented(op):
+    raise RuntimeError(f"derivative for aten::{op} is not implemented")
+
+
+# torch records a node that fails only when a backward pass reaches it
+FLOOR_DIVIDE = defop("NotImplemented", {"self": "not implemented", "other": "not implemented"},
+                     self=lambda grad, op: _not_implemented(op), other=lambda grad, op: _not_implemented(op))
+
+
+def _floor_quotient(a, b):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return div(a, b, rounding_mode="floor")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.floor_divide(a, b)
+
+
 def floor_divide(self, other):
     a, b = operands(self, other)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return wrap(np.asarray(_binary_arrays(np.floor_divide, a, b)))
+        out = _binary_arrays(np.floor_divide, a, b)
+    return record(FLOOR_DIVIDE, out, (self, other) if isinstance(other, Tensor) else (self,), {"op": "floor_divide"})
 
 
 def remainder(self, other):
     a, b = operands(self, other)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return wrap(np.asarray(_binary_arrays(np.remainder, a, b)))
+        out = _binary_arrays(np.remainder, a, b)
+    if isinstance(other, Tensor):
+        return record(REMAINDER1, out, (self, other))
+    return record(REMAINDER0, out, (self,))
 
 
 def neg(self):
