@@ -11,8 +11,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import importlib.resources
-import os
-import stat
 import sys
 from pathlib import Path
 
@@ -21,8 +19,9 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from gradcli.errors import ProgramSyntaxError, Span
-from gradcli.syntax import ast
+from gradcli.syntax import ast, cache
 from gradcli.syntax.builder import Builder
+from gradcli.syntax.cache import cache_dir
 from gradcli.syntax.driver import Driver, ParseError
 from gradcli.syntax.lexer import GradLexer, Tok
 from gradcli.syntax.messages import COLON_AFTER, describe_expected, describe_found, fail
@@ -37,22 +36,6 @@ def grammar_text() -> str:
         return importlib.resources.files("gradcli.grammar").joinpath("gradcli.lark").read_text("utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError):
         return (Path(__file__).resolve().parents[2] / "grammar" / "gradcli.lark").read_text("utf-8")
-
-
-def cache_dir() -> Path | None:
-    """A private per-user cache directory (mode 0700), or None if we cannot have one safely."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "gradcli"
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.stat()
-    except OSError:
-        return None
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        return None
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return None
-    return path
 
 
 def get_parser() -> Lark:
@@ -78,7 +61,14 @@ def parse(source: str | bytes, filename: str = "<program>") -> ast.Module:
     collecting = gc.isenabled()
     gc.disable()  # the AST is all new objects; cyclic GC passes over it cost half the parse time
     try:
-        module = _parse_text(text, filename)
+        module = directory = entry = None
+        if len(text) >= cache.MIN_CHARS and (directory := cache_dir()) is not None:
+            entry = cache.key(text, filename, grammar_text)
+            module = cache.load(directory, entry)
+        if module is None:
+            module = _parse_text(text, filename)
+            if entry is not None:
+                cache.store(directory, entry, module)
         module.source = text
         return module
     except ProgramSyntaxError:
