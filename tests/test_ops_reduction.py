@@ -215,3 +215,25 @@ def test_selecting_reduction_of_0d_float32_keeps_the_dtype(fn):
     x = gt.tensor(2.0, requires_grad=True)
     g, = gt.autograd.grad(fn(x), x)
     assert g.dtype == gt.float32 and g.item() == 1.0
+
+
+ZERO_D = [lambda x: x.sum(0), lambda x: x.mean(-1), lambda x: x.prod(0), lambda x: x.amax(0),
+          lambda x: x.amin(-1, keepdim=True), lambda x: x.logsumexp(0), lambda x: x.var(0),
+          lambda x: x.std(0, keepdim=True), lambda x: x.sum(dim=(0,)), lambda x: x.flip(0),
+          lambda x: x[:1].var()]
+
+
+@pytest.mark.parametrize("i", range(len(ZERO_D)))
+def test_0d_input_takes_dim_0_and_reduces_nothing(i):
+    # torch wraps dims of a 0-d tensor as if it had one dim; numpy's axis 0 does not exist
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        x = lib.tensor(0.5, requires_grad=True) if i < len(ZERO_D) - 1 else lib.tensor([0.5], requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = ZERO_D[i](x)
+        g, = lib.autograd.grad(y.sum(), x)
+        return str(y.detach()), type(y.grad_fn).__name__, str(g)
+
+    assert run(gt) == run(torch)

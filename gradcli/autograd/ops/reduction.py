@@ -16,8 +16,11 @@ def _dims(dim, ndim):
     if dim is None:
         return None
     if isinstance(dim, (list, tuple)):
-        return tuple(sorted(_wrap_dim(d, ndim) for d in dim))
-    return (_wrap_dim(dim, ndim),)
+        dims = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
+    else:
+        dims = (_wrap_dim(dim, ndim),)
+    # a 0-d tensor takes dim 0 or -1 and reduces nothing, as in torch
+    return dims if ndim else ()
 
 
 def _expand_back(grad, shape, dims, keepdim, F):
@@ -110,7 +113,7 @@ def _prod_grad(grad, self, result, dims, keepdim, F):
     # but keeps the second derivative); with more zeros it is 0
     zero = self == 0
     safe = F.where(zero, 1.0, self)
-    if dims is None:
+    if not dims:  # all of it (a 0-d input's dim reduces nothing: the same)
         p, count, z = F.prod(safe), F.sum(F.where(zero, 1.0, 0.0)), F.sum(F.where(zero, self, 0.0))
     else:
         d = dims[0]
@@ -331,11 +334,17 @@ def count_nonzero(input, dim=None):
 
 VAR = defop("VarBackward0", {"self": "2(self - mean)/(N - correction)"},
             self=lambda grad, self, dims, keepdim, correction, F: _expand_back(grad, self.shape, dims, keepdim, F)
-            * (2.0 / _dof(self.shape, dims, correction)) * (self - F.mean(self, dims, True)))
+            * _over_dof(2.0, self.shape, dims, correction) * (self - F.mean(self, dims, True)))
 STD = defop("StdBackward0", {"self": "(self - mean)/((N - correction)·std)"},
             self=lambda grad, self, result, dims, keepdim, correction, F: _expand_back(
                 grad / result, self.shape, dims, keepdim, F)
-            * (1.0 / _dof(self.shape, dims, correction)) * (self - F.mean(self, dims, True)))
+            * _over_dof(1.0, self.shape, dims, correction) * (self - F.mean(self, dims, True)))
+
+
+def _over_dof(c, shape, dims, correction):
+    # no degrees of freedom: C++'s c / 0.0 is inf (the gradient becomes nan, as torch's)
+    n = _dof(shape, dims, correction)
+    return c / n if n else float("inf")
 
 
 def _dof(shape, dims, correction):

@@ -565,6 +565,8 @@ def flip(input, *dims):
     if len(dims) == 1 and not isinstance(dims[0], int):
         dims = dims[0]
     dims = _dim_list(dims, input._data.ndim)
+    if not input._data.ndim:  # a 0-d tensor takes dim 0 or -1 and flips nothing
+        dims = ()
     return record(FLIP, np.flip(input._data, dims).copy(), (input,), {"dims": dims})
 
 
