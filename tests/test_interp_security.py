@@ -91,3 +91,13 @@ def test_nothing_else_escapes_from_run():
             go(source)
         except SourceError:
             pass
+
+
+@pytest.mark.parametrize("source", [
+    "import torch\n", "import torch.nn as nn\n", "import torch.nn.functional as F\n",
+    "import torch.optim as optim\n", "import torch.nn.init as init\n",
+    "from torch.autograd import Variable, grad\n", "from torch.autograd.functional import jacobian, hessian\n",
+    "from torch.nn import init\n",
+])
+def test_pytorch_modules_import(source):
+    go(source)

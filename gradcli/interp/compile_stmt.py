@@ -17,7 +17,7 @@ from gradcli.interp.scope import Scope
 from gradcli.syntax import ast
 
 SUPPORTED_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
-                     "torch.autograd.functional", "torch.optim")
+                     "torch.autograd.functional", "torch.optim", "torch.nn.init")
 
 
 class Compiler(FunctionCompiler, ExprCompiler):
