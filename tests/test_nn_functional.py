@@ -175,3 +175,20 @@ ERRORS = [
 def test_errors_match_torch(name, fn):
     torch = pytest.importorskip("torch")
     same_error(torch, fn)
+
+
+def test_functional_bilinear_matches_torch():
+    torch = pytest.importorskip("torch")
+    from gradcli.autograd import build_torch_module
+    g = build_torch_module()
+    rng = np.random.default_rng(3)
+    a, b, w, bias = (rng.standard_normal(s) for s in [(2, 3), (2, 4), (5, 3, 4), (5,)])
+    mine = [g.tensor(v, requires_grad=True) for v in (a, b, w, bias)]
+    theirs = [torch.tensor(v, requires_grad=True) for v in (a, b, w, bias)]
+    y, t = g.nn.functional.bilinear(*mine), torch.nn.functional.bilinear(*theirs)
+    assert type(y.grad_fn).__name__ == type(t.grad_fn).__name__
+    np.testing.assert_allclose(y._data, t.detach().numpy(), rtol=1e-12)
+    y.sum().backward()
+    t.sum().backward()
+    for m, th in zip(mine, theirs):
+        np.testing.assert_allclose(m.grad._data, th.grad.numpy(), rtol=1e-10)
