@@ -237,3 +237,13 @@ def test_0d_input_takes_dim_0_and_reduces_nothing(i):
         return str(y.detach()), type(y.grad_fn).__name__, str(g)
 
     assert run(gt) == run(torch)
+
+
+@pytest.mark.parametrize("fn", SELECTING[:3])
+def test_selecting_reduction_of_0d_under_create_graph(fn):
+    # the saved weights must stay an array: an np.float32 scalar is no operand of Tensor ops
+    x = gt.tensor(0.7, requires_grad=True)
+    g, = gt.autograd.grad(fn(x.sigmoid()) * 1.3, x, create_graph=True)
+    assert g.requires_grad
+    h, = gt.autograd.grad(g, x)
+    assert h.dtype == gt.float32

@@ -173,7 +173,7 @@ for _spec in (MAX0, MIN0, MEDIAN1):
 def _even_weights(d, value, axis=None):
     """1/k at the k positions equal to ``value`` (nan matches nan), in d's dtype."""
     hit = (d == value) | (np.isnan(d) & np.isnan(value)) if d.dtype.kind == "f" else d == value
-    return (hit / np.sum(hit, axis=axis, keepdims=axis is not None)).astype(d.dtype, copy=False)
+    return np.asarray(hit / np.sum(hit, axis=axis, keepdims=axis is not None), dtype=d.dtype)
 
 
 def _index_mask(d, idx, axis):
@@ -282,7 +282,7 @@ def _amax_like(name, fn, spec, input, dim, keepdim):
     if input._requires_grad:
         kd = np.asarray(fn(d, axis=dims or None, keepdims=True))
         hit = (d == kd) | (np.isnan(d) & np.isnan(kd)) if d.dtype.kind == "f" else d == kd
-        weights = (hit / np.sum(hit, axis=dims or None, keepdims=True)).astype(d.dtype, copy=False)
+        weights = np.asarray(hit / np.sum(hit, axis=dims or None, keepdims=True), dtype=d.dtype)
     return record(spec, out, (input,), {"shape": d.shape, "dims": dims or None, "keepdim": keepdim,
                                         "weights": weights})
 
