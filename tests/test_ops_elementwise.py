@@ -294,3 +294,17 @@ def test_remainder_and_rounded_division_have_torchs_gradients():
         return out
 
     assert run(gt) == run(torch)
+
+
+def test_rsub_of_two_tensors_is_rsub_backward0():
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = lib.tensor([0.5, -1.0], requires_grad=True)
+        r = lib.rsub(x, y, alpha=2)
+        gx, gy = lib.autograd.grad(r.sum(), [x, y])
+        return r.tolist(), type(r.grad_fn).__name__, gx.tolist(), gy.tolist()
+
+    assert run(gt) == run(torch)
+    assert run(gt)[1] == "RsubBackward0"

@@ -22,6 +22,9 @@ SUB = defop("SubBackward0", {"self": "1", "other": "-alpha"},
             other=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad)
 RSUB = defop("RsubBackward1", {"self": "-alpha"},
              self=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad)
+RSUB_TENSOR = defop("RsubBackward0", {"self": "-alpha", "other": "1"},
+                    self=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad,
+                    other=lambda grad: grad)
 MUL = defop("MulBackward0", {"self": "other", "other": "self"},
             self=lambda grad, other: grad * other,
             other=lambda grad, self: grad * self)
@@ -67,7 +70,10 @@ def sub(self, other, *, alpha=1):
 def rsub(self, other, *, alpha=1):
     """other - alpha * self (what ``3 - x`` calls)."""
     if isinstance(other, Tensor):
-        return sub(other, self, alpha=alpha)
+        a, b = operands(self, other)
+        if alpha != 1:
+            a = a * alpha
+        return record(RSUB_TENSOR, _binary_arrays(np.subtract, b, a), (self, other), {"alpha": alpha})
     a, b = operands(self, other)
     if alpha != 1:
         a = a * alpha
