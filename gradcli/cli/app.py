@@ -152,7 +152,11 @@ def grad(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
 
 
 def main(argv: list[str] | None = None) -> None:
+    import signal
+
+    from . import diagnostics, session  # noqa: F401 - what invoke imports before its try
     from .boundary import invoke
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # see cli/__init__.py
     sys.exit(invoke(app, sys.argv[1:] if argv is None else list(argv)))
 
 

@@ -170,6 +170,7 @@ def run_program(program: source.Program, options: RunOptions, stdout=None,
     program's own backward passes (it slows those passes a little)."""
     parse, run, Limits = language()
     _start_from_defaults(options.dtype)
+    arm_deadline(options.timeout)  # before parsing: a huge generated file must stop in time too
     module = parse(program.source, program.filename)
     set_values: dict = {}
     for spec in options.sets:
@@ -181,10 +182,13 @@ def run_program(program: source.Program, options: RunOptions, stdout=None,
              "timeout": options.timeout}
     limits = Limits(**{k: v for k, v in given.items() if v is not None})
     recorder = GradientRecorder()
-    arm_deadline(options.timeout)
     with (recorder if record else _nothing()):
-        result = run(module, set_values=set_values or None, expr_mode=program.expr_mode,
-                     stdout=stdout if stdout is not None else sys.stdout, limits=limits)
+        try:
+            result = run(module, set_values=set_values or None, expr_mode=program.expr_mode,
+                         stdout=stdout if stdout is not None else sys.stdout, limits=limits)
+        except BrokenPipeError:  # the program printed into a closed pipe (| head): end quietly
+            from .boundary import _PipeClosed
+            raise _PipeClosed() from None
     return Session(program, result, list(set_values), recorder)
 
 

@@ -75,9 +75,12 @@ class Context:
         return module
 
     def suggest(self, name: str) -> str | None:
-        candidates = list(self.env) + list(self.builtins)
+        if len(name) > 64:  # the distance is quadratic in the length; no one mistypes such a name
+            return None
+        most = max(1, len(name) // 3)
+        candidates = [c for c in list(self.env) + list(self.builtins) if abs(len(c) - len(name)) <= most]
         best = min(candidates, key=lambda c: _distance(name, c), default=None)
-        if best is not None and _distance(name, best) <= max(1, len(name) // 3):
+        if best is not None and _distance(name, best) <= most:
             return f"did you mean '{best}'?"
         return None
 
@@ -132,7 +135,7 @@ def run(module: ast.Module, *, set_values: dict | None = None, expr_mode: bool =
             _execute(program, ctx)
         ctx.result.steps = ctx.state.steps
         return ctx.result
-    except SourceError:
+    except (SourceError, BrokenPipeError):
         raise
     except RecursionError:
         raise LimitExceeded("RecursionError: maximum recursion depth exceeded", None) from None

@@ -44,6 +44,10 @@ def python_message(e: BaseException) -> str:
 def error_at(e: BaseException, pos: tuple) -> BaseException:
     """The exception to raise for ``e`` raised while evaluating the node at ``pos``."""
     if isinstance(e, SourceError):
+        if e.span is None:  # raised without a place (--timeout's alarm): the innermost node running
+            e.span = Span(*pos)
+        return e
+    if isinstance(e, BrokenPipeError):  # print() into a closed pipe: the CLI ends quietly
         return e
     if isinstance(e, RecursionError):
         return LimitExceeded("RecursionError: maximum recursion depth exceeded (the program nests "

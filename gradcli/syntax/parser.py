@@ -18,7 +18,7 @@ import lark
 from lark import Lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
-from gradcli.errors import ProgramSyntaxError, Span
+from gradcli.errors import ProgramSyntaxError, SourceError, Span
 from gradcli.syntax import ast, cache
 from gradcli.syntax.builder import Builder
 from gradcli.syntax.cache import cache_dir
@@ -71,7 +71,10 @@ def parse(source: str | bytes, filename: str = "<program>") -> ast.Module:
                 cache.store(directory, entry, module)
         module.source = text
         return module
-    except ProgramSyntaxError:
+    except SourceError as e:  # a syntax error, or --timeout's alarm going off while parsing
+        if e.span is None:
+            last = GradLexer.instance.last if GradLexer.instance is not None else None
+            e.span = Span(filename, last.line if last is not None else 1, 1)
         raise
     except RecursionError:
         raise ProgramSyntaxError("SyntaxError: too many nested expressions", Span(filename, 1, 1)) from None
