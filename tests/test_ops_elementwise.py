@@ -308,3 +308,14 @@ def test_rsub_of_two_tensors_is_rsub_backward0():
 
     assert run(gt) == run(torch)
     assert run(gt)[1] == "RsubBackward0"
+
+
+@pytest.mark.parametrize("make,view", [
+    (lambda lib: lib.arange(4.0).reshape(2, 2), True), (lambda lib: lib.zeros(3, 2)[0], True),
+    (lambda lib: lib.ones(2, 2), False), (lambda lib: lib.linspace(0, 1, 4), False),
+    (lambda lib: lib.tensor([1.0, 2.0]), False)])
+def test_inplace_on_a_leaf_made_from_a_view_names_the_view(make, view):
+    x = make(gt).requires_grad_()
+    message = ("a view of " if view else "") + "a leaf Variable that requires grad is being used"
+    with pytest.raises(RuntimeError, match="^" + message):
+        x.add_(1)

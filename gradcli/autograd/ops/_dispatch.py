@@ -71,7 +71,9 @@ def floating(d: np.ndarray) -> np.ndarray:
 
 def check_inplace(t: Tensor) -> None:
     if t._requires_grad and t.grad_fn is None and grad_state.enabled:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        # a leaf made from a view (``arange(6.).reshape(2, 3).requires_grad_()``) is a view in torch
+        view = "a view of " if t._data.base is not None else ""
+        raise RuntimeError(f"{view}a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def bump_version(t: Tensor) -> None:
