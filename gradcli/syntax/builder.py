@@ -349,7 +349,7 @@ class Builder(Transformer):
 
     def name(self, children):
         tok = children[0]
-        return ast.Name((self.file, tok.line, tok.column, tok.end_line, tok.end_column), str(tok))
+        return ast.Name((self.file, tok.line, tok.column, tok.end_line, tok.end_column), tok.value)
 
     def number(self, children):
         tok = children[0]

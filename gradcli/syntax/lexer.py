@@ -109,7 +109,11 @@ class GradLexer(Lexer):
         last = None  # last significant token on the current logical line
         block_opener = None
         while pos < n:
-            m = by_first.get(text[pos], master)(text, pos)
+            char = text[pos]
+            if char == " " and text[pos + 1] not in " \t\f":  # one space: half of all matches
+                pos += 1  # (the text ends with a newline, so pos + 1 exists)
+                continue
+            m = by_first.get(char, master)(text, pos)
             if m is None:
                 bad_character(text, pos, file, line, pos - line_pos + 1)
             kind = m.lastgroup
