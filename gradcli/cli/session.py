@@ -213,10 +213,43 @@ def arm_deadline(seconds: float | None) -> None:
 
     signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    _arm_watchdog(seconds)
+
+
+_watchdog = None
+WATCHDOG_GRACE = 2.0  # seconds the alarm gets to stop the program before the process ends
+
+
+def _arm_watchdog(seconds: float) -> None:
+    """The alarm runs between bytecodes, so one long C call (numpy on a huge broadcast,
+    ``sorted`` of a long list) would outlive it; then end the process from a thread."""
+    import threading
+    global _watchdog
+
+    def stop():
+        import os
+        from ..autograd.function import site
+        where = site.current
+        place = (f"{where.file}:{where.line}:{where.column}: " if all(
+            hasattr(where, a) for a in ("file", "line", "column")) else "")
+        try:
+            sys.stderr.write(f"{place}error: TimeoutError: gave up after --timeout {seconds:g} seconds "
+                             "(stopped inside one long computation)\n")
+            sys.stderr.flush()
+        finally:
+            os._exit(1)
+
+    _watchdog = threading.Timer(seconds + WATCHDOG_GRACE, stop)
+    _watchdog.daemon = True
+    _watchdog.start()
 
 
 def disarm_deadline() -> None:
     import signal
+    global _watchdog
+    if _watchdog is not None:
+        _watchdog.cancel()
+        _watchdog = None
     if hasattr(signal, "setitimer"):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)

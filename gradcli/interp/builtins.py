@@ -43,6 +43,9 @@ def make_print(stdout):
 def builtin_table(stdout) -> dict:
     table = {name: getattr(_py, name) for name in AVAILABLE if name != "print"}
     table["print"] = make_print(stdout)
+    from gradcli.interp import bounded  # range and pow refuse what C code would run unbounded
+    table["range"] = bounded.bounded_range
+    table["pow"] = bounded.builtin_pow
     return table
 
 

@@ -12,20 +12,21 @@ import operator
 
 from gradcli.errors import ProgramRuntimeError, ProgramSyntaxError, Span
 from gradcli.interp import builtins as bi
+from gradcli.interp import bounded
 from gradcli.interp.runtime import BLOCKED_TYPES, MISSING, UNBOUND, error_at
 from gradcli.interp.scope import Scope
 from gradcli.syntax import ast
 
 BINARY = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
-    "//": operator.floordiv, "%": operator.mod, "**": operator.pow, "@": operator.matmul,
-    "<<": operator.lshift, ">>": operator.rshift, "&": operator.and_, "|": operator.or_,
+    "+": operator.add, "-": operator.sub, "*": bounded.mul, "/": operator.truediv,
+    "//": operator.floordiv, "%": operator.mod, "**": bounded.pow_, "@": operator.matmul,
+    "<<": bounded.lshift, ">>": operator.rshift, "&": operator.and_, "|": operator.or_,
     "^": operator.xor,
 }
 INPLACE = {
-    "+": operator.iadd, "-": operator.isub, "*": operator.imul, "/": operator.itruediv,
-    "//": operator.ifloordiv, "%": operator.imod, "**": operator.ipow, "@": operator.imatmul,
-    "<<": operator.ilshift, ">>": operator.irshift, "&": operator.iand, "|": operator.ior,
+    "+": operator.iadd, "-": operator.isub, "*": bounded.imul, "/": operator.itruediv,
+    "//": operator.ifloordiv, "%": operator.imod, "**": bounded.ipow, "@": operator.imatmul,
+    "<<": bounded.ilshift, ">>": operator.irshift, "&": operator.iand, "|": operator.ior,
     "^": operator.ixor,
 }
 UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}

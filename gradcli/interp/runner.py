@@ -57,6 +57,8 @@ class Context:
         self.skip = set(set_values)
         self.state = State(limits.max_steps or 10_000_000, limits.max_depth or 200, limits.timeout)
         self.builtins = bi.builtin_table(stdout)
+        from gradcli.interp import bounded
+        bounded.ranges.max_items = self.state.max_steps
         self.module_names = set(bound_names(module.body))
         self.torch, self.module_type, self.site = _engine()
         self.torch_names: dict = {}

@@ -56,8 +56,8 @@ def error_at(e: BaseException, pos: tuple) -> BaseException:
         from gradcli.autograd.limits import ElementLimitError
         if isinstance(e, ElementLimitError):
             return LimitExceeded(f"MemoryError: {e}", Span(*pos))
-        return ProgramRuntimeError("RuntimeError: DefaultCPUAllocator: not enough memory: "
-                                   "the tensor does not fit in this machine's memory", Span(*pos))
+        return ProgramRuntimeError("MemoryError: not enough memory: the result does not fit in this "
+                                   "machine's memory (lower --max-elements to refuse it sooner)", Span(*pos))
     return ProgramRuntimeError(python_message(e), Span(*pos))
 
 
