@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 
 _seq = itertools.count()
+next_seq = _seq.__next__
 
 
 class _Site:
@@ -36,6 +37,7 @@ class Node:
                  "_seq", "_site", "_pre_hooks", "_post_hooks", "_released", "metadata", "__weakref__")
     spec = None
 
+    # NOTE: registry.attach, the hot path, sets these same slots without calling __init__
     def __init__(self, edges, saved=(), saved_names=(), versions=None, in_meta=None):
         self._edges = edges
         self._saved = saved

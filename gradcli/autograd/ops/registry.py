@@ -23,10 +23,11 @@ for free (the HIPS autograd / JAX idea) while first-order passes run at numpy sp
 from __future__ import annotations
 
 import inspect
+from weakref import ref as _weakref
 
 from numpy import asarray as _asarray, ndarray as _ndarray
 
-from ..function import AccumulateGrad, node_class
+from ..function import AccumulateGrad, next_seq as _next_seq, node_class, site as _site
 from ..grad_mode import state as grad_state
 
 _RESERVED = ("grad", "F")
@@ -47,11 +48,17 @@ class Formula:
 class Plan:
     """What one node saves and how each needed formula reads it, per requires-grad mask."""
 
-    __slots__ = ("names", "calls")
+    __slots__ = ("names", "calls", "sources")
 
-    def __init__(self, names, calls):
+    def __init__(self, names, calls, sources=()):
         self.names = names
         self.calls = calls  # tuple of (input index, Formula, index of each needed name in names)
+        # where ``attach`` finds each saved name: an input index, _RESULT or _PARAM
+        self.sources = sources
+
+
+_RESULT = -1
+_PARAM = -2
 
 
 class OpSpec:
@@ -81,7 +88,9 @@ class OpSpec:
                             names.append(n)
                     chosen.append((i, f))
             calls = tuple((i, f, tuple(names.index(n) for n in f.needs)) for i, f in chosen)
-            p = self._plans[mask] = Plan(tuple(names), calls)
+            sources = tuple(_RESULT if n == "result" else self.inputs.index(n) if n in self.inputs
+                            else _PARAM for n in names)
+            p = self._plans[mask] = Plan(tuple(names), calls, sources)
         return p
 
 
@@ -94,6 +103,7 @@ def defop(name: str, rule: dict | None = None, **formulas) -> OpSpec:
 # ---------------------------------------------------------------------------
 # recording
 
+_new_node = object.__new__
 _Tensor = None  # set by tensor.py, avoids an import cycle
 _wrap = None
 
@@ -108,9 +118,8 @@ def accumulate_node(leaf):
     ref = leaf._accum
     node = ref() if ref is not None else None
     if node is None:
-        import weakref
         node = AccumulateGrad(leaf)
-        leaf._accum = weakref.ref(node)
+        leaf._accum = _weakref(node)
     return node
 
 
@@ -139,62 +148,96 @@ def record(spec: OpSpec, out, inputs: tuple, params: dict | None = None):
         if isinstance(x, T) and x._requires_grad:
             mask |= bit
         bit <<= 1
-    if not mask:
-        return result
-    attach(spec, result, inputs, mask, params)
+    if mask:
+        attach(spec, result, inputs, mask, params)
     return result
 
 
 def attach(spec: OpSpec, result, inputs: tuple, mask: int, params: dict | None = None) -> None:
-    """Make ``result`` the output of a new ``spec.grad_fn`` node over ``inputs``."""
-    T = _Tensor
-    edges = []
+    """Make ``result`` the output of a new ``spec.grad_fn`` node over ``inputs``.
+
+    The hot path of every traced op: the plan for (spec, mask) says where each saved
+    value comes from, so the common one- and one-saved-value cases build no lists.
+    """
+    plan = spec._plans.get(mask)
+    if plan is None:
+        plan = spec.plan(mask)
+    data = result._data
+    shape = data.shape
+    np_dtype = data.dtype
     in_meta = None
-    shape = result._data.shape
-    np_dtype = result._data.dtype
-    for i, x in enumerate(inputs):
-        if mask >> i & 1:
-            edges.append(x.grad_fn or accumulate_node(x))
-            d = x._data
-            if d.shape != shape or d.dtype != np_dtype:
-                if in_meta is None:
-                    in_meta = [None] * len(inputs)
-                in_meta[i] = (d.shape, d.dtype)
-        else:
-            edges.append(None)
-    plan = spec.plan(mask)
-    saved = ()
-    versions = None
-    if plan.names:
-        values = []
-        versions = []
-        names = spec.inputs
-        for n in plan.names:
-            if n == "result":
-                vc = result._vc
-                if vc is None:
-                    vc = result._vc = [0]
-                values.append(_ResultSlot(result._data, vc))
-                versions.append(None)
-                continue
-            try:
-                v = inputs[names.index(n)]
-            except ValueError:
-                v = params[n]
-                values.append(v)
-                versions.append(None)
-                continue
-            values.append(v)
-            if isinstance(v, T):
-                vc = v._vc
-                versions.append(vc[0] if vc is not None else 0)
+    n = len(inputs)
+    if n == 1:
+        x = inputs[0]
+        e = x.grad_fn
+        if e is None:
+            e = accumulate_node(x)
+        edges = (e,)
+        d = x._data
+        if d.shape != shape or d.dtype is not np_dtype and d.dtype != np_dtype:
+            in_meta = ((d.shape, d.dtype),)
+    else:
+        edge_list = []
+        for i, x in enumerate(inputs):
+            if mask >> i & 1:
+                e = x.grad_fn
+                if e is None:
+                    e = accumulate_node(x)
+                edge_list.append(e)
+                d = x._data
+                if d.shape != shape or d.dtype is not np_dtype and d.dtype != np_dtype:
+                    if in_meta is None:
+                        in_meta = [None] * n
+                    in_meta[i] = (d.shape, d.dtype)
             else:
-                versions.append(None)
+                edge_list.append(None)
+        edges = tuple(edge_list)
+        if in_meta is not None:
+            in_meta = tuple(in_meta)
+    sources = plan.sources
+    if not sources:
+        saved = ()
+        versions = None
+    elif len(sources) == 1:
+        saved, versions = _save_one(sources[0], plan.names[0], result, inputs, params)
+    else:
+        values = []
+        vs = []
+        for src, name in zip(sources, plan.names):
+            v, k = _save_one(src, name, result, inputs, params)
+            values.append(v[0])
+            vs.append(k[0])
         saved = tuple(values)
-        versions = tuple(versions)
-    node = spec.grad_fn(tuple(edges), saved, plan, versions, in_meta and tuple(in_meta))
+        versions = tuple(vs)
+    node = _new_node(spec.grad_fn)  # Node.__init__'s slots, set here without a call
+    node._edges = edges
+    node._saved = saved
+    node._saved_names = plan
+    node._versions = versions
+    node._in_meta = in_meta
+    node._seq = _next_seq()
+    node._site = _site.current
+    node._pre_hooks = None
+    node._post_hooks = None
+    node._released = False
     result.grad_fn = node
     result._requires_grad = True
+
+
+def _save_one(src, name, result, inputs, params):
+    """One saved value and its version, each as a one-element tuple."""
+    if src >= 0:
+        v = inputs[src]
+        if isinstance(v, _Tensor):
+            vc = v._vc
+            return (v,), (vc[0] if vc is not None else 0,)
+        return (v,), (None,)
+    if src == _RESULT:
+        vc = result._vc
+        if vc is None:
+            vc = result._vc = [0]
+        return (_ResultSlot(result._data, vc),), (None,)
+    return (params[name],), (None,)
 
 
 # ---------------------------------------------------------------------------
