@@ -152,7 +152,11 @@ def grad(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
 
 
 def main(argv: list[str] | None = None) -> None:
+    import gc
     import signal
+
+    # interp.runner.GC_THRESHOLDS for the whole process: the backward and report after the run too
+    gc.set_threshold(50_000, 20, 100)
 
     from . import diagnostics, session  # noqa: F401 - what invoke imports before its try
     from .boundary import invoke
