@@ -156,9 +156,9 @@ class GradLexer(Lexer):
             if kind == "LONG_STRING" or (kind == "STRING" and "\n" in value):
                 newlines = value.count("\n")
                 tok = Tok(kind, value, line, column, line + newlines,
-                          end - text.rindex("\n", 0, end), pos, end)
+                          end - text.rfind("\n", 0, end), pos, end)  # rfind: """doc""" on line 1
                 line += newlines
-                line_pos = text.rindex("\n", 0, end) + 1
+                line_pos = text.rfind("\n", 0, end) + 1
             else:
                 tok = Tok(kind, value, line, column, line, column + end - pos, pos, end)
             pos = end
