@@ -218,3 +218,54 @@ ERROR_CASES = [
 def test_errors_match_torch(name, fn):
     torch = pytest.importorskip("torch")
     same_error(torch, fn)
+
+
+def _assign(x, index, value):
+    y = x + 1
+    y[index] = value
+    return y
+
+
+SAVING = [
+    ("gather", lambda x: x.gather(1, gt.tensor([[0], [1], [2]]))),
+    ("index_select", lambda x: x.index_select(1, gt.tensor([0]))),
+    ("tensor index", lambda x: x[gt.tensor([0, 1])]),
+    ("mask index", lambda x: x[x > 0]),
+    ("masked_fill", lambda x: x.masked_fill(x > 0, 1.0)),
+    ("masked_fill tensor", lambda x: x.masked_fill(x > 0, gt.tensor(1.0))),
+    ("setitem slice", lambda x: _assign(x, slice(0, 1), 2.0)),
+    ("setitem int", lambda x: _assign(x, 0, 2.0)),
+    ("setitem tensor index", lambda x: _assign(x, gt.tensor([0]), 2.0)),
+]
+
+
+@pytest.mark.parametrize("name,fn", SAVING, ids=[c[0] for c in SAVING])
+def test_ops_that_save_indices_refuse_a_second_backward(name, fn):
+    # torch saves the index/mask (CopySlices its view function), freed by the first pass
+    x = gt.ones(3, 3, requires_grad=True)
+    s = fn(x).sum()
+    s.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        s.backward()
+
+
+@pytest.mark.parametrize("index,value,name", [
+    (slice(None), 3.0, "FillBackward3"), (Ellipsis, "v", "torch::autograd::CopyBackwards"),
+    ((slice(None), slice(None)), "w", "FillBackward3")])
+def test_assigning_the_whole_tensor_is_fill_or_copy(index, value, name):
+    # y[:] = 3.0 is fill_, y[...] = t is copy_ in torch: they save nothing
+    torch = pytest.importorskip("torch")
+    for lib in (gt, torch):
+        x = lib.ones(3, 3, requires_grad=True)
+        v = lib.ones(3, requires_grad=True)
+        w = lib.tensor(2.0, requires_grad=True)
+        y = _assign(x, index, {"v": v, "w": w}.get(value, value))
+        assert y.grad_fn.name() == name
+        s = (y + y).sum()
+        s.backward()
+        s.backward()
+        assert x.grad.tolist() == [[0.0] * 3] * 3
+        if value == "v":
+            assert v.grad.tolist() == [12.0] * 3 and w.grad is None
+        elif value == "w":
+            assert v.grad is None and w.grad.item() == 36.0

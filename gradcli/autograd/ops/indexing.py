@@ -238,6 +238,18 @@ INDEX_PUT = defop("IndexPutBackward0", _SET_RULE,
                   values=lambda grad, basic, second: _take(grad, basic, second))
 
 
+# a write to the whole tensor is fill_/copy_ in torch: no view function, nothing saved
+FILL = defop("FillBackward3", {"self": "0", "values": "sum of the gradient"},
+             self=lambda grad, F: F.zeros_like(grad), values=lambda grad, F: F.sum(grad))
+COPY = defop("CopyBackwards", {"self": "0", "values": "the gradient"},
+             self=lambda grad, F: F.zeros_like(grad), values=lambda grad: grad)
+
+# torch saves the indices (and CopySlices its view function): a second backward pass fails
+INDEX.saves = ("index",)
+for _spec in (COPY_SLICES, INDEX_PUT):
+    _spec.saves = ("basic", "second")
+
+
 def _shape_text(s):
     return "[" + ", ".join(str(k) for k in s) + "]"
 
@@ -275,7 +287,10 @@ def setitem(self, index, value):
         old.grad_fn = self.grad_fn
         old._requires_grad = self._requires_grad
         mask = (1 if self._requires_grad else 0) | (2 if value_grad else 0)
-        node_spec = INDEX_PUT if spec is ALIAS and second is not None else COPY_SLICES
+        if second is None and all(k is Ellipsis or k == _FULL for k in basic):
+            node_spec = COPY if isinstance(value, Tensor) and value._data.ndim else FILL
+        else:
+            node_spec = INDEX_PUT if spec is ALIAS and second is not None else COPY_SLICES
         attach(node_spec, self, (old, value), mask,
                {"shape": d.shape, "basic": basic, "second": second})
 
@@ -326,6 +341,9 @@ GATHER = defop("GatherBackward0", {"self": "the gradient added at the gathered p
                self=lambda grad, shape, index, F: F.index_put_zeros(shape, grad, index, grad))
 
 
+INDEX_SELECT.saves = GATHER.saves = ("index",)
+
+
 def _index_array(index, what):
     a = index._data if isinstance(index, Tensor) else np.asarray(index)
     if a.dtype.kind not in "iu":
@@ -372,6 +390,8 @@ MASKED_FILL = defop("MaskedFillBackward0", {"self": "grad, 0 where masked"},
 MASKED_FILL_TENSOR = defop("MaskedFillBackward1", {"self": "grad, 0 where masked", "value": "sum of grad where masked"},
                            self=lambda grad, mask, F: F.masked_fill(grad, mask, 0.0),
                            value=lambda grad, mask, F: F.sum(grad - F.masked_fill(grad, mask, 0.0)))
+
+MASKED_FILL.saves = MASKED_FILL_TENSOR.saves = ("mask",)
 
 
 def masked_fill(input, mask, value):
