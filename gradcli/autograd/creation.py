@@ -108,6 +108,9 @@ def from_numpy(array) -> Tensor:
 
 
 def scalar_tensor(value, like=None, dtype=None) -> Tensor:
+    if not isinstance(value, (bool, int, float, complex)) and not hasattr(value, "__float__"):
+        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not "
+                        f"{type(value).__name__}")
     if dtype is None:
         dtype = dtypes.scalar_dtype(value) if like is None else dtypes.result_type(like, value)
     return wrap(np.asarray(value, dtype=dtype.np))
@@ -168,12 +171,20 @@ def _finish(arr, requires_grad) -> Tensor:
     return t
 
 
+def _size_argument(name: str, size: tuple, kw: dict) -> tuple:
+    if size:
+        return size
+    if "size" not in kw:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    return (kw.pop("size"),)
+
+
 def _float(dtype):
     return _np_dtype(dtype) if dtype is not None else dtypes.defaults.float.np
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw) -> Tensor:
-    shape = size or (kw.pop("size"),)
+    shape = _size_argument("zeros", size, kw)
     flat = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
     if any(isinstance(s, int) and s < 0 for s in flat):
         raise RuntimeError("zeros: Dimension size must be non-negative.")  # torch.zeros checks first
@@ -181,11 +192,11 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, **kw) -
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None, **kw) -> Tensor:
-    return _finish(np.ones(_size(size or (kw.pop("size"),)), dtype=_float(dtype)), requires_grad)
+    return _finish(np.ones(_size(_size_argument("ones", size, kw)), dtype=_float(dtype)), requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, **kw) -> Tensor:
-    return zeros(*(size or (kw.pop("size"),)), dtype=dtype, requires_grad=requires_grad)
+    return zeros(*_size_argument("empty", size, kw), dtype=dtype, requires_grad=requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
