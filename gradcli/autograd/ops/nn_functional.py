@@ -20,6 +20,7 @@ from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hard
                          leaky_relu_, logsigmoid, mish, relu, relu6, relu_, selu, silu, softplus,
                          softsign, tanhshrink, threshold, threshold_)
 from .registry import defop, record
+from .summation import torch_mean, torch_sum
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -38,10 +39,11 @@ def _reduction(reduction, size_average=None, reduce=None):
 
 
 def _reduce(out, reduction):
+    # torch reduces a loss with its own sum/mean kernels: same order, same last digits
     if reduction == "mean":
-        return np.asarray(np.mean(out))
+        return np.asarray(torch_mean(out))
     if reduction == "sum":
-        return np.asarray(np.sum(out))
+        return np.asarray(torch_sum(out))
     return out
 
 

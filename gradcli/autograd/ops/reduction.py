@@ -10,6 +10,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dispatch import floating
 from .registry import defop, record
+from .summation import torch_mean, torch_sum
 
 
 def _dims(dim, ndim):
@@ -46,13 +47,22 @@ def _sum_dtype(d, dtype):
     return np.int64 if d.dtype.kind in "biu" else None
 
 
+def _add_up(d, dims, keepdim, dtype):
+    # floating sums follow torch's order (summation.py), so last digits match
+    to = _sum_dtype(d, dtype)
+    if to is not None and d.dtype != to:
+        d = d.astype(to)
+    if d.dtype.kind == "f":
+        return torch_sum(d, dims, keepdim)
+    return np.sum(d, axis=dims, keepdims=keepdim)
+
+
 def sum(self, dim=None, keepdim=False, *, dtype=None):
     d = self._data
     if dim is None:
-        out = np.sum(d, dtype=_sum_dtype(d, dtype))
-        return record(SUM0, out, (self,), {"shape": d.shape})
+        return record(SUM0, _add_up(d, None, False, dtype), (self,), {"shape": d.shape})
     dims = _dims(dim, d.ndim)
-    out = np.sum(d, axis=dims, keepdims=keepdim, dtype=_sum_dtype(d, dtype))
+    out = _add_up(d, dims, keepdim, dtype)
     return record(SUM1, out, (self,), {"shape": d.shape, "dims": dims, "keepdim": keepdim})
 
 
@@ -62,11 +72,12 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {_type_word(d)}")
+    if dtype is not None and d.dtype != dtype.np:
+        d = d.astype(dtype.np)
     if dim is None:
-        out = np.mean(d, dtype=None if dtype is None else dtype.np)
-        return record(MEAN0, out, (self,), {"shape": d.shape, "n": d.size})
+        return record(MEAN0, torch_mean(d), (self,), {"shape": d.shape, "n": d.size})
     dims = _dims(dim, d.ndim)
-    out = np.mean(d, axis=dims, keepdims=keepdim, dtype=None if dtype is None else dtype.np)
+    out = torch_mean(d, dims, keepdim)
     n = 1
     for k in dims:
         n *= d.shape[k]
