@@ -217,7 +217,39 @@ ERROR_CASES = [
     ("unflatten sizes", lambda t: _x(t).unflatten(1, (2, 2))),
     ("roll align", lambda t: _x(t).roll(1, (0, 1))),
     ("movedim range", lambda t: _x(t).movedim(0, 5)),
+    ("roll 0d", lambda t: t.tensor(1.).roll(1, 0)),
+    ("narrow 0d", lambda t: t.tensor(1.).narrow(0, 0, 1)),
+    ("permute no dims", lambda t: t.tensor(1.).permute()),
+    ("index_select 0d two", lambda t: t.tensor(1.).index_select(0, t.tensor([0, 0]))),
+    ("index_select 0d range", lambda t: t.tensor(1.).index_select(0, t.tensor([1]))),
+    ("gather 0d range", lambda t: t.tensor(1.).gather(0, t.tensor(1))),
 ]
+
+# a 0-d tensor takes dim 0/-1 as torch does (numpy has no axis 0 to give it)
+ZERO_D = [
+    ("transpose", lambda t, x: x.transpose(0, -1)),
+    ("movedim", lambda t, x: x.movedim(0, 0)),
+    ("movedim -1", lambda t, x: t.movedim(x, -1, 0)),
+    ("index_select", lambda t, x: x.index_select(0, t.tensor([0]))),
+    ("index_select 0d index", lambda t, x: x.index_select(-1, t.tensor(0))),
+    ("gather", lambda t, x: x.gather(0, t.tensor(0))),
+    ("gather 1d index", lambda t, x: x.gather(0, t.tensor([0, 0])) * t.tensor([1.0, 2.0])),
+    ("norm", lambda t, x: x.norm(dim=0)),
+    ("norm p=1 keepdim", lambda t, x: x.norm(p=1, dim=-1, keepdim=True)),
+]
+
+
+@pytest.mark.parametrize("name,fn", ZERO_D, ids=[c[0] for c in ZERO_D])
+def test_0d_tensor_with_dim_0_matches_torch(name, fn):
+    torch = pytest.importorskip("torch")
+    for lib in (gt, torch):
+        x = lib.tensor(-2.0, dtype=lib.float64, requires_grad=True)
+        y = fn(lib, x)
+        g, = lib.autograd.grad(y.sum() ** 2, x, create_graph=True)
+        h, = lib.autograd.grad(g, x)
+        if lib is gt:
+            ours = (y.tolist(), y.shape, type(y.grad_fn).__name__, g.item(), h.item())
+    assert ours == (y.tolist(), y.shape, type(y.grad_fn).__name__, g.item(), h.item())
 
 
 @pytest.mark.parametrize("name,fn", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])

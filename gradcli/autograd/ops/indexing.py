@@ -341,7 +341,11 @@ GATHER = defop("GatherBackward0", {"self": "the gradient added at the gathered p
                self=lambda grad, shape, index, F: F.index_put_zeros(shape, grad, index, grad))
 
 
-INDEX_SELECT.saves = GATHER.saves = ("index",)
+# of a 0-d input (torch reads it as one element): every gathered copy's gradient adds up
+INDEX_SELECT0 = defop("IndexSelectBackward0", {"self": "the gradient"}, self=lambda grad, index: grad)
+GATHER0 = defop("GatherBackward0", {"self": "the sum of the gradient"},
+                self=lambda grad, index, F: F.sum(grad))
+INDEX_SELECT.saves = GATHER.saves = INDEX_SELECT0.saves = GATHER0.saves = ("index",)
 
 
 def _index_array(index, what):
@@ -358,6 +362,12 @@ def index_select(input, dim, index):
         raise IndexError("index_select(): Index is supposed to be a vector")
     dim = _wrap_dim(dim, d.ndim)
     idx = idx.reshape(-1)
+    if not d.ndim:
+        if idx.size != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+        if idx[0] != 0:
+            raise IndexError("index out of range in self")
+        return record(INDEX_SELECT0, d.copy(), (input,), {"index": idx})
     size = d.shape[dim] if d.ndim else 1
     if idx.size and ((idx >= size) | (idx < -size)).any():
         raise IndexError("index out of range in self")
@@ -369,6 +379,10 @@ def gather(input, dim, index, *, sparse_grad=False):
     d = input._data
     idx = _index_array(index, "gather(): Expected dtype int32/int64 for index")
     dim = _wrap_dim(dim, d.ndim)
+    if not d.ndim and idx.ndim <= 1:
+        if idx.size and (idx != 0).any():
+            raise RuntimeError(f"index {int(idx[idx != 0].flat[0])} is out of bounds for dimension 0 with size 1")
+        return record(GATHER0, np.broadcast_to(d, idx.shape).copy(), (input,), {"index": idx})
     if idx.ndim != d.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     for k in range(d.ndim):

@@ -381,7 +381,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         dims = None
     else:
         dims = tuple(sorted({_wrap_dim(k, d.ndim) for k in ((dim,) if isinstance(dim, int) else dim)}))
-        if not dims:
+        if not dims or not d.ndim:  # a 0-d tensor takes dim 0/-1 and reduces nothing
             dims = None
     if p == 2:
         result = np.sqrt(np.sum(d * d, axis=dims, keepdims=keepdim))

@@ -432,6 +432,8 @@ NARROW = defop("SliceBackward0", {"self": "the gradient in place, zeros elsewher
 
 def narrow(input, dim, start, length):
     d = input._data
+    if not d.ndim:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = _wrap_dim(dim, d.ndim)
     n = d.shape[dim]
     start = int(start)
@@ -449,7 +451,7 @@ def narrow(input, dim, start, length):
 
 T = defop("TBackward0", {"self": "t(grad)"}, self=lambda grad, F: F.t(grad))
 TRANSPOSE = defop("TransposeBackward0", {"self": "transpose(grad)"},
-                  self=lambda grad, dim0, dim1, F: F.transpose(grad, dim0, dim1))
+                  self=lambda grad, dim0, dim1, F: grad if dim0 == dim1 else F.transpose(grad, dim0, dim1))
 PERMUTE = defop("PermuteBackward0", {"self": "permute by the inverse"},
                 self=lambda grad, inverse, F: F.permute(grad, inverse))
 
@@ -473,6 +475,8 @@ swapaxes = swapdims = transpose
 
 def permute(input, *dims):
     d = input._data
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _sizes(dims)
     if len(dims) != d.ndim:
         raise RuntimeError(
@@ -496,6 +500,8 @@ def movedim(input, source, destination):
             f"contain the same number of dims as destination ({_shape_text(dst)} dims)")
     src = [_wrap_dim(k, nd) for k in src]
     dst = [_wrap_dim(k, nd) for k in dst]
+    if not nd:  # torch: a 0-d tensor is moved by an alias
+        return _view_of(ALIAS, input._data.view(), input)
     order = [k for k in range(nd) if k not in src]
     perm = [None] * nd
     for s, e in zip(src, dst):
@@ -583,6 +589,9 @@ def roll(input, shifts, dims=None):
     if dims is None:  # roll the flattened tensor
         return record(ROLL, np.roll(d, shifts), (input,), {"back": _neg(shifts), "dims": None})
     shifts_t = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if not d.ndim:
+        k = dims if isinstance(dims, int) else tuple(dims)[0]
+        raise IndexError(f"Dimension specified as {k} but tensor has no dimensions")
     dims_t = _dim_list(dims, d.ndim)
     if len(shifts_t) != len(dims_t):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
