@@ -1,0 +1,161 @@
+"""Judge one run: did it end the way a user may see it end?
+
+In process (fast): ``parse`` then ``run`` must return, or raise one of gradcli's own
+errors whose message is the program's error, not a bug of ours leaking through.
+Out of process (real): the ``gradcli`` command must exit 0 or 1 with no traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from gradcli.errors import SourceError
+from gradcli.interp import Limits, run
+from gradcli.syntax import parse
+
+GRADCLI = str(Path(sys.executable).with_name("gradcli"))
+
+# Small limits keep each fuzz input quick; the code paths are the same as the defaults'.
+FUZZ_LIMITS = dict(max_steps=20_000, max_depth=60, timeout=2.0, max_elements=200_000)
+
+# A message naming one of our implementation's types or modules is a bug leaking out.
+_LEAKS = re.compile(r"internal error|ndarray|numpy|ufunc|gradcli\.|lark|_data\b|Traceback|"
+                    r"object has no attribute '_|\bnp\.")
+_CLASS = re.compile(r"^([A-Za-z_][\w.]*)(?::|$)")
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    kind: str  # 'ran', 'program-error', 'bug'
+    detail: str = ""
+
+
+def reset_engine_state() -> None:
+    """What one in-process run may leave behind for the next: start from torch's defaults."""
+    from gradcli.autograd import dtypes, grad_mode, limits, printing
+    dtypes.set_default_dtype(dtypes.float32)
+    printing.set_printoptions(profile="default")
+    grad_mode.state.enabled = True
+    grad_mode.state.anomaly = False
+    grad_mode.state.check_nan = True
+    limits.set_max_elements(None)
+
+
+def bug_in_message(message: str, source: str = "") -> str | None:
+    """Why a program-error message looks like a gradcli bug, or None.
+
+    Words the program itself wrote (``import numpy``) may come back in its message."""
+    for m in _LEAKS.finditer(message):
+        if m.group(0) not in source:
+            return f"message leaks an implementation detail ({m.group(0)!r})"
+    m = _CLASS.match(message)
+    if m and "." in m.group(1) and not m.group(1).startswith("torch."):
+        return f"exception class {m.group(1)} is not Python's or PyTorch's"
+    return None
+
+
+def bug_in_cause(error: SourceError) -> str | None:
+    """Why the exception behind a program error looks accidental, or None.
+
+    A deliberate error is raised by a ``raise`` line (gradcli's own, with PyTorch's
+    message) or by Python itself doing what the program asked in the interpreter.
+    One raised by numpy, or by a plain expression deep in the engine, is a bug.
+    """
+    cause = error.__context__
+    if cause is None or isinstance(cause, (SourceError, MemoryError, RecursionError)):
+        return None
+    frames = traceback.extract_tb(cause.__traceback__)
+    if not frames:
+        return None
+    last = frames[-1]
+    path = last.filename.replace(os.sep, "/")
+    if "/gradcli/" not in path:
+        if "/numpy/" in path or "/lark/" in path:
+            return f"{type(cause).__name__} raised inside {path.rsplit('/site-packages/', 1)[-1]}"
+        return None
+    if "/gradcli/interp/" in path or "/gradcli/syntax/" in path:
+        return None  # the interpreter doing what the program said (1 + 'a', len(3), ...)
+    line = (last.line or "").strip()
+    if line.startswith("raise") or isinstance(cause, (MemoryError, RecursionError, ArithmeticError)):
+        return None
+    if isinstance(cause, (TypeError, ValueError, IndexError, RuntimeError)) and _from_user_call(frames):
+        return None
+    rel = path.split("/gradcli/", 1)[1]
+    where = f"{type(cause).__name__} from gradcli/{rel}:{last.lineno} ({line[:80]})"
+    if type(cause) in (TypeError, ValueError):
+        # A wrong argument met Python's own check inside an op: PyTorch raises the same
+        # type with its own words. Loose, not a crash; tallied apart (see LOOSE).
+        return LOOSE + where
+    return where
+
+
+LOOSE = "loose message: "
+
+
+def _from_user_call(frames) -> bool:
+    # Python raising on the program's own arguments at the edge of the engine
+    # (int('x'), float([1]) in an argument check) reads like PyTorch's own message.
+    last = frames[-1]
+    return last.name in ("__index__", "__int__", "__float__", "__bool__", "__len__", "__iter__",
+                         "__getitem__", "__format__", "item", "tolist")
+
+
+def check_in_process(source: str | bytes, filename: str = "fuzz.py") -> Verdict:
+    reset_engine_state()
+    out = io.StringIO()
+    stderr, sys.stderr = sys.stderr, io.StringIO()  # the program's warnings
+    try:
+        module = parse(source, filename)
+        run(module, stdout=out, limits=Limits(**FUZZ_LIMITS))
+    except SourceError as e:
+        if e.span is None:
+            return Verdict(False, "bug", f"error without a position: {e.message}")
+        text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+        why = bug_in_message(e.message, text) or bug_in_cause(e)
+        if why and why.startswith(LOOSE):
+            return Verdict(True, "loose-message", f"{why}: {e.message[:300]}")
+        if why:
+            return Verdict(False, "bug", f"{why}: {e.message[:300]}")
+        return Verdict(True, "program-error", e.message[:200])
+    except BaseException as e:  # noqa: BLE001 - anything else escaping is the bug we hunt
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        return Verdict(False, "bug", "escaped: " + "".join(
+            traceback.format_exception(type(e), e, e.__traceback__))[-2000:])
+    finally:
+        sys.stderr = stderr
+    return Verdict(True, "ran")
+
+
+def check_cli(source: bytes, workdir: Path, command: str = "run", timeout: float = 60) -> Verdict:
+    """Through the installed ``gradcli`` command, its stdout a pipe: exit 0/1, no traceback."""
+    path = workdir / "input.py"
+    path.write_bytes(source)
+    args = [GRADCLI, command, str(path), "--max-steps", "20000", "--max-elements", "200000",
+            "--timeout", "5"]
+    try:
+        p = subprocess.run(args, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return Verdict(False, "bug", f"gradcli {command} did not end within {timeout}s")
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode not in (0, 1):
+        return Verdict(False, "bug", f"exit {p.returncode}: {err[-1500:]}")
+    if "Traceback (most recent call last)" in err:
+        return Verdict(False, "bug", f"traceback on stderr: {err[-1500:]}")
+    if p.returncode == 1:
+        first = err.lstrip().split("\n", 1)[0]
+        if not re.match(r"^[^\n]*:\d+:\d+: error: ", first):
+            return Verdict(False, "bug", f"exit 1 without FILE:LINE:COL: {first[:300]}")
+        why = bug_in_message(first.split(": error: ", 1)[1], source.decode("utf-8", "replace"))
+        if why:
+            return Verdict(False, "bug", f"{why}: {first[:300]}")
+        return Verdict(True, "program-error", first[:200])
+    return Verdict(True, "ran")
