@@ -269,3 +269,30 @@ def test_assigning_the_whole_tensor_is_fill_or_copy(index, value, name):
             assert v.grad.tolist() == [12.0] * 3 and w.grad is None
         elif value == "w":
             assert v.grad is None and w.grad.item() == 36.0
+
+
+DERIVATIVE_NAMES = [
+    lambda t, x: x[1], lambda t, x: x[:, 1], lambda t, x: x[1, 1:3], lambda t, x: x[1:3],
+    lambda t, x: x[::2], lambda t, x: x[..., :1], lambda t, x: x[None], lambda t, x: x[...],
+    lambda t, x: x[:], lambda t, x: x[:, :], lambda t, x: x[..., :], lambda t, x: x[None, 1],
+    lambda t, x: x[t.tensor([0, 2])], lambda t, x: x[[0, 2]], lambda t, x: x[x > 0],
+    lambda t, x: x[:, t.tensor([0, 1])], lambda t, x: x[0, t.tensor([0, 1])],
+    lambda t, x: x.index_select(1, t.tensor([0, 1])), lambda t, x: x.gather(1, t.tensor([[0], [1], [2]])),
+    lambda t, x: x.narrow(1, 0, 2), lambda t, x: x.unbind(1)[0], lambda t, x: x.split(2, 1)[0],
+    lambda t, x: x.chunk(2)[1], lambda t, x: x.split([1, 2])[1],
+]
+
+
+@pytest.mark.parametrize("k", range(len(DERIVATIVE_NAMES)))
+def test_create_graph_derivative_of_indexing_is_torchs_op(k):
+    # the derivative of x[i] is select_backward in torch, of x[idx] index_put_, of gather scatter_add
+    torch = pytest.importorskip("torch")
+    names = []
+    for lib in (gt, torch):
+        x = lib.arange(12.0).reshape(3, 4).requires_grad_()
+        y = DERIVATIVE_NAMES[k](lib, x)
+        w = lib.tensor(2.0, requires_grad=True)
+        g, = lib.autograd.grad(y, x, lib.ones_like(y) * w, create_graph=True)
+        h, = lib.autograd.grad((g * g).sum(), w)
+        names.append((y.grad_fn.name(), g.grad_fn.name(), g.tolist(), h.item()))
+    assert names[0] == names[1]

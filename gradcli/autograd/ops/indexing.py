@@ -16,7 +16,7 @@ import numpy as np
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dispatch import bump_version
-from .registry import attach, defop, record
+from .registry import attach, backward_op, defop, record
 
 _FLOAT_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                 "valid indices (got {})")
@@ -30,15 +30,63 @@ _ZERO_DIM = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or 
 
 _FULL = slice(None)
 
+# -- the backward helpers: one op each in torch, so one node under create_graph ----------------
+
+def _put_value(grad, F, shape, index):
+    return F.view_put_zeros(shape, index, grad)
+
+
+def _add_value(grad, F, shape, index):
+    return F.index_put_zeros(shape, grad, index, grad)
+
+
+def _put_op(name, value=_put_value):
+    """zeros(shape) with the gradient at ``index``, recorded as torch's op ``name``."""
+    return backward_op(name, value, {"grad_output": "grad[index]"}, grad_output=lambda grad, index: grad[index])
+
+
+SELECT_BACKWARD = _put_op("SelectBackwardBackward0")
+SLICE_BACKWARD = _put_op("SliceBackwardBackward0")
+SQUEEZE_BACKWARD = _put_op("SqueezeBackward1")  # the inverse of an unsqueeze is a squeeze
+STACK_BACKWARD = _put_op("StackBackward0")  # unbind's gradient stacks the pieces'
+CAT_BACKWARD = _put_op("CatBackward0")  # split's gradient concatenates the pieces'
+INDEX_BACKWARD = _put_op("IndexPutImplBackward0", _add_value)
+INDEX_SELECT_BACKWARD = _put_op("IndexAddBackward0", _add_value)
+GATHER_BACKWARD = _put_op("ScatterAddBackward0", _add_value)
+
+
+def _covers(item, size):
+    return item.indices(size) == (0, size, 1)
+
+
+def view_backward(grad, shape, index):
+    """The gradient of a basic index: its first op that changes the view is the outermost
+    op of the derivative (x[1, 2:] is SelectBackwardBackward0 in torch)."""
+    if type(index) is not tuple:
+        index = (index,)
+    dim = 0
+    for k in index:
+        if k is None:
+            return SQUEEZE_BACKWARD(grad, shape=shape, index=index)
+        if k is Ellipsis:
+            dim = len(shape) - sum(1 for j in index if j is not None and j is not Ellipsis)
+            continue
+        if type(k) is not slice:
+            return SELECT_BACKWARD(grad, shape=shape, index=index)
+        if not _covers(k, shape[dim]):
+            break
+        dim += 1
+    return SLICE_BACKWARD(grad, shape=shape, index=index)
+
+
 # each basic index is one view node, named after the last view op PyTorch applies
 _put_back = {"self": "the gradient in place, zeros elsewhere"}
-SELECT = defop("SelectBackward0", _put_back, self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
-SLICE = defop("SliceBackward0", _put_back, self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
-UNSQUEEZE = defop("UnsqueezeBackward0", _put_back,
-                  self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+SELECT = defop("SelectBackward0", _put_back, self=view_backward)
+SLICE = defop("SliceBackward0", _put_back, self=view_backward)
+UNSQUEEZE = defop("UnsqueezeBackward0", _put_back, self=view_backward)
 ALIAS = defop("AliasBackward0", {"self": "1"}, self=lambda grad: grad)
 INDEX = defop("IndexBackward0", {"self": "the gradient added at the indices, zeros elsewhere"},
-              self=lambda grad, shape, index, F: F.index_put_zeros(shape, grad, index, grad))
+              self=lambda grad, shape, index: INDEX_BACKWARD(grad, shape=shape, index=index))
 
 
 # -- parsing an index ----------------------------------------------------------------------
@@ -71,10 +119,12 @@ def _advanced(item):
 def _parse(d: np.ndarray, index):
     """Split ``index`` into a basic numpy index, the spec naming its view, and the
     advanced index to apply to that view (None when there is none)."""
-    if type(index) is not tuple:
+    single = type(index) is not tuple
+    if single:
         if type(index) is list and _is_seq_index(index):
             warnings.warn(_SEQ_WARNING, UserWarning, stacklevel=3)
             index = tuple(index)
+            single = False
         else:
             index = (index,)
     items = []
@@ -137,7 +187,8 @@ def _parse(d: np.ndarray, index):
                     raise ValueError("step must be greater than zero")
             basic.append(item)
             second.append(_FULL)
-            if item.start is not None or item.stop is not None or step is not None:
+            # torch skips a slice of a whole dimension inside a tuple index (x[..., :] is an alias)
+            if single or not _covers(item, d.shape[dim]):
                 spec = SLICE
             dim += 1
         elif kind == "none":
@@ -336,9 +387,9 @@ def index_put_zeros(shape, dtype_of, index, values):
 # -- index_select, gather, masked_fill ------------------------------------------------------------
 
 INDEX_SELECT = defop("IndexSelectBackward0", {"self": "the gradient added at the indices"},
-                     self=lambda grad, shape, index, F: F.index_put_zeros(shape, grad, index, grad))
+                     self=lambda grad, shape, index: INDEX_SELECT_BACKWARD(grad, shape=shape, index=index))
 GATHER = defop("GatherBackward0", {"self": "the gradient added at the gathered places"},
-               self=lambda grad, shape, index, F: F.index_put_zeros(shape, grad, index, grad))
+               self=lambda grad, shape, index: GATHER_BACKWARD(grad, shape=shape, index=index))
 
 
 # of a 0-d input (torch reads it as one element): every gathered copy's gradient adds up

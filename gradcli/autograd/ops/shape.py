@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Size, Tensor, _wrap_dim, wrap
+from . import indexing as _i
 from .registry import defop, record
 
 _T_WARNING = (
@@ -365,11 +366,11 @@ def vstack(tensors):
 # each piece of split/chunk/unbind has its own node (see function.py); its gradient is
 # zeros of self's shape with the piece's gradient in place
 SPLIT = defop("SplitBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-              self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+              self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
 SPLIT_SIZES = defop("SplitWithSizesBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-                    self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+                    self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
 UNBIND = defop("UnbindBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-               self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+               self=lambda grad, shape, index: _i.STACK_BACKWARD(grad, shape=shape, index=index))
 
 
 def _pieces(self, spec, dim, bounds):
@@ -427,7 +428,7 @@ def unbind(input, dim=0):
 
 
 NARROW = defop("SliceBackward0", {"self": "the gradient in place, zeros elsewhere"},
-               self=lambda grad, shape, index, F: F.view_put_zeros(shape, index, grad))
+               self=lambda grad, shape, index: _i.view_backward(grad, shape, index))
 
 
 def narrow(input, dim, start, length):
