@@ -21,6 +21,7 @@ operation does the work of a vector instruction for all rows at once.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -109,6 +110,7 @@ def _inner_vec(x, lanes):
 # -- the iterator ----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def _layout(shape, strides, reduced):
     """TensorIterator's dim order (innermost first) and coalesced dims.
 
@@ -154,7 +156,7 @@ def _layout(shape, strides, reduced):
                 merged[-1] = (size * shape[d], stride, r, logical + (d,))
                 continue
         merged.append((shape[d], strides[d], r, (d,)))
-    return merged
+    return tuple(merged)
 
 
 def _view(a, dims):
@@ -265,7 +267,7 @@ def torch_sum(a, axis=None, keepdims=False):
     if any(s <= 0 for s, n in zip(a.strides, a.shape) if n != 1):
         a = np.ascontiguousarray(a)
     itemsize = a.itemsize
-    dims = _layout(a.shape, a.strides, reduced)
+    dims = _layout(a.shape, a.strides, frozenset(reduced))
     v = _view(a, dims)
     if a.size >= _GRAIN and THREADS > 1:
         if len(dims) == 1:
