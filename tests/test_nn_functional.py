@@ -192,3 +192,26 @@ def test_functional_bilinear_matches_torch():
     t.sum().backward()
     for m, th in zip(mine, theirs):
         np.testing.assert_allclose(m.grad._data, th.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("loss", ["mse_loss", "smooth_l1_loss", "huber_loss"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("tshape", [(2, 3), (3,)])
+def test_create_graph_derivative_of_regression_losses_is_torchs_op(loss, reduction, tshape):
+    # torch's first derivative is one op (MseLossBackwardBackward0...) with its own second derivatives
+    torch = pytest.importorskip("torch")
+    xs = [[0.5, -1.5, 2.0], [0.1, 3.0, -0.2]]
+    ts = [[0.0, 1.0, 0.3], [0.2, -1.0, 0.0]] if len(tshape) == 2 else [0.0, 1.0, 0.3]
+    out = []
+    for lib in (gt, torch):
+        F = lib.nn.functional
+        x = lib.tensor(xs, dtype=lib.float64, requires_grad=True)
+        t = lib.tensor(ts, dtype=lib.float64, requires_grad=True)
+        y = getattr(F, loss)(x, t, reduction=reduction)
+        go = (lib.ones_like(y) * 1.5).requires_grad_()
+        gx, gtt = lib.autograd.grad(y, [x, t], go, create_graph=True)
+        h = lib.autograd.grad((gx * gx * gx).sum() + (gtt * gtt).sum(), [x, t, go])
+        out.append((gx.grad_fn.name(), gtt.grad_fn.name(), gx.tolist(), gtt.tolist(), [v.tolist() for v in h]))
+    assert out[0][:2] == out[1][:2]
+    for a, b in zip([*out[0][2:4], *out[0][4]], [*out[1][2:4], *out[1][4]]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -19,7 +19,7 @@ from ._dispatch import _torch_type_name, operands
 from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
                          leaky_relu_, logsigmoid, mish, relu, relu6, relu_, selu, silu, softplus,
                          softsign, tanhshrink, threshold, threshold_)
-from .registry import defop, record
+from .registry import backward_op, defop, record
 from .summation import torch_mean, torch_sum
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -61,21 +61,52 @@ def _warn_size(input, target):
 
 # -- regression losses ------------------------------------------------------------------------
 
+# torch computes each first derivative as one op (mse_loss_backward...): under create_graph
+# it is one node with torch's name; ``target``'s is the same op with self and target swapped
+def _in_band(diff, width, inclusive, F):
+    return F.float_like(F.abs(diff) <= width if inclusive else F.abs(diff) < width, diff)
+
+
+MSE_BACKWARD = backward_op(
+    "MseLossBackwardBackward0",
+    lambda grad, self, target, F, reduction, n: _scale(grad, reduction, n) * 2 * (self - target),
+    grad_output=lambda grad, self, target, reduction, n: _scale(grad * 2 * (self - target), reduction, n),
+    self=lambda grad, grad_output, reduction, n: _scale(grad * grad_output * 2, reduction, n),
+    target=lambda grad, grad_output, reduction, n: -_scale(grad * grad_output * 2, reduction, n))
+SMOOTH_L1_BACKWARD = backward_op(
+    "SmoothL1LossBackwardBackward0",
+    lambda grad, self, target, F, reduction, n, beta: _scale(grad, reduction, n) * _smooth_l1_slope(self - target, beta, F),
+    grad_output=lambda grad, self, target, reduction, n, beta, F: _scale(
+        grad * _smooth_l1_slope(self - target, beta, F), reduction, n),
+    self=lambda grad, grad_output, self, target, reduction, n, beta, F: _scale(grad * grad_output, reduction, n)
+    * _in_band(self - target, beta, False, F) / beta,
+    target=lambda grad, grad_output, self, target, reduction, n, beta, F: -_scale(grad * grad_output, reduction, n)
+    * _in_band(self - target, beta, False, F) / beta)
+HUBER_BACKWARD = backward_op(
+    "HuberLossBackwardBackward0",
+    lambda grad, self, target, F, reduction, n, delta: _scale(grad, reduction, n) * _huber_slope(self - target, delta, F),
+    grad_output=lambda grad, self, target, reduction, n, delta, F: _scale(
+        grad * _huber_slope(self - target, delta, F), reduction, n),
+    self=lambda grad, grad_output, self, target, reduction, n, delta, F: _scale(grad * grad_output, reduction, n)
+    * _in_band(self - target, delta, True, F),
+    target=lambda grad, grad_output, self, target, reduction, n, delta, F: -_scale(grad * grad_output, reduction, n)
+    * _in_band(self - target, delta, True, F))
+
 MSE = defop("MseLossBackward0", {"self": "2(self - target)", "target": "-2(self - target)"},
-            self=lambda grad, self, target, reduction, n: _scale(grad, reduction, n) * 2 * (self - target),
-            target=lambda grad, self, target, reduction, n: _scale(grad, reduction, n) * -2 * (self - target))
+            self=lambda grad, self, target, reduction, n: MSE_BACKWARD(grad, self, target, reduction=reduction, n=n),
+            target=lambda grad, self, target, reduction, n: MSE_BACKWARD(grad, target, self, reduction=reduction, n=n))
 SMOOTH_L1 = defop("SmoothL1LossBackward0", {"self": "(self-target)/beta inside beta, sign outside",
                                             "target": "the negation"},
-                  self=lambda grad, self, target, reduction, n, beta, F: _scale(grad, reduction, n)
-                  * _smooth_l1_slope(self - target, beta, F),
-                  target=lambda grad, self, target, reduction, n, beta, F: -_scale(grad, reduction, n)
-                  * _smooth_l1_slope(self - target, beta, F))
+                  self=lambda grad, self, target, reduction, n, beta: SMOOTH_L1_BACKWARD(
+                      grad, self, target, reduction=reduction, n=n, beta=beta),
+                  target=lambda grad, self, target, reduction, n, beta: SMOOTH_L1_BACKWARD(
+                      grad, target, self, reduction=reduction, n=n, beta=beta))
 HUBER = defop("HuberLossBackward0", {"self": "self-target inside delta, delta·sign outside",
                                      "target": "the negation"},
-              self=lambda grad, self, target, reduction, n, delta, F: _scale(grad, reduction, n)
-              * _huber_slope(self - target, delta, F),
-              target=lambda grad, self, target, reduction, n, delta, F: -_scale(grad, reduction, n)
-              * _huber_slope(self - target, delta, F))
+              self=lambda grad, self, target, reduction, n, delta: HUBER_BACKWARD(
+                  grad, self, target, reduction=reduction, n=n, delta=delta),
+              target=lambda grad, self, target, reduction, n, delta: HUBER_BACKWARD(
+                  grad, target, self, reduction=reduction, n=n, delta=delta))
 
 
 def _smooth_l1_slope(diff, beta, F):
@@ -119,6 +150,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = _reduction(reduction, size_average, reduce)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:  # torch: l1_loss, so its graph (AbsBackward0...) too
+        return l1_loss(input, target, reduction=reduction)
 
     def forward(d):
         ad = np.abs(d)

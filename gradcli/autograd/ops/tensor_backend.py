@@ -51,12 +51,11 @@ def sum_to(x, shape):
     if have == shape:
         return x
     lead = len(have) - len(shape)
-    if lead:
-        x = _r.sum(x, tuple(range(lead)))
-    dims = tuple(i for i, s in enumerate(shape) if s == 1 and have[i + lead] != 1)
+    # torch's sum_to: one keepdim sum over every reduced dim, then a view dropping the leading ones
+    dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and have[i + lead] != 1)
     if dims:
         x = _r.sum(x, dims, keepdim=True)
-    return x
+    return _s.reshape(x, shape) if lead else x
 
 
 def cast(x, dt):
