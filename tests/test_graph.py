@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import shutil
+
 import pytest
 
 from gradcli.autograd import build_torch_module
@@ -68,3 +70,12 @@ def test_image_without_graphviz_says_how_to_get_it(capsys, monkeypatch, tmp_path
 def test_dot_file_output(capsys, monkeypatch, tmp_path):
     code, _, _ = call(capsys, monkeypatch, "graph", "lesson6.py", "-o", str(tmp_path / "g.dot"))
     assert code == 0 and (tmp_path / "g.dot").read_text().startswith("digraph gradcli {")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG")])
+def test_image_output_with_graphviz(capsys, monkeypatch, tmp_path, suffix, magic):
+    out = tmp_path / ("g" + suffix)
+    code, _, err = call(capsys, monkeypatch, "graph", "lesson6.py", "-o", str(out))
+    assert code == 0, err
+    assert out.read_bytes().startswith(magic)
