@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-
-import numpy as np
 import shutil
 
+import numpy as np
 import pytest
 
 from gradcli.autograd import build_torch_module
