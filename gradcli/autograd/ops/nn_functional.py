@@ -63,8 +63,9 @@ def _warn_size(input, target):
 
 # torch computes each first derivative as one op (mse_loss_backward...): under create_graph
 # it is one node with torch's name; ``target``'s is the same op with self and target swapped
-def _in_band(diff, width, inclusive, F):
-    return F.float_like(F.abs(diff) <= width if inclusive else F.abs(diff) < width, diff)
+def _in_band(diff, width, F):
+    """1 where |diff| < width: torch's second derivatives are 0 on the band's edge."""
+    return F.float_like(F.abs(diff) < width, diff)
 
 
 MSE_BACKWARD = backward_op(
@@ -79,18 +80,18 @@ SMOOTH_L1_BACKWARD = backward_op(
     grad_output=lambda grad, self, target, reduction, n, beta, F: _scale(
         grad * _smooth_l1_slope(self - target, beta, F), reduction, n),
     self=lambda grad, grad_output, self, target, reduction, n, beta, F: _scale(grad * grad_output, reduction, n)
-    * _in_band(self - target, beta, False, F) / beta,
+    * _in_band(self - target, beta, F) / beta,
     target=lambda grad, grad_output, self, target, reduction, n, beta, F: -_scale(grad * grad_output, reduction, n)
-    * _in_band(self - target, beta, False, F) / beta)
+    * _in_band(self - target, beta, F) / beta)
 HUBER_BACKWARD = backward_op(
     "HuberLossBackwardBackward0",
     lambda grad, self, target, F, reduction, n, delta: _scale(grad, reduction, n) * _huber_slope(self - target, delta, F),
     grad_output=lambda grad, self, target, reduction, n, delta, F: _scale(
         grad * _huber_slope(self - target, delta, F), reduction, n),
     self=lambda grad, grad_output, self, target, reduction, n, delta, F: _scale(grad * grad_output, reduction, n)
-    * _in_band(self - target, delta, True, F),
+    * _in_band(self - target, delta, F),
     target=lambda grad, grad_output, self, target, reduction, n, delta, F: -_scale(grad * grad_output, reduction, n)
-    * _in_band(self - target, delta, True, F))
+    * _in_band(self - target, delta, F))
 
 MSE = defop("MseLossBackward0", {"self": "2(self - target)", "target": "-2(self - target)"},
             self=lambda grad, self, target, reduction, n: MSE_BACKWARD(grad, self, target, reduction=reduction, n=n),
