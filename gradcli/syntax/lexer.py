@@ -76,9 +76,8 @@ class GradLexer(Lexer):
                 self.keywords[t.pattern.value] = t.name  # keywords: a NAME whose text is reserved
                 continue
             alternatives.append(f"(?P<{t.name}>{t.pattern.to_regexp()})")
-        self.master = re.compile("|".join(alternatives))
-        self.by_first = _dispatch(alternatives, [t for t in terminals if f"(?P<{t.name}>" in
-                                                 "".join(alternatives)], self.master)
+        joined = "".join(alternatives)
+        self.by_first = _Dispatch(alternatives, [t for t in terminals if f"(?P<{t.name}>" in joined])
         self.ignore = frozenset(ignore)
         self.file = "<program>"
         self.file_text = ""
@@ -97,7 +96,6 @@ class GradLexer(Lexer):
         return self._tokens(text)
 
     def _tokens(self, text: str):  # noqa: C901 - one loop, on purpose: it runs per token
-        master = self.master.match
         by_first = self.by_first
         keywords = self.keywords
         ignore = self.ignore
@@ -113,7 +111,7 @@ class GradLexer(Lexer):
             if char == " " and text[pos + 1] not in " \t\f":  # one space: half of all matches
                 pos += 1  # (the text ends with a newline, so pos + 1 exists)
                 continue
-            m = by_first.get(char, master)(text, pos)
+            m = by_first[char](text, pos)
             if m is None:
                 bad_character(text, pos, file, line, pos - line_pos + 1)
             kind = m.lastgroup
@@ -228,21 +226,37 @@ class GradLexer(Lexer):
                  f"opening parenthesis '{opened.value}'{where}", self.file, tok.line, tok.column)
 
 
-def _dispatch(alternatives: list[str], terminals, master) -> dict:
-    """For each ASCII character, a regex of only the alternatives that can start with it.
+class _Dispatch(dict):
+    """First character -> the ``match`` of a regex of only the alternatives that can
+    start with it, compiled on first use.
 
     Same alternatives, same order as the master regex, so the same token wins; a
-    character outside ASCII uses the master. Trying one alternation of 70 branches at
-    every position costs more than all the rest of lexing.
+    character outside ASCII (or one no alternative starts with) uses the master.
+    Trying one alternation of 70 branches at every position costs more than all the
+    rest of lexing; compiling all ~95 regexes up front cost a third of start-up's
+    parser build, while a short program meets only a few dozen characters.
     """
-    firsts = [_first_chars(t.pattern.to_regexp()) for t in terminals]
-    table = {}
-    for code in range(128):
-        ch = chr(code)
-        chosen = [alt for alt, first in zip(alternatives, firsts) if first is None or ch in first]
+
+    def __init__(self, alternatives: list[str], terminals) -> None:
+        super().__init__()
+        self.alternatives = alternatives
+        self.terminals = terminals
+        self.firsts: list | None = None
+        self.master = None
+
+    def __missing__(self, ch: str):
+        if self.firsts is None:
+            self.firsts = [_first_chars(t.pattern.to_regexp()) for t in self.terminals]
+        chosen = [alt for alt, first in zip(self.alternatives, self.firsts)
+                  if first is None or ch in first] if ch < "\x80" else []
         if chosen:
-            table[ch] = re.compile("|".join(chosen)).match
-    return table
+            match = re.compile("|".join(chosen)).match
+        else:
+            if self.master is None:
+                self.master = re.compile("|".join(self.alternatives)).match
+            match = self.master
+        self[ch] = match
+        return match
 
 
 _ASCII = [chr(c) for c in range(128)]
