@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ y.backward()
 def dump(node):
     """A node as nested tuples of its class and every field, positions included."""
     if isinstance(node, ast.Node):
-        return (type(node).__name__,) + tuple(dump(getattr(node, f.name)) for f in fields(node))
+        return (type(node).__name__,) + tuple(dump(getattr(node, name)) for name in ast.field_names(type(node)))
     if isinstance(node, list):
         return [dump(v) for v in node]
     return node
@@ -143,3 +142,4 @@ def test_short_programs_are_not_cached(home, monkeypatch):
     monkeypatch.setattr(cache, "MIN_CHARS", 10_000)
     parse(PROGRAM, "p.py")
     assert entries(home) == []
+
