@@ -28,8 +28,14 @@ class Generator:
     def manual_seed(self, seed) -> "Generator":
         seed = int(seed)
         self._initial = seed
-        self._rng = np.random.Generator(np.random.PCG64(seed & 0xFFFFFFFFFFFFFFFF))
+        self._numpy_rng = None  # made on the first draw: importing numpy.random slows every start
         return self
+
+    @property
+    def _rng(self):
+        if self._numpy_rng is None:
+            self._numpy_rng = np.random.Generator(np.random.PCG64(self._initial & 0xFFFFFFFFFFFFFFFF))
+        return self._numpy_rng
 
     def seed(self) -> int:
         s = int(np.random.SeedSequence().entropy) & 0xFFFFFFFFFFFFFFFF
