@@ -143,3 +143,31 @@ def test_short_programs_are_not_cached(home, monkeypatch):
     parse(PROGRAM, "p.py")
     assert entries(home) == []
 
+
+def _parse_in_fresh_process(cache_home: Path, text: str) -> str:
+    import subprocess
+    import sys
+    code = ("import sys\nfrom gradcli.syntax import parse\n"
+            f"m = parse({text!r}, 'p.py')\n"
+            "print(type(m.body[0]).__name__, 'lark' in sys.modules)")
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    env.pop("GRADCLI_NO_CACHE", None)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_the_parse_tables_are_cached_so_a_later_run_does_not_import_lark(tmp_path):
+    assert _parse_in_fresh_process(tmp_path, "x = 1\n") == "Assign True"  # builds Lark, writes the tables
+    assert len(list((tmp_path / "gradcli").glob("tables-*.marshal"))) == 1
+    assert _parse_in_fresh_process(tmp_path, "y = 2\n") == "Assign False"
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty"])
+def test_damaged_parse_tables_are_ignored_and_rewritten(tmp_path, damage):
+    _parse_in_fresh_process(tmp_path, "x = 1\n")
+    (tables,) = (tmp_path / "gradcli").glob("tables-*.marshal")
+    data = tables.read_bytes()
+    tables.write_bytes({"flip": data[:-9] + bytes([data[-9] ^ 1]) + data[-8:],
+                        "truncate": data[: len(data) // 2], "empty": b""}[damage])
+    assert _parse_in_fresh_process(tmp_path, "x = (1,\n 2)\n") == "Assign True"
+    assert _parse_in_fresh_process(tmp_path, "x = 1\n") == "Assign False"

@@ -6,8 +6,6 @@ children of its rule: AST nodes, Lark tokens, or None for a missing ``[optional]
 
 from __future__ import annotations
 
-from lark import Transformer
-
 from gradcli.syntax import ast
 from gradcli.syntax.lexer import Tok
 from gradcli.syntax.messages import fail, fail_at
@@ -31,11 +29,14 @@ def _end(x):
     return p[3], p[4]
 
 
-class Builder(Transformer):
-    """Builds ``ast`` nodes; ``fstrings`` collects f-string fields to parse afterwards."""
+class Builder:
+    """Builds ``ast`` nodes; ``fstrings`` collects f-string fields to parse afterwards.
+
+    Lark needs no Transformer base class: it looks the methods up by rule name (a
+    rule with none would become a Tree; every rule has one), and so does driver.py.
+    """
 
     def __init__(self) -> None:
-        super().__init__(visit_tokens=False)
         self.file = "<program>"
         self.fstrings: list[tuple[ast.FormattedValue, Field]] = []
         self.parenthesized: set[int] = set()  # ids of UnaryOp nodes written in parentheses

@@ -14,8 +14,6 @@ from __future__ import annotations
 from functools import partial
 from itertools import chain
 
-from lark.grammar import Terminal
-
 
 class ParseError(Exception):
     """The token no action accepts, and the terminals that would have been accepted."""
@@ -27,7 +25,15 @@ class ParseError(Exception):
 
 
 class Driver:
-    def __init__(self, lark_parser) -> None:
+    def __init__(self, states: dict, start_states: dict, end_states: dict) -> None:
+        self.states = states
+        self.start_states = start_states
+        self.end_states = end_states
+        self.units: dict[tuple, object] = {}  # (state below, top state, terminal) -> top state
+        self.table: tuple | None = None  # the same, as plain data (see ``from_table``)
+
+    @classmethod
+    def from_lark(cls, lark_parser) -> Driver:
         inner = lark_parser.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
         table = inner.parse_table
         builder = lark_parser.options.transformer
@@ -35,14 +41,37 @@ class Driver:
         prepared = {rule: _plan(rule, builder, placeholders) for rule in inner.callbacks
                     if hasattr(rule, "expansion")}
         shift = "Shift"
-        self.states = {
+        driver = cls({
             state: {term: (True, arg) if action.name == shift else (False, prepared[arg])
                     for term, (action, arg) in row.items()}
             for state, row in table.states.items()
-        }
-        self.start_states = table.start_states
-        self.end_states = table.end_states
-        self.units: dict[tuple, object] = {}  # (state below, top state, terminal) -> top state
+        }, dict(table.start_states), dict(table.end_states))
+        # Plain data for the tables cache: a plan's callback by its builder method's name.
+        plans, index = [], {}
+        for rule, plan in prepared.items():
+            if isinstance(plan[4], partial):  # a rule the builder has no method for: no cache
+                return driver
+            index[id(plan)] = len(plans)
+            name = None if plan[4] is None else rule.alias or plan[5]
+            plans.append(plan[:1] + (None if plan[1] is None else tuple(plan[1]),) + plan[2:4]
+                         + (name,) + plan[5:])
+        states = {state: {term: action if action[0] else (False, index[id(action[1])])
+                          for term, action in row.items()}
+                  for state, row in driver.states.items()}
+        driver.table = (tuple(plans), states, driver.start_states, driver.end_states)
+        return driver
+
+    @classmethod
+    def from_table(cls, table: tuple, builder) -> Driver:
+        """The driver ``from_lark`` built, from its ``table`` data: no Lark needed."""
+        plans, states, start_states, end_states = table
+        plans = [plan[:4] + (None if plan[4] is None else getattr(builder, plan[4]),) + plan[5:]
+                 for plan in plans]
+        driver = cls({state: {term: action if action[0] else (False, plans[action[1]])
+                              for term, action in row.items()}
+                      for state, row in states.items()}, start_states, end_states)
+        driver.table = table
+        return driver
 
     def parse(self, tokens, start: str, end_token):  # noqa: C901 - one loop: it runs per token
         states = self.states
@@ -179,6 +208,8 @@ def _passes_through(rule) -> bool:
         return False
     if rule.options.empty_indices:
         return False
+    from lark.grammar import Terminal
+
     symbol = rule.expansion[0]
     if isinstance(symbol, Terminal):
         return not symbol.filter_out or rule.options.keep_all_tokens

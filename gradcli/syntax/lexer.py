@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import re
 
-from lark.lexer import Lexer
-
 from gradcli.syntax.messages import bad_character, fail, unsupported_keyword
 
 OPEN = {"LPAR": ")", "LSQB": "]", "LBRACE": "}"}
@@ -53,31 +51,42 @@ class Tok:
         return f"Tok({self.type}, {self.value!r}, {self.line}:{self.column})"
 
 
-class GradLexer(Lexer):
-    """Built once by Lark from the grammar's terminals; ``lex(text)`` yields Tok objects.
+def lexer_tables(lexer_conf) -> tuple:
+    """What the lexer needs from the grammar's terminals, as plain data (cached with the
+    parse table, so a run whose tables come from the cache never builds Lark):
+    (alternatives, their patterns, keywords, ignored terminal names)."""
+    terminals = sorted(lexer_conf.terminals,
+                       key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    regexps = [t for t in terminals if t.pattern.type == "re"]
+    keywords: dict[str, str] = {}
+    alternatives, patterns = [], []
+    for t in terminals:
+        if t.pattern.type == "str" and any(
+                r.priority == t.priority and re.fullmatch(r.pattern.to_regexp(), t.pattern.value)
+                for r in regexps):
+            keywords[t.pattern.value] = t.name  # keywords: a NAME whose text is reserved
+            continue
+        alternatives.append(f"(?P<{t.name}>{t.pattern.to_regexp()})")
+        patterns.append(t.pattern.to_regexp())
+    return alternatives, patterns, keywords, sorted(lexer_conf.ignore)
 
+
+class GradLexer:
+    """Built once from the grammar's terminals; ``lex(text)`` yields Tok objects.
+
+    Lark builds it from its lexer_conf (through a subclass of Lark's Lexer made in
+    parser.py); a run with cached tables builds it from ``lexer_tables``' data.
     After a failed parse, ``brackets``, ``line_start`` and ``last`` describe where
     the lexer was, for the error translator in parser.py.
     """
 
     instance: GradLexer | None = None
 
-    def __init__(self, lexer_conf) -> None:
-        ignore = set(lexer_conf.ignore)
-        terminals = sorted(lexer_conf.terminals,
-                           key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
-        regexps = [t for t in terminals if t.pattern.type == "re"]
-        self.keywords: dict[str, str] = {}
-        alternatives = []
-        for t in terminals:
-            if t.pattern.type == "str" and any(
-                    r.priority == t.priority and re.fullmatch(r.pattern.to_regexp(), t.pattern.value)
-                    for r in regexps):
-                self.keywords[t.pattern.value] = t.name  # keywords: a NAME whose text is reserved
-                continue
-            alternatives.append(f"(?P<{t.name}>{t.pattern.to_regexp()})")
-        joined = "".join(alternatives)
-        self.by_first = _Dispatch(alternatives, [t for t in terminals if f"(?P<{t.name}>" in joined])
+    def __init__(self, lexer_conf=None, tables: tuple | None = None) -> None:
+        self.tables = tables if tables is not None else lexer_tables(lexer_conf)
+        alternatives, patterns, keywords, ignore = self.tables
+        self.keywords: dict[str, str] = dict(keywords)
+        self.by_first = _Dispatch(list(alternatives), list(patterns))
         self.ignore = frozenset(ignore)
         self.file = "<program>"
         self.file_text = ""
@@ -237,16 +246,16 @@ class _Dispatch(dict):
     parser build, while a short program meets only a few dozen characters.
     """
 
-    def __init__(self, alternatives: list[str], terminals) -> None:
+    def __init__(self, alternatives: list[str], patterns: list[str]) -> None:
         super().__init__()
         self.alternatives = alternatives
-        self.terminals = terminals
+        self.patterns = patterns
         self.firsts: list | None = None
         self.master = None
 
     def __missing__(self, ch: str):
         if self.firsts is None:
-            self.firsts = [_first_chars(t.pattern.to_regexp()) for t in self.terminals]
+            self.firsts = [_first_chars(pattern) for pattern in self.patterns]
         chosen = [alt for alt, first in zip(self.alternatives, self.firsts)
                   if first is None or ch in first] if ch < "\x80" else []
         if chosen:

@@ -1,9 +1,12 @@
 """parse(): program text to AST, or a ProgramSyntaxError with a position. Nothing else escapes.
 
-One Lark LALR parser is built per process (from a cache in the user's cache
-directory when possible), with the AST built inline by builder.Builder and the
-layout handled by lexer.GradLexer, driven by driver.Driver. This module is the one boundary where Lark's
-exceptions become ProgramSyntaxError.
+The LALR table comes from Lark (grammar/gradcli.lark), with the AST built inline by
+builder.Builder and the layout handled by lexer.GradLexer, driven by driver.Driver.
+Once built, the driver's table and the lexer's terminals are cached as plain data in
+the user's cache directory, so a later run neither imports nor builds Lark: that was
+a fifth of start-up. Lark is built on a miss (and its own tables cache is used then),
+or when this Lark version's internals are laid out differently. This module is the
+one boundary where parse errors (the driver's or Lark's) become ProgramSyntaxError.
 """
 
 from __future__ import annotations
@@ -11,12 +14,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import importlib.resources
+import marshal
+import os
 import sys
+import tempfile
 from pathlib import Path
-
-import lark
-from lark import Lark
-from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from gradcli.errors import ProgramSyntaxError, SourceError, Span
 from gradcli.syntax import ast, cache
@@ -26,9 +28,12 @@ from gradcli.syntax.driver import Driver, ParseError
 from gradcli.syntax.lexer import GradLexer, Tok
 from gradcli.syntax.messages import COLON_AFTER, describe_expected, describe_found, fail
 
-_PARSER: Lark | None = None
+_PARSER = None  # the Lark object, built only when needed
 _DRIVER: Driver | None = None
+_READY = False  # _DRIVER and GradLexer.instance are set up (from the tables cache or from Lark)
+_LITERALS: dict[str, str] = {}  # terminal name -> its text, for terminals that are fixed strings
 _BUILDER = Builder()
+_TABLES_MAGIC = b"gradcli-tables 1\n"
 
 
 def grammar_text() -> str:
@@ -38,20 +43,99 @@ def grammar_text() -> str:
         return (Path(__file__).resolve().parents[2] / "grammar" / "gradcli.lark").read_text("utf-8")
 
 
-def get_parser() -> Lark:
-    global _PARSER, _DRIVER
+def get_parser():
+    """The Lark parser (built once per process; ``prepare`` usually makes it unnecessary)."""
+    global _PARSER, _DRIVER, _READY, _LITERALS
     if _PARSER is None:
+        import lark
+        from lark import Lark
+
+        from gradcli.syntax.lark_lexer import LarkGradLexer  # Lark accepts only its Lexer's subclasses
+
         text = grammar_text()
         key = hashlib.sha256(f"{text}\0{lark.__version__}\0{sys.version_info[:2]}".encode()).hexdigest()
         directory = cache_dir()
         cache = str(directory / f"grammar-{key[:20]}.lark-cache") if directory else False
         _PARSER = Lark(text, parser="lalr", start=["file_input", "fstring_expr"],
-                       lexer=GradLexer, transformer=_BUILDER, maybe_placeholders=True, cache=cache)
-        try:
-            _DRIVER = Driver(_PARSER)
-        except (AttributeError, KeyError, TypeError):  # another Lark layout: use Lark's own loop
-            _DRIVER = None
+                       lexer=LarkGradLexer, transformer=_BUILDER, maybe_placeholders=True, cache=cache)
+        _LITERALS = {t.name: t.pattern.value for t in _PARSER.terminals if t.pattern.type == "str"}
+        if not _READY:
+            try:
+                _DRIVER = Driver.from_lark(_PARSER)
+            except (AttributeError, KeyError, TypeError):  # another Lark layout: use Lark's own loop
+                _DRIVER = None
+            _READY = True
     return _PARSER
+
+
+def prepare() -> None:
+    """Set up the driver and the lexer: from the tables cache, else from Lark (then cache them)."""
+    global _DRIVER, _READY, _LITERALS
+    if _READY:
+        return
+    path = _tables_path()
+    tables = _load_tables(path) if path is not None else None
+    if tables is not None:
+        try:
+            lexer_tables, driver_table, literals = tables
+            GradLexer(tables=lexer_tables)
+            _DRIVER = Driver.from_table(driver_table, _BUILDER)
+            _LITERALS = dict(literals)
+            _READY = True
+            return
+        except Exception:  # an entry of another layout: build from Lark and write a new one
+            pass
+    get_parser()
+    if path is not None and _DRIVER is not None and _DRIVER.table is not None:
+        _store_tables(path, (GradLexer.instance.tables, _DRIVER.table, _LITERALS))
+
+
+def _tables_path() -> Path | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    # grammar and this package's source (driver, lexer, builder): a changed parser never reads old tables
+    key = hashlib.sha256(cache._code_fingerprint(grammar_text)).hexdigest()
+    return directory / f"tables-{key[:24]}.marshal"
+
+
+def _load_tables(path: Path):
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    if not data.startswith(_TABLES_MAGIC):
+        return None
+    payload = data[len(_TABLES_MAGIC) + 65:]
+    if hashlib.sha256(payload).hexdigest().encode() != data[len(_TABLES_MAGIC):len(_TABLES_MAGIC) + 64]:
+        return None  # truncated or corrupt
+    try:
+        return marshal.loads(payload)  # plain data only: dicts, tuples, lists, str, int, bool, None
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _store_tables(path: Path, tables: tuple) -> None:
+    try:
+        payload = marshal.dumps(tables)
+    except ValueError:  # something that is not plain data: no cache
+        return
+    data = _TABLES_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temp, path)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
 
 
 def parse(source: str | bytes, filename: str = "<program>") -> ast.Module:
@@ -115,47 +199,57 @@ def decode(source: str | bytes, filename: str) -> str:
 
 
 def _parse_text(text: str, filename: str) -> ast.Module:
-    parser = get_parser()
+    prepare()
     _BUILDER.file = GradLexer.instance.file = filename
     _BUILDER.fstrings = []
     _BUILDER.parenthesized = set()
-    module = _run(parser, text, "file_input", filename)
+    module = _run(text, "file_input", filename)
     # f-string fields are parsed once the outer parse is done (the parser is not re-entrant).
     pending = _BUILDER.fstrings
     while pending:
         _BUILDER.fstrings = []
         for node, field in pending:
-            node.value = _parse_field(parser, field, filename)
+            node.value = _parse_field(field, filename)
         pending = _BUILDER.fstrings
     return module
 
 
-def _parse_field(parser: Lark, field, filename: str) -> ast.Node:
+def _parse_field(field, filename: str) -> ast.Node:
     # Padding puts every token of the field at its real line and column in the file.
     if field.line == 1:
         padded = "(" + " " * (field.column - 2) + field.text + "\n)\n"
     else:
         padded = "(" + "\n" * (field.line - 1) + " " * (field.column - 1) + field.text + "\n)\n"
-    return _run(parser, padded, "fstring_expr", filename)
+    return _run(padded, "fstring_expr", filename)
 
 
-def _run(parser: Lark, text: str, start: str, filename: str):
+def _run(text: str, start: str, filename: str):
+    if _DRIVER is None:
+        return _run_lark(text, start, filename)
     try:
-        if _DRIVER is None:
-            return parser.parse(text, start=start)
         end = len(text)
         end_token = Tok("$END", "", text.count("\n"), 1, text.count("\n"), 1, end, end)
         return _DRIVER.parse(GradLexer.instance.lex(text), start, end_token)
-    except (UnexpectedInput, ParseError) as e:
+    except ParseError as e:
+        _translate(e, text, filename)
+
+
+def _run_lark(text: str, start: str, filename: str):
+    from lark.exceptions import UnexpectedInput
+
+    try:
+        return get_parser().parse(text, start=start)
+    except UnexpectedInput as e:
         _translate(e, text, filename)
 
 
 # --------------------------------------------------------------- error wording
 
 
-def _translate(e: UnexpectedInput | ParseError, text: str, filename: str):
+def _translate(e, text: str, filename: str):
+    """A ParseError of the driver, or Lark's UnexpectedInput, as a ProgramSyntaxError."""
     layout = GradLexer.instance
-    if not isinstance(e, (UnexpectedToken, ParseError)):
+    if not isinstance(e, ParseError) and type(e).__name__ != "UnexpectedToken":
         fail(f"SyntaxError: invalid syntax ({e})", filename, getattr(e, "line", 1), getattr(e, "column", 1))
     tok = e.token
     kind = tok.type
@@ -203,10 +297,4 @@ def _token_position(tok, text: str) -> tuple[int, int]:
 
 
 def _literal_of(kind: str) -> str | None:
-    try:
-        pattern = get_parser().get_terminal(kind).pattern
-    except KeyError:
-        return None
-    if pattern.type == "str":
-        return pattern.value
-    return None
+    return _LITERALS.get(kind)
