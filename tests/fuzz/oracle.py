@@ -7,6 +7,7 @@ Out of process (real): the ``gradcli`` command must exit 0 or 1 with no tracebac
 
 from __future__ import annotations
 
+import dis
 import io
 import os
 import re
@@ -84,7 +85,7 @@ def bug_in_cause(error: SourceError) -> str | None:
     if "/gradcli/interp/" in path or "/gradcli/syntax/" in path:
         return None  # the interpreter doing what the program said (1 + 'a', len(3), ...)
     line = (last.line or "").strip()
-    if line.startswith("raise") or isinstance(cause, (MemoryError, RecursionError, ArithmeticError)):
+    if _raised_by_a_raise_statement(cause) or isinstance(cause, ArithmeticError):
         return None
     if isinstance(cause, (TypeError, ValueError, IndexError, RuntimeError)) and _from_user_call(frames):
         return None
@@ -98,6 +99,17 @@ def bug_in_cause(error: SourceError) -> str | None:
 
 
 LOOSE = "loose message: "
+
+
+def _raised_by_a_raise_statement(error: BaseException) -> bool:
+    """From the bytecode, not the source line: files may change while a long run goes on."""
+    tb = error.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code.co_code
+    return 0 <= tb.tb_lasti < len(code) and dis.opname[code[tb.tb_lasti]] in ("RAISE_VARARGS", "RERAISE")
 
 
 def _from_user_call(frames) -> bool:
