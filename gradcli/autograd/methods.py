@@ -12,7 +12,7 @@ import importlib
 from .ops._dispatch import inplace as _run_inplace
 from .tensor import Tensor
 
-FAMILIES = ("ops.elementwise", "ops.reduction", "ops.shape", "ops.linalg", "ops.indexing",
+FAMILIES = ("ops.elementwise", "ops.reduction", "ops.shape", "ops.linalg", "ops.indexing", "ops.sorting",
             "ops.compare", "ops.nn_functional", "creation", "random")
 
 

@@ -46,7 +46,7 @@ def _collect(*module_names: str) -> dict:
 
 _P = "gradcli.autograd."
 OP_MODULES = [_P + m for m in ("ops.elementwise", "ops.reduction", "ops.shape", "ops.linalg",
-                               "ops.indexing", "ops.compare", "creation", "random")]
+                               "ops.indexing", "ops.sorting", "ops.compare", "creation", "random")]
 
 
 def build_torch_module() -> Module:
