@@ -54,6 +54,7 @@ def bug_in_message(message: str, source: str = "") -> str | None:
     """Why a program-error message looks like a gradcli bug, or None.
 
     Words the program itself wrote (``import numpy``) may come back in its message."""
+    message = message.replace("expected np.ndarray (got", "")  # torch.from_numpy's own words
     for m in _LEAKS.finditer(message):
         if m.group(0) not in source:
             return f"message leaks an implementation detail ({m.group(0)!r})"
