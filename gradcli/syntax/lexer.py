@@ -54,12 +54,12 @@ class Tok:
 def lexer_tables(lexer_conf) -> tuple:
     """What the lexer needs from the grammar's terminals, as plain data (cached with the
     parse table, so a run whose tables come from the cache never builds Lark):
-    (alternatives, their patterns, keywords, ignored terminal names)."""
+    (alternatives, the ASCII characters each can start with, keywords, ignored terminal names)."""
     terminals = sorted(lexer_conf.terminals,
                        key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
     regexps = [t for t in terminals if t.pattern.type == "re"]
     keywords: dict[str, str] = {}
-    alternatives, patterns = [], []
+    alternatives, firsts = [], []
     for t in terminals:
         if t.pattern.type == "str" and any(
                 r.priority == t.priority and re.fullmatch(r.pattern.to_regexp(), t.pattern.value)
@@ -67,8 +67,9 @@ def lexer_tables(lexer_conf) -> tuple:
             keywords[t.pattern.value] = t.name  # keywords: a NAME whose text is reserved
             continue
         alternatives.append(f"(?P<{t.name}>{t.pattern.to_regexp()})")
-        patterns.append(t.pattern.to_regexp())
-    return alternatives, patterns, keywords, sorted(lexer_conf.ignore)
+        first = _first_chars(t.pattern.to_regexp())
+        firsts.append(None if first is None else "".join(sorted(first)))  # None: any character
+    return alternatives, firsts, keywords, sorted(lexer_conf.ignore)
 
 
 class GradLexer:
@@ -84,9 +85,9 @@ class GradLexer:
 
     def __init__(self, lexer_conf=None, tables: tuple | None = None) -> None:
         self.tables = tables if tables is not None else lexer_tables(lexer_conf)
-        alternatives, patterns, keywords, ignore = self.tables
+        alternatives, firsts, keywords, ignore = self.tables
         self.keywords: dict[str, str] = dict(keywords)
-        self.by_first = _Dispatch(list(alternatives), list(patterns))
+        self.by_first = _Dispatch(list(alternatives), list(firsts))
         self.ignore = frozenset(ignore)
         self.file = "<program>"
         self.file_text = ""
@@ -246,16 +247,13 @@ class _Dispatch(dict):
     parser build, while a short program meets only a few dozen characters.
     """
 
-    def __init__(self, alternatives: list[str], patterns: list[str]) -> None:
+    def __init__(self, alternatives: list[str], firsts: list[str | None]) -> None:
         super().__init__()
         self.alternatives = alternatives
-        self.patterns = patterns
-        self.firsts: list | None = None
+        self.firsts = firsts
         self.master = None
 
     def __missing__(self, ch: str):
-        if self.firsts is None:
-            self.firsts = [_first_chars(pattern) for pattern in self.patterns]
         chosen = [alt for alt, first in zip(self.alternatives, self.firsts)
                   if first is None or ch in first] if ch < "\x80" else []
         if chosen:

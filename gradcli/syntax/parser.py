@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import importlib.resources
 import marshal
 import os
 import sys
@@ -37,10 +36,17 @@ _TABLES_MAGIC = b"gradcli-tables 1\n"
 
 
 def grammar_text() -> str:
-    try:
-        return importlib.resources.files("gradcli.grammar").joinpath("gradcli.lark").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return (Path(__file__).resolve().parents[2] / "grammar" / "gradcli.lark").read_text("utf-8")
+    # The file first, where a wheel (gradcli/grammar/) or a source tree (grammar/) has it:
+    # importing importlib.resources and the gradcli.grammar package cost more than the parse.
+    here = os.path.dirname(os.path.abspath(__file__))
+    for folder in (os.path.join(here, os.pardir, "grammar"), os.path.join(here, os.pardir, os.pardir, "grammar")):
+        try:
+            with open(os.path.join(folder, "gradcli.lark"), encoding="utf-8") as f:
+                return f.read()
+        except OSError:
+            pass
+    import importlib.resources
+    return importlib.resources.files("gradcli.grammar").joinpath("gradcli.lark").read_text("utf-8")
 
 
 def get_parser():
@@ -53,7 +59,9 @@ def get_parser():
         from gradcli.syntax.lark_lexer import LarkGradLexer  # Lark accepts only its Lexer's subclasses
 
         text = grammar_text()
-        key = hashlib.sha256(f"{text}\0{lark.__version__}\0{sys.version_info[:2]}".encode()).hexdigest()
+        # (LarkGradLexer: a cache written by an older gradcli names another lexer class)
+        key = hashlib.sha256(f"{text}\0{lark.__version__}\0{sys.version_info[:2]}\0LarkGradLexer"
+                             .encode()).hexdigest()
         directory = cache_dir()
         cache = str(directory / f"grammar-{key[:20]}.lark-cache") if directory else False
         _PARSER = Lark(text, parser="lalr", start=["file_input", "fstring_expr"],
