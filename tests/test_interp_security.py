@@ -101,3 +101,14 @@ def test_nothing_else_escapes_from_run():
 ])
 def test_pytorch_modules_import(source):
     go(source)
+
+
+@pytest.mark.parametrize("source, kind", [
+    ("import torch\ny = torch.sin(3)\n", "int"),
+    ("import torch\nx = torch.ones(2)\ny = torch.mm((1, 2), x)\n", "tuple"),
+])
+def test_a_non_tensor_in_an_op_is_a_type_error_not_an_engine_internal(source, kind):
+    with pytest.raises(ProgramRuntimeError) as info:
+        go(source)
+    assert info.value.message == f"TypeError: expected Tensor as argument, but got {kind}"
+    assert info.value.span.line == source.count("\n")

@@ -7,6 +7,8 @@ call is a list: slot 0 is the frame the function was defined in, then its locals
 
 from __future__ import annotations
 
+import re
+
 import time
 import types
 
@@ -58,7 +60,14 @@ def error_at(e: BaseException, pos: tuple) -> BaseException:
             return LimitExceeded(f"MemoryError: {e}", Span(*pos))
         return ProgramRuntimeError("MemoryError: not enough memory: the result does not fit in this "
                                    "machine's memory (lower --max-elements to refuse it sooner)", Span(*pos))
+    if isinstance(e, AttributeError) and _LEAK.search(str(e)):
+        # a non-tensor reached an engine op that reads tensor internals: say it as torch would
+        kind = _LEAK.search(str(e)).group(1)
+        return ProgramRuntimeError(f"TypeError: expected Tensor as argument, but got {kind}", Span(*pos))
     return ProgramRuntimeError(python_message(e), Span(*pos))
+
+
+_LEAK = re.compile(r"^'(\w+)' object has no attribute '_\w+'")
 
 
 class State:
