@@ -30,15 +30,10 @@ KNOWN: dict[int, str] = {
     180: "hardsigmoid's create_graph derivative is torch's NotImplemented node",
     191: 'grad_fn: a formula constant is MulBackward1 in torch (pow backward)',
     198: 'grad_fn: create_graph sum backward SumBackward0 vs SumBackward1',
-    256: 'value_ulp: float32',
-    261: 'value_ulp: float32',
-    265: 'value_ulp: float32',
     269: 'value_ulp: float32 cos/sin last ulp',
-    279: 'value_ulp: float32',
     299: 'grad_fn: create_graph where/mul',
     302: 'value_ulp: float32 erf',
     321: 'value_ulp: -0.0 vs 0.0',
-    344: 'value_ulp: float32',
 }
 
 

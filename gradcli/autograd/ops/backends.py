@@ -29,16 +29,28 @@ def sum_to_array(g, shape):
     return g.reshape(shape)
 
 
+def _via64(fn):
+    """fn on float32 through float64, rounded once, as torch's float32 kernels round
+    (the forward ops do the same: elementwise._via64)."""
+
+    def f(x):
+        if getattr(x, "dtype", None) == np.float32:
+            return fn(x.astype(np.float64)).astype(np.float32)
+        return fn(x)
+
+    return f
+
+
 class _Numpy:
     """Formulas' functions over numpy arrays."""
 
-    sin = staticmethod(np.sin)
-    cos = staticmethod(np.cos)
+    sin = staticmethod(_via64(np.sin))
+    cos = staticmethod(_via64(np.cos))
     tan = staticmethod(np.tan)
-    exp = staticmethod(np.exp)
-    log = staticmethod(np.log)
+    exp = staticmethod(_via64(np.exp))
+    log = staticmethod(_via64(np.log))
     sqrt = staticmethod(np.sqrt)
-    tanh = staticmethod(np.tanh)
+    tanh = staticmethod(_via64(np.tanh))
     sign = staticmethod(np.sign)
     abs = staticmethod(np.abs)
     matmul = staticmethod(np.matmul)
@@ -56,6 +68,8 @@ class _Numpy:
 
     @staticmethod
     def sigmoid(x):
+        if getattr(x, "dtype", None) == np.float32:  # as elementwise._sigmoid
+            return np.float32(1.0) / (np.float32(1.0) + np.exp(-x.astype(np.float64)).astype(np.float32))
         return 1.0 / (1.0 + np.exp(-x))
 
     @staticmethod

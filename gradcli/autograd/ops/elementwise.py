@@ -236,9 +236,16 @@ RSQRT = defop("RsqrtBackward0", {"self": "-1/(2·self^(3/2))"}, self=lambda grad
 SIN = defop("SinBackward0", {"self": "cos(self)"}, self=lambda grad, self, F: grad * F.cos(self))
 COS = defop("CosBackward0", {"self": "-sin(self)"}, self=lambda grad, self, F: grad * -F.sin(self))
 TAN = defop("TanBackward0", {"self": "1 + tan²(self)"}, self=lambda grad, result: grad * (1 + result * result))
+def _one_minus_square(output):
+    # torch's float32 kernel fuses 1 - y·y (one rounding: exact in float64, then rounded)
+    if isinstance(output, (np.ndarray, np.generic)) and output.dtype == np.float32:
+        return (1.0 - np.square(output.astype(np.float64))).astype(np.float32)
+    return 1 - output * output
+
+
 # torch's tanh_backward / sigmoid_backward: one node each under create_graph
 TANH_BACKWARD = backward_op(
-    "TanhBackwardBackward0", lambda grad, output, F: grad * (1 - output * output),
+    "TanhBackwardBackward0", lambda grad, output, F: grad * _one_minus_square(output),
     grad_output=lambda grad, output: TANH_BACKWARD(grad, output),
     output=lambda grad, grad_output, output: -2 * output * grad * grad_output)
 SIGMOID_BACKWARD = backward_op(
@@ -260,23 +267,37 @@ SINH = defop("SinhBackward0", {"self": "cosh(self)"}, self=lambda grad, self, F:
 COSH = defop("CoshBackward0", {"self": "sinh(self)"}, self=lambda grad, self, F: grad * F.sinh(self))
 
 
+def _via64(fn):
+    """fn on float32 through float64, rounded once: torch's float32 exp/tanh/log kernels are
+    (nearly) correctly rounded where numpy's float32 loops are off by an ulp a third of the time."""
+
+    def f(d):
+        if d.dtype == np.float32:
+            return fn(d.astype(np.float64)).astype(np.float32)
+        return fn(d)
+
+    return f
+
+
 def _sigmoid(d):
+    if d.dtype == np.float32:  # torch: a correctly rounded exp, then 1 / (1 + e) in float32
+        return np.float32(1.0) / (np.float32(1.0) + np.exp(-d.astype(np.float64)).astype(np.float32))
     return 1.0 / (1.0 + np.exp(-d))
 
 
-exp = _unary("exp", np.exp, EXP)
-log = _unary("log", np.log, LOG)
-log2 = _unary("log2", np.log2, LOG2)
-log10 = _unary("log10", np.log10, LOG10)
-log1p = _unary("log1p", np.log1p, LOG1P)
-expm1 = _unary("expm1", np.expm1, EXPM1)
+exp = _unary("exp", _via64(np.exp), EXP)
+log = _unary("log", _via64(np.log), LOG)
+log2 = _unary("log2", _via64(np.log2), LOG2)
+log10 = _unary("log10", _via64(np.log10), LOG10)
+log1p = _unary("log1p", _via64(np.log1p), LOG1P)
+expm1 = _unary("expm1", _via64(np.expm1), EXPM1)
 exp2 = _unary("exp2", np.exp2, EXP2)
 sqrt = _unary("sqrt", np.sqrt, SQRT)
 rsqrt = _unary("rsqrt", lambda d: 1.0 / np.sqrt(d), RSQRT)
-sin = _unary("sin", np.sin, SIN)
-cos = _unary("cos", np.cos, COS)
+sin = _unary("sin", _via64(np.sin), SIN)
+cos = _unary("cos", _via64(np.cos), COS)
 tan = _unary("tan", np.tan, TAN)
-tanh = _unary("tanh", np.tanh, TANH)
+tanh = _unary("tanh", _via64(np.tanh), TANH)
 sigmoid = _unary("sigmoid", _sigmoid, SIGMOID)
 reciprocal = _unary("reciprocal", np.reciprocal, RECIPROCAL)
 asin = _unary("asin", np.arcsin, ASIN)
