@@ -7,11 +7,12 @@ children of its rule: AST nodes, Lark tokens, or None for a missing ``[optional]
 from __future__ import annotations
 
 from gradcli.syntax import ast
+from gradcli.syntax.checks import ASSIGNABLE, check_params, check_target, describe
 from gradcli.syntax.lexer import Tok
 from gradcli.syntax.messages import fail, fail_at
+from gradcli.syntax.precedence import Climb, unwrap_prefixes
 from gradcli.syntax.strings import Field, decode_token
 
-_ASSIGNABLE = (ast.Name, ast.Attribute, ast.Subscript)
 _BRACKETS = frozenset({"LPAR", "RPAR", "LSQB", "RSQB", "LBRACE", "RBRACE"})
 
 
@@ -64,13 +65,13 @@ class Builder:
     def assign(self, children):
         *targets, value = children
         for target in targets:
-            self._check_target(target, "=", len(targets) == 1)
+            check_target(target, "=", len(targets) == 1)
         return ast.Assign(self._pos(targets[0], value), targets, value)
 
     def augassign(self, children):
         target, op, value = children
-        if not isinstance(target, _ASSIGNABLE):
-            fail_at(f"SyntaxError: {_what(target, True)} is an illegal expression for augmented "
+        if not isinstance(target, ASSIGNABLE):
+            fail_at(f"SyntaxError: {describe(target, True)} is an illegal expression for augmented "
                     "assignment", target.span)
         return ast.AugAssign(self._pos(target, value), target, op.value[:-1], value)
 
@@ -91,7 +92,7 @@ class Builder:
         keyword, target = children
         targets = target.elts if isinstance(target, ast.Tuple) else [target]
         for t in targets:
-            self._check_target(t, "del", False)
+            check_target(t, "del", False)
         return ast.Delete(self._pos(keyword, target), targets)
 
     def assert_stmt(self, children):
@@ -141,7 +142,7 @@ class Builder:
 
     def for_stmt(self, children):
         keyword, target, iterable, body, orelse = children
-        self._check_target(target, "for", False)
+        check_target(target, "for", False)
         return ast.For(self._pos(keyword, iterable), target, iterable, body, orelse or [])
 
     def with_stmt(self, children):
@@ -151,7 +152,7 @@ class Builder:
     def with_item(self, children):
         context, target = children
         if target is not None:
-            self._check_target(target, "with", False)
+            check_target(target, "with", False)
         return ast.WithItem(self._pos(context, target or context), context, target)
 
     def decorated(self, children):
@@ -167,7 +168,7 @@ class Builder:
         return ast.FunctionDef(self._pos(keyword, name), str(name), params or [], body)
 
     def parameters(self, children):
-        return _check_params(children)
+        return check_params(children)
 
     def param(self, children):
         name, _annotation, default = children
@@ -202,27 +203,24 @@ class Builder:
         return ast.Lambda(self._pos(keyword, body), params or [], body)
 
     def lambda_params(self, children):
-        return _check_params(children)
+        return check_params(children)
 
     def lambda_param(self, children):
         name, default = children
         return ast.Param(self._pos(name, default or name), str(name), "positional", default)
 
-    def lambda_star(self, children):
-        return ast.Param(self._pos(children[0]), str(children[0]), "varargs")
-
-    def lambda_kwargs(self, children):
-        return ast.Param(self._pos(children[0]), str(children[0]), "varkw")
+    lambda_star = star_param  # the same token in a lambda's parameter list
+    lambda_kwargs = kwargs_param
 
     def operators(self, children):
         """A flat ``operand op operand ...`` sequence; precedence is applied here."""
         items: list = []
         for child in children:
             if type(child) is ast.UnaryOp and id(child) not in self.parenthesized:
-                _unwrap_prefixes(child, items, self.parenthesized)
+                unwrap_prefixes(child, items, self.parenthesized)
             else:
                 items.append(child)
-        return _Climb(items, self).expression(0)
+        return Climb(items, self).expression(0)
 
     def prefixed(self, children):
         op, operand = children
@@ -317,7 +315,7 @@ class Builder:
 
     def comp_for(self, children):
         target, iterable = children
-        self._check_target(target, "for", False)
+        check_target(target, "for", False)
         return ast.Comprehension(self._pos(target, iterable), target, iterable, [])
 
     def comp_if(self, children):
@@ -400,126 +398,6 @@ class Builder:
     def const_false(self, children):
         return ast.Constant(self._pos(children[0]), False)
 
-    # ---------------------------------------------------------------- checks
-
-    def _check_target(self, target, context: str, single: bool) -> None:
-        if isinstance(target, _ASSIGNABLE):
-            return
-        if isinstance(target, (ast.Tuple, ast.List)):
-            starred = [e for e in target.elts if isinstance(e, ast.Starred)]
-            if len(starred) > 1:
-                fail_at("SyntaxError: multiple starred expressions in assignment", starred[1].span)
-            for elt in target.elts:
-                self._check_target(elt.value if isinstance(elt, ast.Starred) else elt, context, False)
-            return
-        if isinstance(target, ast.Starred) and context != "del":
-            fail_at("SyntaxError: starred assignment target must be in a list or tuple", target.span)
-        what = _what(target, False)
-        if context == "del":
-            fail_at(f"SyntaxError: cannot delete {what}", target.span)
-        hint = " here. Maybe you meant '==' instead of '='?" if single and context == "=" and not \
-            isinstance(target, (ast.BinOp, ast.Compare, ast.BoolOp)) else ""
-        fail_at(f"SyntaxError: cannot assign to {what}{hint}", target.span)
-
-
-class _Prefix:
-    """A prefix operator waiting in an operator sequence."""
-
-    __slots__ = ("op", "line", "column")
-
-    def __init__(self, op, line, column):
-        self.op = op
-        self.line = line
-        self.column = column
-
-
-def _unwrap_prefixes(node: ast.UnaryOp, items: list, parenthesized: set) -> None:
-    while type(node) is ast.UnaryOp and id(node) not in parenthesized:
-        items.append(_Prefix(node.op, node.pos[1], node.pos[2]))
-        node = node.operand
-    items.append(node)
-
-
-# Binding power of binary operators (higher binds tighter), as in Python's grammar.
-_BINARY = {
-    "or": 1, "and": 2,
-    "<": 4, ">": 4, "==": 4, ">=": 4, "<=": 4, "!=": 4, "in": 4, "not in": 4, "is": 4, "is not": 4,
-    "|": 5, "^": 6, "&": 7, "<<": 8, ">>": 8, "+": 9, "-": 9,
-    "*": 10, "@": 10, "/": 10, "//": 10, "%": 10, "**": 12,
-}
-_NOT_POWER = 3
-_UNARY_POWER = 11
-
-
-class _Climb:
-    """Precedence climbing over [operand, op, operand, ...] where operands may carry prefixes."""
-
-    __slots__ = ("items", "i", "builder")
-
-    def __init__(self, items, builder):
-        self.items = items
-        self.i = 0
-        self.builder = builder
-
-    def expression(self, min_power: int):
-        items = self.items
-        first = items[self.i]
-        self.i += 1
-        if type(first) is _Prefix:
-            if first.op == "not":
-                if min_power >= _NOT_POWER:
-                    fail("SyntaxError: invalid syntax: 'not' cannot follow an operator here "
-                         "(put the 'not' expression in parentheses)", self.builder.file,
-                         first.line, first.column)
-                operand = self.expression(_NOT_POWER)
-            else:
-                operand = self.expression(_UNARY_POWER)
-            end = operand.pos
-            left = ast.UnaryOp((end[0], first.line, first.column, end[3], end[4]), first.op, operand)
-        else:
-            left = first
-        n = len(items)
-        while self.i < n:
-            tok = items[self.i]
-            op = _op_text(tok)
-            power = _BINARY[op]
-            if power <= min_power:
-                break
-            if power == 4:
-                left = self._compare(left)
-            elif power <= 2:
-                left = self._boolean(left, op, power)
-            else:
-                self.i += 1
-                right = self.expression(_UNARY_POWER if op == "**" else power)
-                left = ast.BinOp(self.builder._pos(left, right), left, op, right)
-        return left
-
-    def _compare(self, left):
-        ops, comparators = [], []
-        items = self.items
-        while self.i < len(items):
-            tok = items[self.i]
-            op = _op_text(tok)
-            if _BINARY[op] != 4:
-                break
-            self.i += 1
-            ops.append(op)
-            comparators.append(self.expression(4))
-        return ast.Compare(self.builder._pos(left, comparators[-1]), left, ops, comparators)
-
-    def _boolean(self, left, op: str, power: int):
-        values = [left]
-        items = self.items
-        while self.i < len(items) and items[self.i].value == op:
-            self.i += 1
-            values.append(self.expression(power))
-        return ast.BoolOp(self.builder._pos(left, values[-1]), op, values)
-
-
-def _op_text(tok: Tok) -> str:
-    return " ".join(tok.value.split()) if tok.type in ("NOT_IN", "IS_NOT") else tok.value
-
 
 class _DictUnpack:
     __slots__ = ("value",)
@@ -553,66 +431,6 @@ def _merge_text(pieces: list, pos: tuple) -> list[ast.Node]:
     if text:
         out.append(ast.Constant(pos, "".join(text)))
     return out
-
-
-def _check_params(params: list[ast.Param]) -> list[ast.Param]:
-    """Python's rules on parameter order; marks keyword-only parameters."""
-    seen: set[str] = set()
-    keyword_only = False
-    default_seen = False
-    for i, p in enumerate(params):
-        if p.kind != "star":
-            if p.name in seen:
-                fail_at(f"SyntaxError: duplicate argument '{p.name}' in function definition", p.span)
-            seen.add(p.name)
-        if p.kind in ("star", "varargs"):
-            if keyword_only:
-                fail_at("SyntaxError: * argument may appear only once", p.span)
-            keyword_only = True
-            if p.kind == "star" and (i + 1 == len(params) or params[i + 1].kind == "varkw"):
-                fail_at("SyntaxError: named arguments must follow bare *", p.span)
-        elif p.kind == "varkw":
-            if i + 1 != len(params):
-                fail_at("SyntaxError: arguments cannot follow var-keyword argument", params[i + 1].span)
-        elif keyword_only:
-            p.kind = "keyword_only"
-        elif p.default is not None:
-            default_seen = True
-        elif default_seen:
-            fail_at("SyntaxError: non-default argument follows default argument", p.span)
-    return params
-
-
-def _what(node, augmented: bool) -> str:
-    """How CPython names an expression it cannot assign to."""
-    if isinstance(node, ast.Call):
-        return "function call"
-    if isinstance(node, ast.Constant):
-        if node.value is None or node.value is True or node.value is False or node.value is ...:
-            return repr(node.value)
-        return "literal"
-    if isinstance(node, ast.JoinedStr):
-        return "f-string expression"
-    if isinstance(node, ast.Lambda):
-        return "lambda"
-    if isinstance(node, ast.IfExp):
-        return "conditional expression"
-    if isinstance(node, ast.Compare):
-        return "comparison"
-    if isinstance(node, ast.Comp):
-        return {"list": "list comprehension", "gen": "generator expression",
-                "set": "set comprehension", "dict": "dict comprehension"}[node.kind]
-    if isinstance(node, ast.Dict):
-        return "dict literal"
-    if isinstance(node, ast.Set):
-        return "set display"
-    if augmented and isinstance(node, ast.Tuple):
-        return "'tuple'"
-    if augmented and isinstance(node, ast.List):
-        return "'list'"
-    if augmented:
-        return "'expression'"
-    return "expression"
 
 
 def _number(tok: Tok, file: str):
