@@ -517,7 +517,11 @@ def softmax(input, dim, dtype=None):
     input, d, axis = _softmax_input("softmax", input, dim, dtype)
     if d.ndim == 0:
         return record(SOFTMAX, np.ones_like(d), (input,), {"dim": None})
-    e = np.exp(d - np.max(d, axis=axis, keepdims=True))
+    shifted = d - np.max(d, axis=axis, keepdims=True)
+    if d.dtype == np.float32:  # torch: a correctly rounded exp, then times 1/sum
+        e = np.exp(shifted.astype(np.float64)).astype(np.float32)
+        return record(SOFTMAX, e * (1 / np.sum(e, axis=axis, keepdims=True)), (input,), {"dim": axis})
+    e = np.exp(shifted)
     return record(SOFTMAX, e / np.sum(e, axis=axis, keepdims=True), (input,), {"dim": axis})
 
 
@@ -526,7 +530,11 @@ def log_softmax(input, dim, dtype=None):
     if d.ndim == 0:
         return record(LOG_SOFTMAX, np.zeros_like(d), (input,), {"dim": None})
     shifted = d - np.max(d, axis=axis, keepdims=True)
-    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    if d.dtype == np.float32:  # torch's float32 exp and log round once (see elementwise._via64)
+        total = np.sum(np.exp(shifted.astype(np.float64)).astype(np.float32), axis=axis, keepdims=True)
+        out = shifted - np.log(total.astype(np.float64)).astype(np.float32)
+    else:
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return record(LOG_SOFTMAX, out, (input,), {"dim": axis})
 
 
