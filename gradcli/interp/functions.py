@@ -9,7 +9,7 @@ compiled body in a fresh frame whose slot 0 is the frame it was defined in.
 from __future__ import annotations
 
 from gradcli.errors import Span
-from gradcli.interp.runtime import UNBOUND, error_at
+from gradcli.interp.runtime import UNBOUND, call_error, error_at
 from gradcli.interp.scope import Scope, bound_names, target_names
 from gradcli.syntax import ast
 
@@ -45,7 +45,7 @@ class FunctionCompiler:
                     try:
                         return fn(x)
                     except Exception as e:
-                        raise error_at(e, pos) from None
+                        raise call_error(e, pos, fn, (x,)) from None
                 return ev1
             if n == 2:
                 a0, a1 = args
@@ -58,7 +58,7 @@ class FunctionCompiler:
                     try:
                         return fn(x, y)
                     except Exception as e:
-                        raise error_at(e, pos) from None
+                        raise call_error(e, pos, fn, (x, y)) from None
                 return ev2
 
             def evn(f):
@@ -68,7 +68,7 @@ class FunctionCompiler:
                 try:
                     return fn(*values)
                 except Exception as e:
-                    raise error_at(e, pos) from None
+                    raise call_error(e, pos, fn, values) from None
             return evn
         build_args = self.sequence(node.args, scope)
         keywords = [(k.arg, self.expr(k.value, scope), k.pos) for k in node.keywords]
@@ -96,7 +96,7 @@ class FunctionCompiler:
             try:
                 return fn(*values, **kwargs)
             except Exception as e:
-                raise error_at(e, pos) from None
+                raise call_error(e, pos, fn, values, kwargs) from None
         return ev
 
     # -------------------------------------------------------------- functions

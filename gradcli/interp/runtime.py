@@ -70,6 +70,44 @@ def error_at(e: BaseException, pos: tuple) -> BaseException:
 _LEAK = re.compile(r"^'(\w+)' object has no attribute '_\w+'")
 
 
+def call_error(e: BaseException, pos: tuple, fn, args, kwargs: dict | None = None) -> BaseException:
+    """``error_at`` for ``e`` raised by the call ``fn(*args, **kwargs)``: a non-tensor that
+    reached an engine op is named by argument, as torch's argument parser names it."""
+    if isinstance(e, (AttributeError, TypeError)):
+        message = _argument_message(str(e), fn, args, kwargs or {})
+        if message is not None:
+            return ProgramRuntimeError(f"TypeError: {message}", Span(*pos))
+    return error_at(e, pos)
+
+
+_NOT_A_TENSOR = re.compile(r"^'(\w+)' object has no attribute '_\w+'|^unsupported operand type: '(\w+)'$")
+
+
+def _argument_message(text: str, fn, args, kwargs: dict) -> str | None:
+    match = _NOT_A_TENSOR.search(text)
+    func = getattr(fn, "__func__", fn)
+    code = getattr(func, "__code__", None)
+    if match is None or code is None or not getattr(func, "__module__", "").startswith("gradcli.autograd"):
+        return None
+    kind = match.group(1) or match.group(2)
+    params = code.co_varnames[:code.co_argcount]
+    if func is not fn:  # a Tensor method: torch counts positions after the tensor itself
+        params = params[1:]
+    params = ["input" if p == "self" else p for p in params]
+    named = list(enumerate(args)) + [(params.index(k) if k in params else None, v) for k, v in kwargs.items()]
+    for i, value in named:
+        if type(value).__name__ == kind:
+            if i is None or i >= len(params):
+                return None
+            where = f" (position {i + 1})" if i < len(args) else ""
+            return f"{fn.__name__}(): argument '{params[i]}'{where} must be Tensor, not {kind}"
+        if type(value) in (list, tuple) and i is not None:
+            for j, element in enumerate(value):
+                if type(element).__name__ == kind:
+                    return f"expected Tensor as element {j} in argument {i}, but got {kind}"
+    return None
+
+
 class State:
     """Counters shared by every closure of one run: steps, call depth, deadline."""
 

@@ -74,6 +74,8 @@ def bug_in_cause(error: SourceError) -> str | None:
     cause = error.__context__
     if cause is None or isinstance(cause, (SourceError, MemoryError, RecursionError)):
         return None
+    if isinstance(cause, (AttributeError, TypeError)) and _NOT_A_TENSOR.match(error.message):
+        return None  # a non-tensor argument, named by the call site as torch's parser names it
     frames = traceback.extract_tb(cause.__traceback__)
     if not frames:
         return None
@@ -100,6 +102,8 @@ def bug_in_cause(error: SourceError) -> str | None:
 
 
 LOOSE = "loose message: "
+_NOT_A_TENSOR = re.compile(r"TypeError: (\w+\(\): argument '\w+'( \(position \d+\))? must be Tensor, "
+                           r"not \w+|expected Tensor as element \d+ in argument \d+, but got \w+)$")
 
 
 def _raised_by_a_raise_statement(error: BaseException) -> bool:

@@ -283,11 +283,12 @@ def _amax_like(name, fn, spec, input, dim, keepdim):
         dims = tuple(range(d.ndim))
     else:
         dims = _dims(dim, d.ndim)
+    if d.size == 0 and (dim is None or dim == () or dim == []):
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
     for a in dims:
         if d.ndim:
             _check_nonempty(name, d, a)
-    if d.size == 0 and not dims:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
     out = np.asarray(fn(d, axis=dims or None, keepdims=keepdim))
     weights = None
     if input._requires_grad:
@@ -309,12 +310,33 @@ def amin(input, dim=(), keepdim=False):
 def aminmax(input, *, dim=None, keepdim=False):
     d = input._data
     axis = None if dim is None else _wrap_dim(dim, d.ndim)
-    return _AMINMAX_T(wrap(np.asarray(np.min(d, axis=axis, keepdims=keepdim))),
-                      wrap(np.asarray(np.max(d, axis=axis, keepdims=keepdim))))
+    try:
+        return _AMINMAX_T(wrap(np.asarray(np.min(d, axis=axis, keepdims=keepdim))),
+                          wrap(np.asarray(np.max(d, axis=axis, keepdims=keepdim))))
+    except ValueError:  # numpy's "zero-size array to reduction operation minimum"
+        if d.size:
+            raise
+        if axis is None:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                               "operation has no identity.") from None
+        raise IndexError(f"aminmax: Expected reduction dim {axis} to have non-zero size.") from None
 
 
 def _argreduce(fn, input, dim, keepdim):
     d = input._data
+    try:
+        return _argreduced(fn, d, dim, keepdim)
+    except ValueError:  # numpy's "attempt to get argmax of an empty sequence"
+        if d.size or d.ndim == 0:
+            raise
+        if dim is None:
+            raise IndexError(f"{fn.__name__}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.") from None
+        raise IndexError(f"{fn.__name__}(): Expected reduction dim {_wrap_dim(dim, d.ndim)} to have "
+                         "non-zero size.") from None
+
+
+def _argreduced(fn, d, dim, keepdim):
     if dim is None:
         out = np.asarray(fn(d.reshape(-1)))
         if keepdim:
