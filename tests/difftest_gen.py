@@ -5,6 +5,7 @@ torch and classifies any difference.
     python tests/difftest_gen.py --seeds 0:5000          # summary of mismatch kinds
     python tests/difftest_gen.py --seeds 17 --show       # one program and its diff
     python tests/difftest_gen.py --seeds 0:500 --kind grad_fn --examples 3
+    python tests/difftest_gen.py --seeds 1000000:1002000   # the tutorial family
 
 Programs use only literal or deterministic data (torch.randn's stream is not
 comparable), float32 and float64, shapes 0-d..3-d with size-1 broadcast dims, chains of
@@ -856,7 +857,437 @@ class Gen:
             p.emit(f"print({r.choice(self.ERRORS)})")
 
 
+# ---------------------------------------------------------------------------
+# the tutorial family: programs shaped like the lessons users learn from
+# (autograd.grad with several outputs, retain_graph, hooks, .data writes, manual
+# and torch.optim training loops, nn layers with weights set under no_grad)
+
+TUTORIAL_BASE = 1_000_000  # seeds from here on are tutorial programs; below, the random-op family
+
+
+class TutorialGen(Gen):
+    """Each program strings together a few lesson-sized snippets with fresh names."""
+
+    def vec(self, n, pos=False):
+        return "[" + ", ".join(self.number(pos) for _ in range(n)) + "]"
+
+    def mat(self, rows, cols, pos=False):
+        return "[" + ", ".join(self.vec(cols, pos) for _ in range(rows)) + "]"
+
+    def dt(self):
+        return self.r.choice(["", "", "", ", dtype=torch.float64"])
+
+    def shape(self):
+        return self.r.choice([(1,), (2,), (3,), (2, 2), (2, 3), ()])
+
+    def lit(self, shape, pos=False):
+        return self.nested(shape, pos)
+
+    def emit_grad_print(self, name):
+        r = self.r
+        k = r.random()
+        if k < 0.5:
+            self.p.emit(f"print({name}.grad)")
+        elif k < 0.7:
+            self.p.emit(f"print('{name}.grad:', {name}.grad)")
+        elif k < 0.85:
+            self.p.emit(f"print({name}.grad.tolist() if {name}.grad is not None else None)")
+        else:
+            self.p.emit(f"print({name}, {name}.grad, {name}.is_leaf, {name}.requires_grad)")
+
+    # -- snippets -----------------------------------------------------------
+
+    def s_lesson6(self):
+        """The lesson-6 graph: leaves, intermediates, retain_grad, is_leaf/grad/grad_fn prints."""
+        r, p = self.r, self.p
+        w, x, a, b, y = (p.fresh(c) for c in "wxaby")
+        p.emit(f"{w} = torch.tensor({self.vec(1)}, requires_grad=True)")
+        p.emit(f"{x} = torch.tensor({self.vec(1)}, requires_grad=True)")
+        p.emit(f"{a} = torch.add({w}, {x})")
+        p.emit(f"{b} = {r.choice(['torch.add', 'torch.mul', 'torch.sub'])}({w}, {self.number()})")
+        if r.random() < 0.5:
+            p.emit(f"{a}.retain_grad()")
+        p.emit(f"{y} = {r.choice(['torch.mul', 'torch.add', 'torch.div'])}({a}, {b})" if r.random() < 0.8
+               else f"{y} = {a} * {b} + {a} ** 2")
+        if r.random() < 0.3:
+            p.emit(f"{y}.backward(retain_graph=True)")
+            p.emit(f"{y}.backward()")
+        else:
+            p.emit(f"{y}.backward()")
+        p.emit(f'print("is_leaf:\\n", {w}.is_leaf, {x}.is_leaf, {a}.is_leaf, {b}.is_leaf, {y}.is_leaf)')
+        p.emit(f'print("gradient:\\n", {w}.grad, {x}.grad, {a}.grad, {b}.grad, {y}.grad)')
+        p.emit(f'print("grad_fn:\\n", {w}.grad_fn, {x}.grad_fn, {a}.grad_fn, {b}.grad_fn, {y}.grad_fn)')
+
+    def s_autograd_grad(self):
+        """autograd.grad with several outputs and inputs, grad_outputs, retain_graph, allow_unused."""
+        r, p = self.r, self.p
+        shp = self.shape()
+        dt = self.dt()
+        x, y, z, u, v = (p.fresh(c) for c in "xyzuv")
+        p.emit(f"{x} = torch.tensor({self.lit(shp, pos=True)}{dt}, requires_grad=True)")
+        p.emit(f"{y} = torch.tensor({self.lit(shp)}{dt}, requires_grad=True)")
+        unused = r.random() < 0.3
+        if unused:
+            p.emit(f"{z} = torch.tensor({self.lit(shp)}{dt}, requires_grad=True)")
+        f1 = r.choice([f"{x} ** 2 * {y}", f"torch.sin({x}) + {y}", f"{x} * {y} + {y} ** 3", f"torch.exp({y}) * {x}",
+                       f"torch.log({x}) - {y}"])
+        f2 = r.choice([f"({x} + {y}).sum()", f"({x} * {y}).mean()", f"{x}.pow(3).sum()", f"torch.tanh({y}).sum()"])
+        p.emit(f"{u} = {f1}")
+        p.emit(f"{v} = {f2}")
+        ins = [x, y] + ([z] if unused else [])
+        r.shuffle(ins)
+        au = ", allow_unused=True" if unused and r.random() < 0.8 else ""
+        rg = ", retain_graph=True" if r.random() < 0.5 else ""
+        cg = ", create_graph=True" if r.random() < 0.2 else ""
+        form = r.random()
+        if form < 0.4:
+            go = f"torch.ones_like({u})" if r.random() < 0.6 else f"torch.full_like({u}, {self.number()})"
+            p.emit(f"g = torch.autograd.grad([{u}, {v}], [{', '.join(ins)}], grad_outputs=[{go}, torch.tensor({self.number()}{dt})]{rg}{au}{cg})")
+        elif form < 0.7:
+            p.emit(f"g = torch.autograd.grad({u}.sum(), ({', '.join(ins)}){rg}{au}{cg})")
+        else:
+            p.emit(f"g = torch.autograd.grad(outputs={v}, inputs=[{', '.join(ins)}]{rg}{au}{cg})")
+        k = r.random()
+        if k < 0.4:
+            p.emit("print(g)")
+        elif k < 0.7:
+            p.emit("for i, gi in enumerate(g):\n    print(i, gi)")
+        else:
+            p.emit("print(isinstance(g, tuple), len(g), [t is None for t in g])")
+        if rg and r.random() < 0.6:
+            p.emit(f"g2 = torch.autograd.grad({v}, {x}{au})")
+            p.emit("print(g2[0])")
+        elif not rg and r.random() < 0.3:
+            p.emit(f"g2 = torch.autograd.grad({v}, {x})  # graph already freed (unless v's graph was separate)")
+            p.emit("print(g2)")
+        if cg and r.random() < 0.7:
+            p.emit("print(g[0].grad_fn is not None, g[0].requires_grad)")
+
+    def s_retain_twice(self):
+        """retain_graph=True then a second backward accumulates; then .grad.zero_() / = None."""
+        r, p = self.r, self.p
+        shp = self.shape()
+        x, y = p.fresh("x"), p.fresh("y")
+        p.emit(f"{x} = torch.tensor({self.lit(shp)}{self.dt()}, requires_grad=True)")
+        p.emit(f"{y} = ({r.choice([f'{x} ** 2', f'torch.sin({x}) * {x}', f'{x} * 3 + 1', f'torch.sigmoid({x})'])}).sum()")
+        p.emit(f"{y}.backward(retain_graph=True)")
+        self.emit_grad_print(x)
+        k = r.random()
+        if k < 0.3:
+            p.emit(f"{x}.grad.zero_()")
+        elif k < 0.45:
+            p.emit(f"{x}.grad.data.zero_()")
+        elif k < 0.6:
+            p.emit(f"{x}.grad = None")
+        p.emit(f"{y}.backward({'retain_graph=True' if r.random() < 0.3 else ''})")
+        self.emit_grad_print(x)
+        if r.random() < 0.3:
+            p.emit(f"{y}.backward()  # third time: the graph is freed unless retained")
+            self.emit_grad_print(x)
+
+    def s_requires_grad_later(self):
+        r, p = self.r, self.p
+        shp = self.shape()
+        x, y = p.fresh("x"), p.fresh("y")
+        p.emit(f"{x} = torch.tensor({self.lit(shp)}{self.dt()})")
+        p.emit(f"print({x}.requires_grad, {x}.is_leaf, {x}.grad_fn)")
+        p.emit(f"{x}.requires_grad_({'' if r.random() < 0.7 else 'True'})")
+        p.emit(f"{y} = ({x} * {x}).sum()" if r.random() < 0.5 else f"{y} = torch.mean({x} ** 3)")
+        p.emit(f"print({y}.requires_grad, {y}.grad_fn)")
+        p.emit(f"{y}.backward()")
+        self.emit_grad_print(x)
+        if r.random() < 0.4:
+            p.emit(f"{y}.requires_grad_(False)  # a non-leaf: torch refuses")
+
+    def s_detach_data(self):
+        r, p = self.r, self.p
+        shp = self.shape() or (2,)
+        x, y, d = p.fresh("x"), p.fresh("y"), p.fresh("d")
+        p.emit(f"{x} = torch.tensor({self.lit(shp)}, requires_grad=True)")
+        p.emit(f"{y} = {r.choice([f'{x} ** 2', f'{x}.exp()', f'torch.sigmoid({x})', f'{x} * 2'])}")
+        k = r.random()
+        if k < 0.35:
+            p.emit(f"{d} = {y}.detach()")
+            p.emit(f"print({d}.requires_grad, {d}.is_leaf, {d}.grad_fn)")
+            p.emit(f"{d}.zero_()" if r.random() < 0.5 else f"{d}[0] = 10.0" if shp else f"{d}.fill_(10.0)")
+            p.emit(f"print({y})")
+            p.emit(f"{y}.sum().backward()  # y's saved result was changed through the detached view")
+            self.emit_grad_print(x)
+        elif k < 0.65:
+            p.emit(f"{d} = {y}.data")
+            p.emit(f"print({d}.requires_grad, {d})")
+            p.emit(f"{d}.mul_({self.number(pos=True)})")
+            p.emit(f"print({y})")
+            p.emit(f"{y}.sum().backward()")
+            self.emit_grad_print(x)
+        else:
+            p.emit(f"{x}.data = torch.tensor({self.lit(shp)})" if r.random() < 0.5 else f"{x}.data.add_(1.0)")
+            p.emit(f"print({x}, {x}.requires_grad)")
+            p.emit(f"{y} = ({x} * {x}).sum()")
+            p.emit(f"{y}.backward()")
+            self.emit_grad_print(x)
+
+    def s_manual_sgd(self):
+        r, p = self.r, self.p
+        n = r.choice([3, 4])
+        w, b = p.fresh("w"), p.fresh("b")
+        xs = self.vec(n)
+        ys = self.vec(n)
+        p.emit(f"xs = torch.tensor({xs})")
+        p.emit(f"ys = torch.tensor({ys})")
+        p.emit(f"{w} = torch.tensor({self.number()}, requires_grad=True)")
+        p.emit(f"{b} = torch.zeros(1, requires_grad=True)" if r.random() < 0.5 else f"{b} = torch.tensor(0.0, requires_grad=True)")
+        lr = r.choice(["0.1", "0.01", "0.05"])
+        steps = r.randint(2, 4)
+        zero = r.choice(["zero", "none", "data"])
+        p.emit(f"for epoch in range({steps}):")
+        p.emit(f"    pred = {w} * xs + {b}")
+        p.emit("    loss = ((pred - ys) ** 2).mean()" if r.random() < 0.6 else "    loss = torch.sum((pred - ys) ** 2) / len(xs)")
+        p.emit("    loss.backward()")
+        p.emit("    with torch.no_grad():")
+        if r.random() < 0.5:
+            p.emit(f"        {w} -= {lr} * {w}.grad")
+            p.emit(f"        {b} -= {lr} * {b}.grad")
+        else:
+            p.emit(f"        {w}.sub_({lr} * {w}.grad)")
+            p.emit(f"        {b}.sub_({b}.grad, alpha={lr})")
+        if zero == "zero":
+            p.emit(f"        {w}.grad.zero_()")
+            p.emit(f"        {b}.grad.zero_()")
+        elif zero == "none":
+            p.emit(f"        {w}.grad = None")
+            p.emit(f"        {b}.grad = None")
+        else:
+            p.emit(f"    {w}.grad.data.zero_()")
+            p.emit(f"    {b}.grad.data.zero_()")
+        fmt = r.choice([":.4f", ":.6f", ""])
+        p.emit(f"    print(f'epoch {{epoch}}: loss={{loss.item(){fmt}}}, w={{{w}.item(){fmt}}}')")
+        p.emit(f"print({w}, {b})")
+        if r.random() < 0.3:
+            p.emit(f"print({w}.grad)")
+
+    def s_optim(self):
+        r, p = self.r, self.p
+        opt = r.choice(["SGD", "SGD", "Adam"])
+        lin = p.fresh("lin")
+        i, o = r.choice([(2, 1), (3, 2), (2, 2), (1, 1)])
+        seq = r.random() < 0.3
+        p.emit("import torch.nn as nn" if r.random() < 0.7 else "from torch import nn")
+        if seq:
+            p.emit(f"{lin} = nn.Sequential(nn.Linear({i}, {o}), nn.{r.choice(['ReLU', 'Tanh', 'Sigmoid'])}())")
+            layer = f"{lin}[0]"
+        else:
+            bias = "" if r.random() < 0.8 else ", bias=False"
+            p.emit(f"{lin} = nn.Linear({i}, {o}{bias})")
+            layer = lin
+        has_bias = seq or "bias=False" not in p.lines[-1]
+        p.emit("with torch.no_grad():")
+        p.emit(f"    {layer}.weight.copy_(torch.tensor({self.mat(o, i)}))")
+        if has_bias:
+            p.emit(f"    {layer}.bias.copy_(torch.tensor({self.vec(o)}))" if r.random() < 0.7 else f"    {layer}.bias.fill_({self.number()})")
+        n = r.choice([2, 3, 4])
+        p.emit(f"X = torch.tensor({self.mat(n, i)})")
+        ce = o >= 2 and r.random() < 0.4
+        if ce:
+            p.emit(f"T = torch.tensor({[r.randrange(o) for _ in range(n)]})")
+            p.emit("crit = nn.CrossEntropyLoss()")
+        else:
+            p.emit(f"T = torch.tensor({self.mat(n, o)})")
+            crit = r.choice(["MSELoss()", "MSELoss()", "L1Loss()", "MSELoss(reduction='sum')"])
+            p.emit(f"crit = nn.{crit}")
+        lr = r.choice(["0.1", "0.01", "0.5"])
+        if opt == "SGD":
+            mom = r.choice(["", ", momentum=0.9", ", momentum=0.5"])
+            p.emit(f"optimizer = torch.optim.SGD({lin}.parameters(), lr={lr}{mom})")
+        else:
+            p.emit(f"optimizer = torch.optim.Adam({lin}.parameters(), lr={lr})")
+        p.emit(f"for step in range({r.randint(1, 4)}):")
+        p.emit("    optimizer.zero_grad()")
+        p.emit(f"    out = {lin}(X)")
+        p.emit("    loss = crit(out, T)")
+        p.emit("    loss.backward()")
+        p.emit("    optimizer.step()")
+        k = r.random()
+        if k < 0.5:
+            p.emit("    print(f'step {step}: {loss.item():.4f}')")
+        elif k < 0.8:
+            p.emit("    print(step, loss)")
+        else:
+            p.emit("    print(loss.item())")
+        k = r.random()
+        if k < 0.3:
+            p.emit(f"print({layer}.weight)")
+            if has_bias:
+                p.emit(f"print({layer}.bias)")
+        elif k < 0.5:
+            p.emit(f"print({layer}.weight.grad)")
+        elif k < 0.7:
+            p.emit(f"for name, prm in {lin}.named_parameters():\n    print(name, prm.shape, prm.data)")
+        else:
+            p.emit(f"print(list({lin}.parameters()))")
+        if r.random() < 0.2:
+            p.emit(f"print({lin})")
+
+    def s_hooks(self):
+        r, p = self.r, self.p
+        shp = self.shape()
+        x, y, z = p.fresh("x"), p.fresh("y"), p.fresh("z")
+        p.emit(f"{x} = torch.tensor({self.lit(shp)}, requires_grad=True)")
+        p.emit(f"{y} = {r.choice([f'{x} * 2', f'{x} ** 2', f'torch.sin({x})', f'{x} + 1'])}")
+        hooks = [
+            "lambda grad: grad * 2",
+            "lambda grad: None",
+            "lambda g: print('hook', g)",
+            "lambda g: g + 1",
+            "lambda g: g.clamp(min=0)",
+        ]
+        on = r.choice([x, y, x, y, "both"])
+        if on in (x, "both"):
+            p.emit(f"hx = {x}.register_hook({r.choice(hooks)})")
+        if on in (y, "both"):
+            p.emit(f"hy = {y}.register_hook({r.choice(hooks)})")
+        if r.random() < 0.4:
+            p.emit(f"{y}.retain_grad()")
+        p.emit(f"{z} = {r.choice([f'{y}.sum()', f'({y} * {y}).mean()', f'{y}.sum() * 3'])}")
+        p.emit(f"{z}.backward({'retain_graph=True' if r.random() < 0.3 else ''})")
+        self.emit_grad_print(x)
+        p.emit(f"print({y}.grad)")
+        if r.random() < 0.3 and on in (x, "both"):
+            p.emit("hx.remove()")
+            p.emit(f"{x}.grad = None")
+            p.emit(f"({x} * 3).sum().backward()")
+            self.emit_grad_print(x)
+
+    def s_return_types(self):
+        r, p = self.r, self.p
+        a = p.fresh("a")
+        rows, cols = r.choice([(2, 3), (3, 2), (2, 2), (3, 3)])
+        p.emit(f"{a} = torch.tensor({self.mat(rows, cols)}, requires_grad={r.choice(['True', 'False'])})")
+        fn = r.choice(["max", "min", "median", "sort", "topk", "max"])
+        d = r.choice([0, 1, -1])
+        if fn == "sort":
+            call = f"torch.sort({a}, dim={d}{r.choice(['', ', descending=True'])})"
+        elif fn == "topk":
+            call = f"torch.topk({a}, {r.choice([1, 2])}, dim={r.choice([1, -1])}{r.choice(['', ', largest=False'])})"
+        elif fn == "kthvalue":
+            call = f"torch.kthvalue({a}, 1, dim={d})"
+        elif fn == "mode":
+            call = f"torch.mode({a}, dim={d})"
+        else:
+            call = r.choice([f"{a}.{fn}(dim={d})", f"torch.{fn}({a}, {d})", f"{a}.{fn}({d}, keepdim=True)"])
+        p.emit(f"res = {call}")
+        k = r.random()
+        if k < 0.4:
+            p.emit("print(res)")
+        elif k < 0.6:
+            p.emit("print(res.values, res.indices)")
+        elif k < 0.8:
+            p.emit("vals, idx = res\nprint(vals, idx)")
+        else:
+            p.emit("print(res[0].shape, res[1].dtype, len(res))")
+        p.emit(f"if {a}.requires_grad:\n    res.values.sum().backward()\n    print({a}.grad)\n    print(res.values.grad_fn)")
+
+    def s_collections(self):
+        r, p = self.r, self.p
+        x = p.fresh("x")
+        p.emit(f"{x} = torch.tensor({self.vec(r.choice([2, 3]))}, requires_grad=True)")
+        p.emit(f"parts = [{x} * 2, {x}.sum(), torch.exp({x})]")
+        k = r.random()
+        if k < 0.4:
+            p.emit("print(parts)")
+        elif k < 0.7:
+            p.emit("print(tuple(parts))")
+        else:
+            p.emit(f"print({{'a': {x}, 'b': {x}.detach()}})")
+        p.emit(f"torch.autograd.backward([parts[0].sum(), parts[1]]{', grad_tensors=[torch.tensor(1.0), torch.tensor(2.0)]' if r.random() < 0.6 else ''})")
+        self.emit_grad_print(x)
+
+    def s_backward_grad_tensors(self):
+        r, p = self.r, self.p
+        x, z = p.fresh("x"), p.fresh("z")
+        n = r.choice([2, 3])
+        p.emit(f"{x} = torch.tensor({self.vec(n)}, requires_grad=True)")
+        p.emit(f"{z} = {r.choice([f'{x} ** 2', f'{x} * 3', f'torch.exp({x})', f'{x} ** 3 + {x}'])}")
+        gt = f"torch.tensor({self.vec(n)})"
+        k = r.random()
+        if k < 0.4:
+            p.emit(f"torch.autograd.backward({z}, grad_tensors={gt})")
+        elif k < 0.7:
+            p.emit(f"{z}.backward({gt})")
+        else:
+            p.emit(f"torch.autograd.backward([{z}], [{gt}])")
+        self.emit_grad_print(x)
+
+    def s_functional(self):
+        r, p = self.r, self.p
+        fn = r.choice(["jacobian", "jacobian", "hessian"])
+        n = r.choice([2, 3])
+        inp = f"torch.tensor({self.vec(n)}{self.dt()})"
+        if fn == "jacobian":
+            f = r.choice(["lambda x: x ** 2", "lambda x: torch.sin(x) * x", "lambda x: x.sum() * x",
+                          "lambda x: torch.exp(x).cumsum(0)"])
+            if r.random() < 0.3:
+                p.emit(f"J = torch.autograd.functional.jacobian(lambda a, b: a * b, ({inp}, {inp}))")
+            else:
+                p.emit(f"J = torch.autograd.functional.jacobian({f}, {inp})")
+        else:
+            f = r.choice(["lambda x: (x ** 3).sum()", "lambda x: torch.sin(x).sum()", "lambda x: (x * x).prod()",
+                          "lambda x: x.norm()"])
+            p.emit(f"J = torch.autograd.functional.hessian({f}, {inp})")
+        p.emit("print(J)")
+
+    def s_error(self):
+        r, p = self.r, self.p
+        k = r.randrange(7)
+        x, y = p.fresh("x"), p.fresh("y")
+        shp = self.shape() or (2,)
+        p.emit(f"{x} = torch.tensor({self.lit(shp, pos=True)}, requires_grad=True)")
+        if k == 0:  # backward twice
+            p.emit(f"{y} = ({x} ** 2).sum()")
+            p.emit(f"{y}.backward()")
+            p.emit(f"{y}.backward()")
+        elif k == 1:  # non-scalar backward
+            p.emit(f"{y} = {x} * 2")
+            p.emit(f"{y}.backward()")
+        elif k == 2:  # in-place on a leaf
+            p.emit(f"{x}{r.choice(['.add_(1)', '.mul_(2)', '[0] = 1.0', ' += 1', '.zero_()'])}")
+        elif k == 3:  # version counter: a saved tensor changed in place
+            fn = r.choice([f"torch.exp({x})", f"torch.sigmoid({x})", f"torch.tanh({x})", f"{x} ** 2"])
+            p.emit(f"{y} = {fn}")
+            p.emit(f"{y}.{r.choice(['add_(1)', 'mul_(2)', 'zero_()'])}" if "**" not in fn else f"z = {y} * {y}\n{y}.add_(1)\n{y} = z")
+            p.emit(f"{y}.sum().backward()")
+            self.emit_grad_print(x)
+        elif k == 4:  # autograd.grad on something not requiring grad / unused input
+            c = p.fresh("c")
+            p.emit(f"{c} = torch.tensor({self.lit(shp)}, requires_grad=True)")
+            p.emit(f"{y} = ({x} * 2).sum()")
+            p.emit(f"print(torch.autograd.grad({y}, [{x}, {c}]))")
+        elif k == 5:  # grad of a leaf's .grad before backward, then item on non-scalar
+            p.emit(f"print({x}.grad)")
+            p.emit(f"print({x}.item())")
+        else:  # numpy of a tensor requiring grad, then in no_grad
+            p.emit(f"with torch.no_grad():\n    {y} = {x} * 2\nprint({y}.requires_grad)")
+            p.emit(f"{y}.sum().backward()")
+
+    SNIPPETS = ["s_lesson6", "s_autograd_grad", "s_autograd_grad", "s_retain_twice", "s_requires_grad_later",
+                "s_detach_data", "s_manual_sgd", "s_optim", "s_optim", "s_hooks", "s_hooks", "s_return_types",
+                "s_collections", "s_backward_grad_tensors", "s_functional"]
+
+    def generate(self) -> str:
+        r, p = self.r, self.p
+        p.emit("import torch")
+        if r.random() < 0.15:
+            p.emit("torch.set_printoptions(precision=6)")
+        for name in r.sample(self.SNIPPETS, r.choice([1, 2, 2, 3])):
+            getattr(self, name)()
+        if r.random() < 0.3:
+            self.s_error()
+        return "\n".join(p.lines) + "\n"
+
+
 def generate(seed: int) -> str:
+    if seed >= TUTORIAL_BASE:
+        return TutorialGen(seed).generate()
     return Gen(seed).generate()
 
 
