@@ -43,6 +43,19 @@ DENIED_ATTRIBUTES = frozenset({
 })
 
 
+def binary(op, left, right, site, where, pos):
+    """The closure for ``left op right`` (arithmetic and single comparisons alike)."""
+    def ev(f):
+        a = left(f)
+        b = right(f)
+        site.current = where
+        try:
+            return op(a, b)
+        except Exception as e:
+            raise error_at(e, pos) from None
+    return ev
+
+
 def span(node: ast.Node) -> Span:
     return Span(*node.pos)
 
@@ -138,16 +151,7 @@ class ExprCompiler:
                 except Exception as e:
                     raise error_at(e, pos) from None
             return ev_const
-
-        def ev(f):
-            a = left(f)
-            b = right(f)
-            site.current = where
-            try:
-                return op(a, b)
-            except Exception as e:
-                raise error_at(e, pos) from None
-        return ev
+        return binary(op, left, right, site, where, pos)
 
     def e_UnaryOp(self, node, scope):
         operand_node = node.operand
@@ -189,17 +193,7 @@ class ExprCompiler:
         left = self.expr(node.left, scope)
         if len(node.ops) == 1:
             op = COMPARE[node.ops[0]]
-            right = self.expr(node.comparators[0], scope)
-
-            def ev(f):
-                a = left(f)
-                b = right(f)
-                site.current = where
-                try:
-                    return op(a, b)
-                except Exception as e:
-                    raise error_at(e, pos) from None
-            return ev
+            return binary(op, left, self.expr(node.comparators[0], scope), site, where, pos)
         chain = [(COMPARE[op], self.expr(c, scope)) for op, c in zip(node.ops, node.comparators)]
 
         def ev_chain(f):
