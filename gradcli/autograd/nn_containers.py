@@ -19,23 +19,9 @@ def _index(idx, size: int) -> int:
     return idx % size if size else idx
 
 
-class Sequential(Module):
-    """Runs its modules in order: ``Sequential(nn.Linear(2, 4), nn.ReLU())(x)``."""
-
-    def __init__(self, *args):
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for key, module in args[0].items():
-                self.add_module(key, module)
-        else:
-            for i, module in enumerate(args):
-                self.add_module(str(i), module)
-
-    def __getitem__(self, idx):
-        items = list(self._modules.items())
-        if isinstance(idx, slice):
-            return type(self)(OrderedDict(items[idx]))
-        return items[_index(idx, len(items))][1]
+class _NumberedModules(Module):
+    """Children named "0", "1", ...: indexing, deletion with renumbering, len, iteration
+    (what Sequential and ModuleList share)."""
 
     def __setitem__(self, idx, module) -> None:
         keys = list(self._modules)
@@ -55,6 +41,26 @@ class Sequential(Module):
 
     def __iter__(self):
         return iter(list(self._modules.values()))
+
+
+class Sequential(_NumberedModules):
+    """Runs its modules in order: ``Sequential(nn.Linear(2, 4), nn.ReLU())(x)``."""
+
+    def __init__(self, *args):
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for key, module in args[0].items():
+                self.add_module(key, module)
+        else:
+            for i, module in enumerate(args):
+                self.add_module(str(i), module)
+
+    def __getitem__(self, idx):
+        items = list(self._modules.items())
+        if isinstance(idx, slice):
+            return type(self)(OrderedDict(items[idx]))
+        return items[_index(idx, len(items))][1]
+
 
     def append(self, module) -> "Sequential":
         self.add_module(str(len(self)), module)
@@ -86,7 +92,7 @@ class Sequential(Module):
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_NumberedModules):
     """A list of modules whose parameters the parent sees ("0.weight", "1.weight"...)."""
 
     def __init__(self, modules=None):
@@ -100,24 +106,6 @@ class ModuleList(Module):
             return type(self)(values[idx])
         return values[_index(idx, len(values))]
 
-    def __setitem__(self, idx, module) -> None:
-        keys = list(self._modules)
-        setattr(self, keys[_index(idx, len(keys))], module)
-
-    def __delitem__(self, idx) -> None:
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(keys))]]):
-            del self._modules[key]
-        values = list(self._modules.values())
-        self._modules.clear()
-        for i, module in enumerate(values):
-            self._modules[str(i)] = module
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(list(self._modules.values()))
 
     def __iadd__(self, modules) -> "ModuleList":
         return self.extend(modules)
