@@ -61,7 +61,6 @@ class Sequential(_NumberedModules):
             return type(self)(OrderedDict(items[idx]))
         return items[_index(idx, len(items))][1]
 
-
     def append(self, module) -> "Sequential":
         self.add_module(str(len(self)), module)
         return self
@@ -105,7 +104,6 @@ class ModuleList(_NumberedModules):
         if isinstance(idx, slice):
             return type(self)(values[idx])
         return values[_index(idx, len(values))]
-
 
     def __iadd__(self, modules) -> "ModuleList":
         return self.extend(modules)
