@@ -39,22 +39,13 @@ def _head(command: str, program: str) -> dict:
 
 
 def _print_tables(tables, out) -> None:
-    from .table import make_console
-    console = make_console(out)
-    for i, t in enumerate(tables):
-        if i:
-            console.print()
-        console.print(t)
+    from .table import print_parts
+    print_parts(tables, out)
 
 
 def _table(title: str, columns: list[str]):
-    from rich import box
-    from rich.table import Table
-    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
-              pad_edge=False, title_style="bold", header_style="bold", expand=False)
-    for c in columns:
-        t.add_column(c, overflow="fold")
-    return t
+    from .table import new_table
+    return new_table(title, columns, styled=False)
 
 
 # ------------------------------------------------------------------------------- explain

@@ -49,14 +49,17 @@ def _shape(r: TensorRow) -> str:
 STYLES = {"grad": "green", "d": "magenta", ".grad": "dim"}
 
 
-def _table(title: str, columns: list[str]):
+def new_table(title: str, columns: list[str], styled: bool = True):
+    """The one table style of every command (``print_parts`` prints the title)."""
     from rich import box
     from rich.table import Table
 
     t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False, title_style="bold", header_style="bold", expand=False)
     for c in columns:
-        style = STYLES.get(c) or (STYLES["d"] if c.startswith("d") and "/ d" in c else None)
+        style = None
+        if styled:
+            style = STYLES.get(c) or (STYLES["d"] if c.startswith("d") and "/ d" in c else None)
         t.add_column(c, overflow="fold", style=style)
     return t
 
@@ -67,7 +70,7 @@ def _target_names(report: Report) -> str:
 
 def _leaves(report: Report, with_grad: bool):
     cols = ["name", "shape", "dtype", "requires_grad", "value"] + (["grad"] if with_grad else [])
-    t = _table("Leaves", cols)
+    t = new_table("Leaves", cols)
     for r in report.leaves:
         cells = [r.name, _shape(r), r.dtype, str(r.requires_grad), tensor_text(r.value, r.dtype)]
         if with_grad:
@@ -81,7 +84,7 @@ def _nodes(report: Report, rows: list[TensorRow], title: str, with_grad: bool):
     cols = ["name", "grad_fn", "shape", "value"]
     if with_grad:
         cols += [f"d {of} / d node *", ".grad"]
-    t = _table(title, cols)
+    t = new_table(title, cols)
     for r in rows:
         cells = [r.name, r.grad_fn or "", _shape(r),
                  "" if r.value is None else tensor_text(r.value, r.dtype)]
@@ -93,7 +96,7 @@ def _nodes(report: Report, rows: list[TensorRow], title: str, with_grad: bool):
 
 
 def _forward(report: Report):
-    t = _table("Tensors", ["name", "shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "value"])
+    t = new_table("Tensors", ["name", "shape", "dtype", "requires_grad", "is_leaf", "grad_fn", "value"])
     for r in report.leaves + report.nodes + report.unnamed:
         t.add_row(r.name, _shape(r), r.dtype or "", str(r.requires_grad), str(r.is_leaf),
                   r.grad_fn or "None", "" if r.value is None else tensor_text(r.value, r.dtype))
@@ -104,7 +107,7 @@ def _grad(report: Report):
     of = _target_names(report)
     order = report.options.get("order", 1)
     head = f"d{'^' + str(order) if order > 1 else ''} {of} / d input"
-    t = _table(f"torch.autograd.grad({of}, ...)", ["input", "shape", "dtype", "value", head])
+    t = new_table(f"torch.autograd.grad({of}, ...)", ["input", "shape", "dtype", "value", head])
     for r in report.results:
         t.add_row(r.name, _shape(r), r.dtype, tensor_text(r.value, r.dtype),
                   tensor_text(r.grad, r.dtype))
@@ -141,20 +144,30 @@ def render_table(report: Report, out) -> None:
         parts = _grad(report)
     else:
         parts = _backward(report)
+    print_parts(parts, out)
+
+
+def print_parts(parts, out) -> None:
+    """Rich renderables, one blank line apart. On a terminal Rich writes straight to it;
+    piped, the text is laid out at PIPE_WIDTH and the padding Rich leaves after the last
+    cell of each line is dropped, since trailing blanks only get in the way of diffs."""
     tty = bool(getattr(out, "isatty", None)) and out.isatty()
     if tty:
-        console = make_console(out)
-        for i, p in enumerate(parts):
-            if i:
-                console.print()
-            console.print(p)
-        return
-    import io
-    buf = io.StringIO()
-    console = make_console(buf)
+        target = out
+    else:
+        import io
+        target = io.StringIO()
+    from rich.table import Table
+
+    console = make_console(target)
     for i, p in enumerate(parts):
         if i:
             console.print()
+        if isinstance(p, Table) and p.title:
+            # a title line of its own: Rich would wrap it to the table's width, and a
+            # narrow table (a 2 x 2 Jacobian) would break its title over several lines
+            console.print(p.title, style=p.title_style, overflow="fold")
+            p.title = None
         console.print(p)
-    # Rich pads cells to the column width; trailing blanks only get in the way of diffs
-    out.write("".join(line.rstrip() + "\n" for line in buf.getvalue().splitlines()))
+    if not tty:
+        out.write("".join(line.rstrip() + "\n" for line in target.getvalue().splitlines()))
