@@ -1,0 +1,213 @@
+"""Arithmetic and powers: add, sub, mul, div, remainder, neg, pow and their reflected forms.
+
+Each op is its forward (numpy) beside its ``defop`` entry (the backward). The other
+elementwise families (unary math in elementwise.py, piecewise.py, conversion.py) build on
+``_binary_arrays`` and ``mul_scalar`` from here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor, wrap
+from ._dispatch import broadcast_error, floating, operands
+from .registry import defop, record
+
+# -- arithmetic ----------------------------------------------------------------------
+
+ADD = defop("AddBackward0", {"self": "1", "other": "alpha"},
+            self=lambda grad: grad,
+            other=lambda grad, alpha: grad * alpha if alpha != 1 else grad)
+SUB = defop("SubBackward0", {"self": "1", "other": "-alpha"},
+            self=lambda grad: grad,
+            other=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad)
+RSUB = defop("RsubBackward1", {"self": "-alpha"},
+             self=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad)
+RSUB_TENSOR = defop("RsubBackward0", {"self": "-alpha", "other": "1"},
+                    self=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad,
+                    other=lambda grad: grad)
+MUL = defop("MulBackward0", {"self": "other", "other": "self"},
+            self=lambda grad, other: grad * other,
+            other=lambda grad, self: grad * self)
+DIV = defop("DivBackward0", {"self": "1/other", "other": "-self/other²"},
+            self=lambda grad, other: grad / other,
+            other=lambda grad, self, other: -grad * self / (other * other))
+NEG = defop("NegBackward0", {"self": "-1"}, self=lambda grad: -grad)
+# NOTE: own rule: tensor * scalar inside torch's C++ formulas is mul.Scalar, MulBackward1
+MUL_SCALAR = defop("MulBackward1", {"self": "other"}, self=lambda grad, other: mul_scalar(grad, other))
+
+
+def mul_scalar(self, other):
+    """A backward formula's ``self * c`` (c a Python number): MulBackward1 under create_graph."""
+    if isinstance(self, Tensor):
+        return record(MUL_SCALAR, self._data * other, (self,), {"other": other})
+    return self * other
+
+
+def _binary_arrays(fn, a, b):
+    try:
+        return fn(a, b)
+    except ValueError:
+        raise broadcast_error(np.asarray(a), np.asarray(b)) from None
+
+
+def add(self, other, *, alpha=1):
+    a, b = operands(self, other)
+    if alpha != 1:
+        b = b * alpha
+    return record(ADD, _binary_arrays(np.add, a, b), (self, other), {"alpha": alpha})
+
+
+def sub(self, other, *, alpha=1):
+    if isinstance(self, Tensor) and self._data.dtype == np.bool_ or isinstance(other, Tensor) and other._data.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    a, b = operands(self, other)
+    if alpha != 1:
+        b = b * alpha
+    return record(SUB, _binary_arrays(np.subtract, a, b), (self, other), {"alpha": alpha})
+
+
+def rsub(self, other, *, alpha=1):
+    """other - alpha * self (what ``3 - x`` calls)."""
+    if isinstance(other, Tensor):
+        a, b = operands(self, other)
+        if alpha != 1:
+            a = a * alpha
+        return record(RSUB_TENSOR, _binary_arrays(np.subtract, b, a), (self, other), {"alpha": alpha})
+    a, b = operands(self, other)
+    if alpha != 1:
+        a = a * alpha
+    return record(RSUB, _binary_arrays(np.subtract, b, a), (self,), {"alpha": alpha})
+
+
+def mul(self, other):
+    a, b = operands(self, other)
+    return record(MUL, _binary_arrays(np.multiply, a, b), (self, other))
+
+
+def div(self, other, *, rounding_mode=None):
+    a, b = operands(self, other)
+    if rounding_mode is not None:
+        fn = np.floor_divide if rounding_mode == "floor" else _trunc_divide
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return record(DIV_ROUNDED, _binary_arrays(fn, a, b), (self, other))
+    if np.asarray(a).dtype.kind != "f" and np.asarray(b).dtype.kind != "f":
+        a = floating(np.asarray(a))
+        b = floating(np.asarray(b))
+    return record(DIV, _binary_arrays(np.true_divide, a, b), (self, other))
+
+
+def _trunc_divide(a, b):
+    return np.trunc(np.true_divide(a, b)).astype(np.result_type(a, b))
+
+
+
+def _scalar_tensor(value, like):
+    if isinstance(value, Tensor):
+        return value
+    from ..creation import scalar_tensor
+    return scalar_tensor(value, like)
+
+
+# a rounded quotient is piecewise constant: torch's DivBackward2 gives zeros
+DIV_ROUNDED = defop("DivBackward2", {"self": "0", "other": "0"},
+                    self=lambda grad, F: F.zeros_like(grad), other=lambda grad, F: F.zeros_like(grad))
+REMAINDER0 = defop("RemainderBackward0", {"self": "1"}, self=lambda grad: grad)
+REMAINDER1 = defop("RemainderBackward1", {"self": "1", "other": "-floor(self/other)"},
+                   self=lambda grad: grad,
+                   other=lambda grad, self, other: -grad * _floor_quotient(self, other))
+
+
+def _not_implemented(op):
+    raise RuntimeError(f"derivative for aten::{op} is not implemented")
+
+
+# torch records a node that fails only when a backward pass reaches it
+FLOOR_DIVIDE = defop("NotImplemented", {"self": "not implemented", "other": "not implemented"},
+                     self=lambda grad, op: _not_implemented(op), other=lambda grad, op: _not_implemented(op))
+
+
+def _floor_quotient(a, b):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return div(a, b, rounding_mode="floor")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.floor_divide(a, b)
+
+
+def floor_divide(self, other):
+    a, b = operands(self, other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _binary_arrays(np.floor_divide, a, b)
+    return record(FLOOR_DIVIDE, out, (self, other) if isinstance(other, Tensor) else (self,), {"op": "floor_divide"})
+
+
+def remainder(self, other):
+    a, b = operands(self, other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _binary_arrays(np.remainder, a, b)
+    if isinstance(other, Tensor):
+        return record(REMAINDER1, out, (self, other))
+    return record(REMAINDER0, out, (self,))
+
+
+def neg(self):
+    if self._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return record(NEG, np.negative(self._data), (self,))
+
+
+def positive(self):
+    return self
+
+
+# -- powers ----------------------------------------------------------------------------
+
+POW0 = defop("PowBackward0", {"self": "exponent * self^(exponent-1)"},
+             self=lambda grad, self, exponent: grad * 0.0 * self if exponent == 0
+             else grad * (exponent * self ** (exponent - 1)))
+POW1 = defop("PowBackward1", {"self": "exponent * self^(exponent-1)", "exponent": "result * log(self)"},
+             self=lambda grad, self, exponent, F: grad * F.where(
+                 exponent == 0.0, F.zeros_like(self), exponent * self ** F.where(exponent == 0.0, F.ones_like(exponent), exponent - 1)),
+             exponent=lambda grad, self, result, exponent, F: grad * F.where(
+                 (self == 0) & (exponent >= 0), F.zeros_like(result), result * F.log(self)))
+POW2 = defop("PowBackward2", {"exponent": "result * log(self)"},
+             exponent=lambda grad, result, base: grad * result * float(np.log(base)) if base != 0
+             else grad * 0.0 * result)
+
+
+def pow(self, exponent):
+    if isinstance(self, Tensor) and not isinstance(exponent, Tensor):
+        a, e = operands(self, exponent)
+        out = np.power(a, e) if not (np.asarray(a).dtype.kind in "iu" and e < 0) else _int_neg_pow()
+        return record(POW0, out, (self,), {"exponent": exponent})
+    if not isinstance(self, Tensor):
+        return rpow(exponent, self)
+    a, e = operands(self, exponent)
+    return record(POW1, _binary_arrays(np.power, a, e), (self, exponent))
+
+
+def _int_neg_pow():
+    raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def rpow(self, base):
+    """base ** self for a Python number ``base`` (what ``2 ** x`` calls)."""
+    if isinstance(base, Tensor):
+        return pow(base, self)
+    e, b = operands(self, base)
+    e = floating(np.asarray(e)) if isinstance(base, float) else e
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = np.power(np.asarray(b, dtype=np.asarray(e).dtype), e)
+    return record(POW2, out, (self,), {"base": base})
+
+
+def square(self):
+    if self._data.dtype == np.bool_:
+        return pow(wrap(self._data.astype(np.int64)), 2)
+    return pow(self, 2)
+
+
+def _zero_grad(grad, F):
+    return F.zeros_like(grad)

@@ -1,0 +1,247 @@
+"""Piecewise ops: clamp, sign and rounding, and the binary selections (maximum, minimum,
+fmax, fmin, where, lerp). Their derivatives are masks: 0 or 1 (½ on ties) per element.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Tensor, wrap
+from ._dispatch import _torch_type_name, broadcast_error, floating, inplace, operands
+from .arithmetic import _binary_arrays, _zero_grad
+from .registry import defop, record
+
+
+def _type_name(d):
+    return _torch_type_name(d.dtype)
+
+
+# -- piecewise: clamp, sign, rounding --------------------------------------------------------
+
+CLAMP0 = defop("ClampBackward0", {"self": "1 inside [min, max]", "min": "1 below min", "max": "1 above max"},
+               self=lambda grad, self, min, max, F: F.where(_inside(self, min, max), grad, 0.0),
+               min=lambda grad, self, min, max, F: F.where(
+                   self < min if max is None else (self < min) & (min < max), grad, 0.0),
+               max=lambda grad, self, min, max, F: F.where(
+                   self > max if min is None else (self > max) | (max < min), grad, 0.0))
+CLAMP1 = defop("ClampBackward1", {"self": "1 inside [min, max] else 0"},
+               self=lambda grad, self, min, max, F: F.where(_inside(self, min, max), grad, 0.0))
+CLAMP_MIN0 = defop("ClampMinBackward0", {"self": "1 if self >= min"},
+                   self=lambda grad, self, min, F: F.where(self >= min, grad, 0.0))
+CLAMP_MIN1 = defop("ClampMinBackward1", {"self": "1 if self >= min", "min": "1 if self < min"},
+                   self=lambda grad, self, min, F: F.where(self >= min, grad, 0.0),
+                   min=lambda grad, self, min, F: F.where(self < min, grad, 0.0))
+CLAMP_MAX0 = defop("ClampMaxBackward0", {"self": "1 if self <= max"},
+                   self=lambda grad, self, max, F: F.where(self <= max, grad, 0.0))
+CLAMP_MAX1 = defop("ClampMaxBackward1", {"self": "1 if self <= max", "max": "1 if self > max"},
+                   self=lambda grad, self, max, F: F.where(self <= max, grad, 0.0),
+                   max=lambda grad, self, max, F: F.where(self > max, grad, 0.0))
+
+
+def _inside(self, lo, hi):
+    if lo is None:
+        return self <= hi
+    if hi is None:
+        return self >= lo
+    return (self >= lo) & (self <= hi)
+
+
+def _clamp_arrays(d, lo, hi):
+    if lo is not None:
+        d = np.maximum(d, lo)
+    if hi is not None:
+        d = np.minimum(d, hi)
+    return d
+
+
+def clamp(self, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if not (min is None or isinstance(min, Tensor)) or not (max is None or isinstance(max, Tensor)):
+            raise TypeError(_clamp_combination_error(min, max))
+        rt = dtypes.result_type(self, *(t for t in (min, max) if t is not None)).np
+        d = self._data.astype(rt, copy=False)
+        lo = None if min is None else min._data.astype(rt, copy=False)
+        hi = None if max is None else max._data.astype(rt, copy=False)
+        try:
+            out = _clamp_arrays(d, lo, hi)
+        except ValueError:
+            raise broadcast_error(d, lo if lo is not None else hi) from None
+        return record(CLAMP0, out, (self, min, max))
+    d = self._data
+    if (isinstance(min, float) or isinstance(max, float)) and d.dtype.kind != "f":
+        d = floating(d)
+    return record(CLAMP1, _clamp_arrays(d, min, max), (self,), {"min": min, "max": max})
+
+
+def _clamp_combination_error(min, max):
+    got = ", ".join(f"{k}={type(v).__name__ if not isinstance(v, Tensor) else 'Tensor'}"
+                    for k, v in sorted({"min": min, "max": max}.items()) if v is not None)
+    return (f"clamp() received an invalid combination of arguments - got ({got}, ), but expected one of:\n"
+            " * (Tensor min = None, Tensor max = None)\n"
+            "      didn't match because some of the keywords were incorrect: max, min\n"
+            " * (Number min = None, Number max = None)\n"
+            "      didn't match because some of the keywords were incorrect: max, min\n")
+
+
+clip = clamp
+
+
+def clamp_min(self, min):
+    if isinstance(min, Tensor):
+        a, b = operands(self, min)
+        return record(CLAMP_MIN1, _binary_arrays(np.maximum, a, b), (self, min))
+    d = self._data if not (isinstance(min, float) and self._data.dtype.kind != "f") else floating(self._data)
+    return record(CLAMP_MIN0, np.maximum(d, min), (self,), {"min": min})
+
+
+def clamp_max(self, max):
+    if isinstance(max, Tensor):
+        a, b = operands(self, max)
+        return record(CLAMP_MAX1, _binary_arrays(np.minimum, a, b), (self, max))
+    d = self._data if not (isinstance(max, float) and self._data.dtype.kind != "f") else floating(self._data)
+    return record(CLAMP_MAX0, np.minimum(d, max), (self,), {"max": max})
+
+
+def clamp_(self, min=None, max=None):
+    return inplace(self, clamp, min, max)
+
+
+SIGN = defop("SignBackward0", {"self": "0"}, self=_zero_grad)
+SGN = defop("SgnBackward0", {"self": "0"}, self=_zero_grad)
+FLOOR = defop("FloorBackward0", {"self": "0"}, self=_zero_grad)
+CEIL = defop("CeilBackward0", {"self": "0"}, self=_zero_grad)
+TRUNC = defop("TruncBackward0", {"self": "0"}, self=_zero_grad)
+ROUND0 = defop("RoundBackward0", {"self": "0"}, self=_zero_grad)
+ROUND1 = defop("RoundBackward1", {"self": "0"}, self=_zero_grad)
+FRAC = defop("FracBackward0", {"self": "1"}, self=lambda grad: grad)
+
+
+def sign(self):
+    return record(SIGN, np.sign(self._data), (self,))
+
+
+def sgn(self):
+    return record(SGN, np.sign(self._data), (self,))
+
+
+def signbit(self):
+    return wrap(np.signbit(self._data))
+
+
+def _rounding(name, fn, spec):
+    def op(self):
+        d = self._data
+        return record(spec, fn(d) if d.dtype.kind == "f" else d.copy(), (self,))
+
+    op.__name__ = name
+    return op
+
+
+floor = _rounding("floor", np.floor, FLOOR)
+ceil = _rounding("ceil", np.ceil, CEIL)
+trunc = _rounding("trunc", np.trunc, TRUNC)
+fix = trunc
+
+
+def round(self, *, decimals=0):
+    d = self._data
+    if decimals == 0:
+        return record(ROUND0, np.round(d) if d.dtype.kind == "f" else d.copy(), (self,))
+    return record(ROUND1, np.round(d, decimals), (self,))
+
+
+def frac(self):
+    d = self._data
+    if d.dtype.kind != "f":
+        raise RuntimeError(f'"frac_cpu" not implemented for \'{_type_name(d)}\'')
+    return record(FRAC, d - np.trunc(d), (self,))
+
+# -- binary selections: maximum, minimum, where, lerp ------------------------------------------
+
+MAXIMUM = defop("MaximumBackward0", {"self": "1 where self > other (½ on ties)", "other": "1 where other > self (½ on ties)"},
+                self=lambda grad, self, other, F: F.where(self < other, 0.0, F.where(self == other, grad / 2, grad)),
+                other=lambda grad, self, other, F: F.where(self > other, 0.0, F.where(self == other, grad / 2, grad)))
+MINIMUM = defop("MinimumBackward0", {"self": "1 where self < other (½ on ties)", "other": "1 where other < self (½ on ties)"},
+                self=lambda grad, self, other, F: F.where(self > other, 0.0, F.where(self == other, grad / 2, grad)),
+                other=lambda grad, self, other, F: F.where(self < other, 0.0, F.where(self == other, grad / 2, grad)))
+FMAX = defop("FmaxBackward0", {"self": "1 where self >= other or other is nan", "other": "the rest"},
+             self=lambda grad, self, other, F: F.where((self >= other) | (other != other), grad, 0.0),
+             other=lambda grad, self, other, F: F.where((self >= other) | (other != other), 0.0, grad))
+FMIN = defop("FminBackward0", {"self": "1 where self <= other or other is nan", "other": "the rest"},
+             self=lambda grad, self, other, F: F.where((self <= other) | (other != other), grad, 0.0),
+             other=lambda grad, self, other, F: F.where((self <= other) | (other != other), 0.0, grad))
+WHERE = defop("WhereBackward0", {"self": "1 where condition", "other": "1 where not condition"},
+              self=lambda grad, condition, F: F.where(condition, grad, 0.0),
+              other=lambda grad, condition, F: F.where(condition, 0.0, grad))
+
+
+def _selection(name, fn, spec):
+    def op(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        a, b = operands(self, other)
+        return record(spec, _binary_arrays(fn, a, b), (self, other))
+
+    op.__name__ = name
+    return op
+
+
+maximum = _selection("maximum", np.maximum, MAXIMUM)
+minimum = _selection("minimum", np.minimum, MINIMUM)
+fmax = _selection("fmax", np.fmax, FMAX)
+fmin = _selection("fmin", np.fmin, FMIN)
+
+
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        from .compare import nonzero_tuple
+        return nonzero_tuple(condition)
+    c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)  # formulas pass arrays
+    if c.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_type_name(c)}")
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        a, b = operands(input, other)
+    else:
+        rt = dtypes.result_type(input, other).np
+        a, b = np.asarray(input, dtype=rt), np.asarray(other, dtype=rt)
+    try:
+        out = np.where(c, a, b)
+    except ValueError:
+        aa, bb = np.asarray(a), np.asarray(b)
+        try:
+            np.broadcast_shapes(c.shape, aa.shape)
+        except ValueError:
+            raise broadcast_error(c, aa) from None
+        raise broadcast_error(np.empty(np.broadcast_shapes(c.shape, aa.shape)), bb) from None
+    return record(WHERE, out, (input, other), {"condition": c})
+
+
+def _tensor_where(self, condition, other):
+    return where(condition, self, other)
+
+
+LERP0 = defop("LerpBackward0", {"self": "1 - weight", "end": "weight"},
+              self=lambda grad, weight: grad * (1 - weight),
+              end=lambda grad, weight: grad * weight)
+LERP1 = defop("LerpBackward1", {"self": "1 - weight", "end": "weight", "weight": "end - self"},
+              self=lambda grad, weight: grad * (1 - weight),
+              end=lambda grad, weight: grad * weight,
+              weight=lambda grad, self, end: grad * (end - self))
+
+
+def lerp(input, end, weight):
+    a, b = operands(input, end)
+    if isinstance(weight, Tensor):
+        w = weight._data
+        with np.errstate(invalid="ignore"):
+            out = _binary_arrays(lambda x, y: np.where(np.abs(w) < 0.5, x + w * (y - x), y - (y - x) * (1 - w)), a, b)
+        return record(LERP1, out.astype(np.asarray(a).dtype, copy=False), (input, end, weight))
+    if -0.5 < weight < 0.5:
+        out = _binary_arrays(lambda x, y: x + weight * (y - x), a, b)
+    else:
+        out = _binary_arrays(lambda x, y: y - (y - x) * (1 - weight), a, b)
+    return record(LERP0, out, (input, end), {"weight": weight})
