@@ -7,7 +7,7 @@ import numpy as np
 
 from ..tensor import _wrap_dim, wrap
 from .indexing import GATHER_BACKWARD
-from .reduction import _return_type
+from .minmax import _return_type
 from .registry import defop, record
 
 _SORT_T = _return_type("sort", ("values", "indices"))
