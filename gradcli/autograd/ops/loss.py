@@ -1,0 +1,404 @@
+"""Loss functions of torch.nn.functional: mse, l1, smooth_l1, huber, nll, cross_entropy,
+binary_cross_entropy (with logits), kl_div.
+
+Losses with their own grad_fn in PyTorch (mse, nll, smooth_l1, huber, bce...) are
+one entry each; the ones PyTorch composes (l1_loss, probability-target
+cross_entropy, label smoothing) are composed here from the same public ops, so
+their graphs carry the same node names.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..tensor import Size, Tensor, wrap
+from . import elementwise as _e
+from . import reduction as _r
+from ._dispatch import _torch_type_name, operands
+from .registry import backward_op, defop, record
+from .summation import torch_mean, torch_sum
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(reduction, size_average=None, reduce=None):
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        warnings.warn("size_average and reduce args will be deprecated, please use reduction='"
+                      f"{'none' if not reduce else 'mean' if size_average else 'sum'}' instead.",
+                      UserWarning, stacklevel=3)
+        return "none" if not reduce else "mean" if size_average else "sum"
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(out, reduction):
+    # torch reduces a loss with its own sum/mean kernels: same order, same last digits
+    if reduction == "mean":
+        return np.asarray(torch_mean(out))
+    if reduction == "sum":
+        return np.asarray(torch_sum(out))
+    return out
+
+
+def _scale(grad, reduction, n):
+    """The incoming gradient as seen by each element before the reduction."""
+    return grad / n if reduction == "mean" else grad
+
+
+def _warn_size(input, target):
+    if input._data.shape != target._data.shape:
+        warnings.warn(f"Using a target size ({Size(target._data.shape)!r}) that is different to the input "
+                      f"size ({Size(input._data.shape)!r}). This will likely lead to incorrect results due to "
+                      "broadcasting. Please ensure they have the same size.", UserWarning, stacklevel=3)
+
+
+# -- regression losses ------------------------------------------------------------------------
+
+# torch computes each first derivative as one op (mse_loss_backward...): under create_graph
+# it is one node with torch's name; ``target``'s is the same op with self and target swapped
+def _in_band(diff, width, F):
+    """1 where |diff| < width: torch's second derivatives are 0 on the band's edge."""
+    return F.float_like(F.abs(diff) < width, diff)
+
+
+MSE_BACKWARD = backward_op(
+    "MseLossBackwardBackward0",
+    lambda grad, self, target, F, reduction, n: _scale(grad, reduction, n) * 2 * (self - target),
+    grad_output=lambda grad, self, target, reduction, n: _scale(grad * 2 * (self - target), reduction, n),
+    self=lambda grad, grad_output, reduction, n: _scale(grad * grad_output * 2, reduction, n),
+    target=lambda grad, grad_output, reduction, n: -_scale(grad * grad_output * 2, reduction, n))
+SMOOTH_L1_BACKWARD = backward_op(
+    "SmoothL1LossBackwardBackward0",
+    lambda grad, self, target, F, reduction, n, beta: _scale(grad, reduction, n) * _smooth_l1_slope(self - target, beta, F),
+    grad_output=lambda grad, self, target, reduction, n, beta, F: _scale(
+        grad * _smooth_l1_slope(self - target, beta, F), reduction, n),
+    self=lambda grad, grad_output, self, target, reduction, n, beta, F: _scale(grad * grad_output, reduction, n)
+    * _in_band(self - target, beta, F) / beta,
+    target=lambda grad, grad_output, self, target, reduction, n, beta, F: -_scale(grad * grad_output, reduction, n)
+    * _in_band(self - target, beta, F) / beta)
+HUBER_BACKWARD = backward_op(
+    "HuberLossBackwardBackward0",
+    lambda grad, self, target, F, reduction, n, delta: _scale(grad, reduction, n) * _huber_slope(self - target, delta, F),
+    grad_output=lambda grad, self, target, reduction, n, delta, F: _scale(
+        grad * _huber_slope(self - target, delta, F), reduction, n),
+    self=lambda grad, grad_output, self, target, reduction, n, delta, F: _scale(grad * grad_output, reduction, n)
+    * _in_band(self - target, delta, F),
+    target=lambda grad, grad_output, self, target, reduction, n, delta, F: -_scale(grad * grad_output, reduction, n)
+    * _in_band(self - target, delta, F))
+
+MSE = defop("MseLossBackward0", {"self": "2(self - target)", "target": "-2(self - target)"},
+            self=lambda grad, self, target, reduction, n: MSE_BACKWARD(grad, self, target, reduction=reduction, n=n),
+            target=lambda grad, self, target, reduction, n: MSE_BACKWARD(grad, target, self, reduction=reduction, n=n))
+SMOOTH_L1 = defop("SmoothL1LossBackward0", {"self": "(self-target)/beta inside beta, sign outside",
+                                            "target": "the negation"},
+                  self=lambda grad, self, target, reduction, n, beta: SMOOTH_L1_BACKWARD(
+                      grad, self, target, reduction=reduction, n=n, beta=beta),
+                  target=lambda grad, self, target, reduction, n, beta: SMOOTH_L1_BACKWARD(
+                      grad, target, self, reduction=reduction, n=n, beta=beta))
+HUBER = defop("HuberLossBackward0", {"self": "self-target inside delta, delta·sign outside",
+                                     "target": "the negation"},
+              self=lambda grad, self, target, reduction, n, delta: HUBER_BACKWARD(
+                  grad, self, target, reduction=reduction, n=n, delta=delta),
+              target=lambda grad, self, target, reduction, n, delta: HUBER_BACKWARD(
+                  grad, target, self, reduction=reduction, n=n, delta=delta))
+
+
+def _smooth_l1_slope(diff, beta, F):
+    if beta == 0:
+        return F.sign(diff)
+    return F.where(F.abs(diff) < beta, diff / beta, F.sign(diff))
+
+
+def _huber_slope(diff, delta, F):
+    return F.where(F.abs(diff) <= delta, diff, delta * F.sign(diff))
+
+
+def _pointwise_loss(spec, input, target, reduction, forward, params=None):
+    _warn_size(input, target)
+    a, b = operands(input, target)
+    try:
+        diff = np.subtract(a, b)
+    except ValueError:
+        from ._dispatch import broadcast_error
+        raise broadcast_error(np.asarray(a), np.asarray(b)) from None
+    p = {"reduction": reduction, "n": max(diff.size, 1)}
+    if params:
+        p.update(params)
+    return record(spec, _reduce(forward(diff), reduction), (input, target), p)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _reduction(reduction, size_average, reduce)
+    return _pointwise_loss(MSE, input, target, reduction, lambda d: d * d)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    # NOTE: composite in torch too: abs(input - target), then the reduction
+    reduction = _reduction(reduction, size_average, reduce)
+    _warn_size(input, target)
+    loss = _e.abs(_e.sub(input, target))
+    return _r.mean(loss) if reduction == "mean" else _r.sum(loss) if reduction == "sum" else loss
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    reduction = _reduction(reduction, size_average, reduce)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:  # torch: l1_loss, so its graph (AbsBackward0...) too
+        return l1_loss(input, target, reduction=reduction)
+
+    def forward(d):
+        ad = np.abs(d)
+        if beta == 0:
+            return ad
+        return np.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta)
+
+    return _pointwise_loss(SMOOTH_L1, input, target, reduction, forward, {"beta": beta})
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    reduction = _reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+
+    def forward(d):
+        ad = np.abs(d)
+        return np.where(ad <= delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
+
+    return _pointwise_loss(HUBER, input, target, reduction, forward, {"delta": delta})
+
+
+# -- classification losses ---------------------------------------------------------------------
+
+NLL = defop("NllLossBackward0", {"self": "-weight[target]/total weight at the target class"},
+            self=lambda grad, coef, class_dim, reduction, F: _nll_grad(grad, coef, class_dim, reduction, F))
+NLL2D = defop("NllLoss2DBackward0", {"self": "-weight[target]/total weight at the target class"},
+              self=lambda grad, coef, class_dim, reduction, F: _nll_grad(grad, coef, class_dim, reduction, F))
+
+
+def _nll_grad(grad, coef, class_dim, reduction, F):
+    if reduction == "none" and class_dim is not None:
+        grad = F.unsqueeze(grad, class_dim)
+    return grad * coef
+
+
+def _check_target(target):
+    if not isinstance(target, Tensor):
+        raise TypeError(f"nll_loss(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_type_name(target._data.dtype)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    _check_target(target)
+    x = input._data
+    t = target._data.astype(np.int64)
+    if x.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
+    if x.ndim == 1:
+        if t.ndim != 0:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        xc, tc, class_dim = x[None, :], t[None], None
+    else:
+        if x.shape[0] != t.shape[0] if t.ndim else True:
+            raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size "
+                             f"({t.shape[0] if t.ndim else 0}).")
+        if x.shape[2:] != t.shape[1:]:
+            raise RuntimeError(f"size mismatch (got input: {_dims_text(x.shape)}, target: {_dims_text(t.shape)})")
+        xc, tc, class_dim = np.moveaxis(x, 1, -1), t, 1
+    n_classes = xc.shape[-1]
+    w = np.ones(n_classes, dtype=x.dtype) if weight is None else weight._data.astype(x.dtype)
+    if w.shape != (n_classes,):
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no classes but "
+                           f"got weight tensor of shape: {_dims_text(w.shape)}")
+    keep = tc != ignore_index
+    bad = keep & ((tc < 0) | (tc >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(tc[bad].flat[0])} is out of bounds.")
+    safe_t = np.where(keep, tc, 0)
+    picked = np.take_along_axis(xc, safe_t[..., None], axis=-1)[..., 0]
+    wt = np.where(keep, w[safe_t], 0).astype(x.dtype)
+    losses = -picked * wt
+    if reduction == "none":
+        out = losses
+        scale = -wt
+    elif reduction == "sum":
+        out = np.asarray(np.sum(losses))
+        scale = -wt
+    else:
+        total = np.sum(wt)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.asarray(np.sum(losses) / total)
+            scale = np.where(keep, -wt / total, 0)  # all ignored: nan loss, zero gradient
+    coef = None
+    if input._requires_grad:
+        coef_c = np.zeros(xc.shape, dtype=x.dtype)
+        np.put_along_axis(coef_c, safe_t[..., None], scale[..., None].astype(x.dtype), axis=-1)
+        coef = coef_c[0] if class_dim is None else np.moveaxis(coef_c, -1, 1)
+    spec = NLL2D if x.ndim >= 3 else NLL
+    if x.ndim == 1 and reduction == "none":
+        out = out.reshape(())
+    return record(spec, out.astype(x.dtype, copy=False), (input,),
+                  {"coef": coef, "class_dim": class_dim, "reduction": reduction})
+
+
+def _dims_text(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+MUL_SCALAR = defop("MulBackward1", {"self": "other"}, self=lambda grad, other: grad * other)
+DIV_SCALAR = defop("DivBackward1", {"self": "1/other"}, self=lambda grad, other: grad / other)
+
+
+def _mul_scalar(t, s):
+    return record(MUL_SCALAR, t._data * s, (t,), {"other": s})
+
+
+def _div_scalar(t, s):
+    return record(DIV_SCALAR, t._data / s, (t,), {"other": s})
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    reduction = _reduction(reduction, size_average, reduce)
+    class_dim = 0 if input._data.ndim == 1 else 1
+    lsm = _r.log_softmax(input, class_dim)
+    if target._data.dtype.kind == "f" and target._data.shape == input._data.shape:
+        return _cross_entropy_probs(lsm, target, weight, reduction, label_smoothing, class_dim)
+    nll = nll_loss(lsm, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0.0:
+        return nll
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    return _smoothed(lsm, target, weight, ignore_index, reduction, label_smoothing, class_dim, nll)
+
+
+def _smoothed(lsm, target, weight, ignore_index, reduction, eps, class_dim, nll):
+    n_classes = lsm._data.shape[class_dim]
+    x = lsm
+    if weight is not None:
+        shape = [1] * lsm._data.ndim
+        shape[class_dim] = n_classes
+        x = _e.mul(lsm, wrap(weight._data.reshape(shape)))
+    smooth = _e.neg(_r.sum(x, class_dim))
+    ignore = target._data == ignore_index
+    smooth = _e.where(wrap(~ignore), smooth, 0.0)
+    if reduction == "mean":
+        if weight is not None:
+            denom = weight._data[np.where(ignore, 0, target._data)][~ignore].sum()
+        else:
+            denom = (~ignore).sum()
+        smooth = _e.div(_r.sum(smooth), wrap(np.asarray(denom, dtype=lsm._data.dtype)))
+    elif reduction == "sum":
+        smooth = _r.sum(smooth)
+    return _e.add(_mul_scalar(nll, 1 - eps), _mul_scalar(smooth, eps / n_classes))
+
+
+def _cross_entropy_probs(lsm, target, weight, reduction, eps, class_dim):
+    n_classes = lsm._data.shape[class_dim]
+    if eps > 0:
+        target = _e.add(_mul_scalar(target, 1 - eps), eps / n_classes)
+    prod = _e.mul(lsm, target)
+    if weight is not None:
+        shape = [1] * lsm._data.ndim
+        shape[class_dim] = n_classes
+        prod = _e.mul(prod, wrap(weight._data.reshape(shape).astype(lsm._data.dtype)))
+    if reduction == "none":
+        return _e.neg(_r.sum(prod, class_dim))
+    loss = _e.neg(_r.sum(prod))
+    if reduction == "sum":
+        return loss
+    batch = lsm._data.size // n_classes if lsm._data.ndim > 1 else 1
+    return _div_scalar(loss, batch)
+
+
+BCE = defop("BinaryCrossEntropyBackward0", {"self": "(self - target)/max(self(1-self), 1e-12)",
+                                            "target": "log(1-self) - log(self)"},
+            self=lambda grad, self, target, weight, reduction, n, F: _scale(grad, reduction, n) * _weighted(
+                (self - target) / F.clamp_min(self * (1 - self), 1e-12), weight),
+            target=lambda grad, self, weight, reduction, n, F: _scale(grad, reduction, n) * _weighted(
+                F.log(1 - self) - F.log(self), weight))
+BCE_LOGITS = defop("BinaryCrossEntropyWithLogitsBackward0",
+                   {"self": "(1 + (pos_weight-1)·target)·σ(self) - pos_weight·target", "target": "the rest"},
+                   self=lambda grad, self, target, weight, pos_weight, reduction, n, F: _scale(grad, reduction, n)
+                   * _weighted(_bce_logits_dself(self, target, pos_weight, F), weight),
+                   target=lambda grad, self, target, weight, pos_weight, reduction, n, F: _scale(grad, reduction, n)
+                   * _weighted(_bce_logits_dtarget(self, pos_weight, F), weight))
+
+
+def _weighted(x, weight):
+    return x if weight is None else x * weight
+
+
+def _bce_logits_dself(x, t, pos_weight, F):
+    if pos_weight is None:
+        return F.sigmoid(x) - t
+    return (1 + (pos_weight - 1) * t) * F.sigmoid(x) - pos_weight * t
+
+
+def _bce_logits_dtarget(x, pos_weight, F):
+    if pos_weight is None:
+        return -x
+    return -x - (pos_weight - 1) * F.log(F.sigmoid(x))
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    if target._data.shape != input._data.shape:
+        raise ValueError(f"Using a target size ({Size(target._data.shape)!r}) that is different to the input "
+                         f"size ({Size(input._data.shape)!r}) is deprecated. Please ensure they have the same size.")
+    x, t = input._data, target._data
+    if ((x < 0) | (x > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    with np.errstate(divide="ignore"):
+        out = -(t * np.maximum(np.log(x), -100) + (1 - t) * np.maximum(np.log1p(-x), -100))
+    w = None
+    if weight is not None:
+        w = np.broadcast_to(weight._data, x.shape).astype(x.dtype)
+        out = out * w
+    return record(BCE, _reduce(out, reduction).astype(x.dtype, copy=False), (input, target),
+                  {"weight": w, "reduction": reduction, "n": max(x.size, 1)})
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    reduction = _reduction(reduction, size_average, reduce)
+    if target._data.shape != input._data.shape:
+        raise ValueError(f"Target size ({Size(target._data.shape)!r}) must be the same as input size "
+                         f"({Size(input._data.shape)!r})")
+    x, t = input._data, target._data
+    softplus_neg = np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))  # log(1 + exp(-x))
+    pw = None if pos_weight is None else pos_weight._data.astype(x.dtype)
+    if pw is None:
+        out = (1 - t) * x + softplus_neg
+    else:
+        out = (1 - t) * x + (1 + (pw - 1) * t) * softplus_neg
+    w = None
+    if weight is not None:
+        w = weight._data.astype(x.dtype)
+        out = out * w
+    return record(BCE_LOGITS, _reduce(out, reduction).astype(x.dtype, copy=False), (input, target),
+                  {"weight": w, "pos_weight": pw, "reduction": reduction, "n": max(x.size, 1)})
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if reduction != "batchmean":
+        reduction = _reduction(reduction, size_average, reduce)
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      UserWarning, stacklevel=2)
+    if log_target:
+        loss = _e.mul(_e.exp(target), _e.sub(target, input))
+    else:
+        loss = _e.sub(_e.xlogy(target, target), _e.mul(target, input))
+    if reduction == "batchmean":
+        return _e.div(_r.sum(loss), input._data.shape[0] if input._data.ndim else 1)
+    return _r.mean(loss) if reduction == "mean" else _r.sum(loss) if reduction == "sum" else loss
