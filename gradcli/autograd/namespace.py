@@ -19,6 +19,36 @@ class Module:
         return f"<module '{self.__name__}'>"
 
 
+class LazyModule(Module):
+    """A module whose attributes come from ``load()`` on first use: most programs never
+    touch torch.nn or torch.optim, and importing their classes is start-up time."""
+
+    def __init__(self, name: str, load, attrs: dict | None = None):
+        super().__init__(name, attrs)
+        self._load = load
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or not self.loaded():
+            raise AttributeError(f"module '{self.__name__}' has no attribute '{name}'")
+        return getattr(self, name)
+
+    def loaded(self) -> bool:
+        """Load the attributes if not done yet; False if there was nothing left to load."""
+        load = self.__dict__.pop("_load", None)
+        if load is None:
+            return False
+        for key, value in load().items():
+            self.__dict__.setdefault(key, value)
+        return True
+
+
+def public_attributes(module: Module) -> dict:
+    """What ``from module import *`` binds."""
+    if isinstance(module, LazyModule):
+        module.loaded()
+    return {k: v for k, v in vars(module).items() if not k.startswith("_")}
+
+
 def public_functions(module) -> dict:
     """The functions a module defines (not the helpers it imports), by public name."""
     out = {}
@@ -66,11 +96,11 @@ def build_torch_module() -> Module:
     from . import printing
     torch.set_printoptions = printing.set_printoptions
 
-    functional = Module("torch.nn.functional", _collect(_P + "ops.nn_functional"))
-    nn = Module("torch.nn", {"functional": functional, "Parameter": Parameter})
-    nn.__dict__.update(_collect(_P + "nn_modules"))
-    nn.init = Module("torch.nn.init", _collect(_P + "nn_init"))
-    autograd_functional = Module("torch.autograd.functional", _collect(_P + "functional"))
+    functional = LazyModule("torch.nn.functional", lambda: _collect(_P + "ops.nn_functional"))
+    nn = LazyModule("torch.nn", lambda: _collect(_P + "nn_modules"), {
+        "functional": functional, "Parameter": Parameter,
+        "init": LazyModule("torch.nn.init", lambda: _collect(_P + "nn_init"))})
+    autograd_functional = LazyModule("torch.autograd.functional", lambda: _collect(_P + "functional"))
     autograd = Module("torch.autograd", {
         "grad": engine.grad, "backward": engine.backward, "Variable": torch.__dict__.get("Variable"),
         "functional": autograd_functional, "no_grad": grad_mode.no_grad,
@@ -78,6 +108,6 @@ def build_torch_module() -> Module:
         "set_detect_anomaly": grad_mode.set_detect_anomaly, "detect_anomaly": grad_mode.detect_anomaly,
     })
     autograd.__dict__.update(_collect(_P + "gradcheck"))
-    optim = Module("torch.optim", _collect(_P + "optim"))
+    optim = LazyModule("torch.optim", lambda: _collect(_P + "optim"))
     torch.__dict__.update(nn=nn, autograd=autograd, optim=optim)
     return torch

@@ -7,6 +7,7 @@ the program prints anything.
 
 from __future__ import annotations
 
+from gradcli.autograd.namespace import public_attributes
 from gradcli.errors import ProgramRuntimeError, ProgramSyntaxError, Span
 from gradcli.interp.compile_assign import AssignCompiler
 from gradcli.interp.compile_expr import ExprCompiler
@@ -258,7 +259,7 @@ class Compiler(AssignCompiler, FunctionCompiler, ExprCompiler):
 
             def run_star(f):
                 module = ctx.resolve_module(path)
-                env.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+                env.update(public_attributes(module))
             return run_star
         actions = [(self.store_name(a.asname or a.name, scope, a.pos), a.name, a.pos) for a in node.names]
         for _, name, apos in actions:

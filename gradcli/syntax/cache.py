@@ -2,7 +2,8 @@
 
 An entry is the pickled AST of one (file name, text) pair, keyed by a hash of that
 text, the file name (spans carry it), Python's version and a fingerprint of the
-grammar and this package's source (a changed parser never reads an old AST).
+grammar and of this package's files (name, size, modification time: a changed parser
+never reads an old AST).
 Entries live only in the user's private cache directory (``cache_dir``), are
 written atomically, and are read with an unpickler that can build nothing but AST
 nodes. Anything wrong with an entry (corrupt, truncated, stale, unreadable) makes
@@ -164,11 +165,15 @@ def _code_fingerprint(grammar) -> bytes:
     if _fingerprint is None:
         digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{pickle.HIGHEST_PROTOCOL}\0".encode())
         digest.update(grammar().encode())
-        here = Path(__file__).resolve().parent
-        for source in sorted(here.glob("*.py")):
-            try:
-                digest.update(source.name.encode() + b"\0" + source.read_bytes())
-            except OSError:
-                digest.update(source.name.encode() + b"\0?")
+        # the syntax package's files by name, size and modification time: reading and
+        # hashing their text cost more than the parse a cache hit saves on a short program
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name in sorted(os.listdir(here)):
+            if name.endswith(".py"):
+                try:
+                    st = os.stat(os.path.join(here, name))
+                    digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+                except OSError:
+                    digest.update(name.encode() + b"\0?")
         _fingerprint = digest.digest()
     return _fingerprint
