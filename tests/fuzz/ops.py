@@ -17,7 +17,9 @@ def _names():
     functions = sorted(k for k, v in vars(torch).items() if not k.startswith("_") and callable(v)
                        and k not in ("set_printoptions", "set_default_dtype", "manual_seed"))
     functional = getattr(getattr(torch, "nn", None), "functional", None)
-    nn_functions = sorted(k for k in dir(functional) if not k.startswith("_")) if functional else []
+    # torch.nn loads on first use: list what it holds, not the lazy module's own methods
+    nn_functions = sorted(k for k, v in namespace.public_attributes(functional).items()
+                          if callable(v)) if functional else []
     methods = sorted(k for k in dir(Tensor) if not k.startswith("_") and k != "register_hook")
     return functions, nn_functions, methods
 
