@@ -1,5 +1,6 @@
-"""Shape ops: views (view, reshape, squeeze, expand, transpose...), joins and splits
-(cat, stack, split, unbind), and the copies that rearrange elements (flip, roll, tril).
+"""Shape ops that return views: view, reshape, squeeze, expand, narrow, split/chunk/unbind,
+transposes and permutations.  The ones that copy (clone, cat, stack, repeat, flip,
+roll) live in ops/joins.py and are re-exported here.
 
 Ops PyTorch returns as views return numpy views here and share the base's version
 counter, so an in-place change through a view invalidates what was saved from the base.
@@ -12,8 +13,11 @@ import warnings
 import numpy as np
 
 from .. import dtypes
-from ..tensor import Size, Tensor, _wrap_dim, wrap
+from ..tensor import _wrap_dim, wrap
 from . import indexing as _i
+from .joins import (_shape_text, _sizes, _to_copy, cat, clone, concat,  # noqa: F401 (importers of shape)
+                    concatenate, contiguous, flip, fliplr, flipud, hstack, numel, repeat, roll, stack, vstack)
+from .joins import TENSOR_METHODS as _JOIN_METHODS, TORCH_EXPORTS as _JOIN_EXPORTS
 from .registry import defop, record
 
 _T_WARNING = (
@@ -31,17 +35,6 @@ def _view_of(spec, out, self, params=None):
     r = record(spec, out, (self,), params)
     r._vc = self._share_vc()
     return r
-
-
-def _sizes(args) -> tuple:
-    """view(2, 3) / view((2, 3)) / view([2, 3]) / view(torch.Size) -> (2, 3)."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = args[0]
-    return tuple(int(a) for a in args)
-
-
-def _shape_text(shape) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
 def _infer(shape: tuple, numel: int) -> tuple:
@@ -73,7 +66,6 @@ RESHAPE_ALIAS = defop("ReshapeAliasBackward0", {"self": "reshape to self's shape
                       self=lambda grad, shape, F: F.reshape(grad, shape))
 UNSAFE_VIEW = defop("UnsafeViewBackward0", {"self": "reshape to self's shape"},
                     self=lambda grad, shape, F: F.reshape(grad, shape))
-CLONE = defop("CloneBackward0", {"self": "1"}, self=lambda grad: grad)
 ALIAS = defop("AliasBackward0", {"self": "1"}, self=lambda grad: grad)
 
 _VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one "
@@ -151,14 +143,6 @@ def unflatten(input, dim, sizes):
         raise RuntimeError(f"unflatten: Provided sizes {_shape_text(sizes)} don't multiply up to the "
                            f"size of dim {dim} ({d.shape[dim]}) in the input tensor")
     return view(input, d.shape[:dim] + full + d.shape[dim + 1:])
-
-
-def contiguous(self, memory_format=None):
-    return self if self._data.flags.c_contiguous else clone(self)
-
-
-def clone(input, *, memory_format=None):
-    return record(CLONE, np.array(input._data, copy=True, order="C"), (input,))
 
 
 # -- size-1 dimensions -----------------------------------------------------------------
@@ -252,118 +236,6 @@ def expand_as(self, other):
     return expand(self, other._data.shape)
 
 
-REPEAT = defop("RepeatBackward0", {"self": "sum over the repeated copies"},
-               self=lambda grad, shape, split, dims, F: F.reshape(F.sum(F.reshape(grad, split), dims), shape))
-
-
-def repeat(self, *sizes):
-    reps = _sizes(sizes)
-    d = self._data
-    if len(reps) < d.ndim:
-        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
-                           "dimensions of tensor")
-    padded = (1,) * (len(reps) - d.ndim) + d.shape
-    split = []
-    for r, s in zip(reps, padded):
-        split += [r, s]
-    out = np.tile(d.reshape(padded), reps)
-    return record(REPEAT, out, (self,), {"shape": d.shape, "split": tuple(split),
-                                           "dims": tuple(range(0, 2 * len(reps), 2))})
-
-
-# -- joining and splitting ----------------------------------------------------------------
-
-_CAT_SPECS: dict = {}
-_STACK_SPECS: dict = {}
-
-
-def _piece(name, i):
-    if name == "CatBackward0":
-        return lambda grad, bounds, dim: grad[(slice(None),) * dim + (slice(bounds[i], bounds[i + 1]),)]
-    return lambda grad, dim: grad[(slice(None),) * dim + (i,)]
-
-
-def _join_spec(cache, name, n):
-    spec = cache.get(n)
-    if spec is None:
-        spec = cache[n] = defop(name, {"tensors": "the gradient's slice of each input"},
-                                **{f"tensors{i}": _piece(name, i) for i in range(n)})
-    return spec
-
-
-def _tensor_list(tensors, fname):
-    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{fname}(): argument 'tensors' (position 1) must be tuple of Tensors, "
-                        f"not {type(tensors).__name__}")
-    return tuple(tensors)
-
-
-def _common_dtype(tensors):
-    rt = dtypes.result_type(*tensors).np
-    return [t._data if t._data.dtype == rt else t._data.astype(rt) for t in tensors]
-
-
-def cat(tensors, dim=0, *, out=None):
-    tensors = _tensor_list(tensors, "cat")
-    if not tensors:
-        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
-    # legacy: 1-D empty tensors are skipped whatever their shape
-    positions = [i for i, t in enumerate(tensors) if not (t._data.ndim == 1 and t._data.size == 0)] or [0]
-    kept = [tensors[i] for i in positions]
-    first = kept[0]._data
-    for i, t in enumerate(tensors):
-        if t._data.ndim == 0:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    nd = first.ndim
-    dim = _wrap_dim(dim, nd)
-    for t in kept[1:]:
-        s = t._data.shape
-        if len(s) != nd:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and {len(s)}")
-    for k, t in zip(positions[1:], kept[1:]):
-        for j in range(nd):
-            if j != dim and t._data.shape[j] != first.shape[j]:
-                raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {dim}. Expected size "
-                    f"{first.shape[j]} but got size {t._data.shape[j]} for tensor number {k} in the list.")
-    arrays = _common_dtype(kept)
-    bounds = [0]
-    for a in arrays:
-        bounds.append(bounds[-1] + a.shape[dim])
-    result = record(_join_spec(_CAT_SPECS, "CatBackward0", len(kept)), np.concatenate(arrays, axis=dim),
-                    tuple(kept), {"bounds": tuple(bounds), "dim": dim})
-    return result
-
-
-concat = concatenate = cat
-
-
-def stack(tensors, dim=0, *, out=None):
-    tensors = _tensor_list(tensors, "stack")
-    if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
-    first = tensors[0]._data.shape
-    for i, t in enumerate(tensors[1:], 1):
-        if t._data.shape != first:
-            raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {_shape_text(first)} at entry 0 "
-                f"and {_shape_text(t._data.shape)} at entry {i}")
-    dim = _wrap_dim(dim, len(first) + 1)
-    out = np.stack(_common_dtype(tensors), axis=dim)
-    return record(_join_spec(_STACK_SPECS, "StackBackward0", len(tensors)), out, tensors, {"dim": dim})
-
-
-def hstack(tensors):
-    tensors = _tensor_list(tensors, "hstack")
-    return cat(tensors, 0 if tensors and tensors[0]._data.ndim <= 1 else 1)
-
-
-def vstack(tensors):
-    tensors = _tensor_list(tensors, "vstack")
-    return cat([t if t._data.ndim >= 2 else reshape(t, (1, -1)) for t in tensors], 0)
-
-
-# each piece of split/chunk/unbind has its own node (see function.py); its gradient is
 # zeros of self's shape with the piece's gradient in place
 SPLIT = defop("SplitBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
               self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
@@ -556,85 +428,21 @@ def adjoint(input):
     return _mH(input)
 
 
-# -- copies that rearrange elements -----------------------------------------------------------
-
-FLIP = defop("FlipBackward0", {"self": "flip(grad)"}, self=lambda grad, dims, F: F.flip(grad, dims))
-ROLL = defop("RollBackward0", {"self": "roll back"},
-             self=lambda grad, back, dims, F: F.roll(grad, back, dims))
-
-
-def _dim_list(dims, nd):
-    dims = [dims] if isinstance(dims, int) else list(dims)
-    return tuple(_wrap_dim(k, nd) for k in dims)
-
-
-def flip(input, *dims):
-    if len(dims) == 1 and not isinstance(dims[0], int):
-        dims = dims[0]
-    dims = _dim_list(dims, input._data.ndim)
-    if not input._data.ndim:  # a 0-d tensor takes dim 0 or -1 and flips nothing
-        dims = ()
-    return record(FLIP, np.flip(input._data, dims).copy(), (input,), {"dims": dims})
-
-
-def fliplr(input):
-    return flip(input, (1,))
-
-
-def flipud(input):
-    return flip(input, (0,))
-
-
-def roll(input, shifts, dims=None):
-    d = input._data
-    if dims is None:  # roll the flattened tensor
-        return record(ROLL, np.roll(d, shifts), (input,), {"back": _neg(shifts), "dims": None})
-    shifts_t = (shifts,) if isinstance(shifts, int) else tuple(shifts)
-    if not d.ndim:
-        k = dims if isinstance(dims, int) else tuple(dims)[0]
-        raise IndexError(f"Dimension specified as {k} but tensor has no dimensions")
-    dims_t = _dim_list(dims, d.ndim)
-    if len(shifts_t) != len(dims_t):
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
-    out = np.roll(d, shifts_t, dims_t)
-    return record(ROLL, out, (input,), {"back": tuple(-s for s in shifts_t), "dims": dims_t})
-
-
-def _neg(shifts):
-    return -shifts if isinstance(shifts, int) else tuple(-s for s in shifts)
-
-
-# -- the dtype copy behind F.cast (gradients cast back to an input's dtype) ----------------------
-
-TO_COPY = defop("ToCopyBackward0", {"self": "cast back to self's dtype"},
-                self=lambda grad, dtype, F: F.cast(grad, dtype))
-
-
-def _to_copy(self, np_dtype):
-    d = self._data
-    return record(TO_COPY, d.astype(np_dtype), (self,), {"dtype": d.dtype})
-
-
-def numel(input):
-    return int(input._data.size)
-
-
 TENSOR_METHODS = {
     "view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as,
-    "flatten": flatten, "unflatten": unflatten, "contiguous": contiguous, "clone": clone,
+    "flatten": flatten, "unflatten": unflatten,
     "squeeze": squeeze, "unsqueeze": unsqueeze, "expand": expand, "expand_as": expand_as,
-    "repeat": repeat, "split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow,
+    "split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow,
     "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
     "permute": permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint,
     "T": property(_T), "mT": property(_mT), "H": property(_H), "mH": property(_mH),
-    "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll,
+    **_JOIN_METHODS,
 }
 
 TORCH_EXPORTS = {
-    "reshape": reshape, "flatten": flatten, "unflatten": unflatten, "clone": clone,
-    "squeeze": squeeze, "unsqueeze": unsqueeze, "cat": cat, "concat": cat, "concatenate": cat,
-    "stack": stack, "hstack": hstack, "vstack": vstack, "split": split, "chunk": chunk,
+    "reshape": reshape, "flatten": flatten, "unflatten": unflatten,
+    "squeeze": squeeze, "unsqueeze": unsqueeze, "split": split, "chunk": chunk,
     "unbind": unbind, "narrow": narrow, "t": t, "transpose": transpose, "swapaxes": transpose,
     "swapdims": transpose, "permute": permute, "movedim": movedim, "moveaxis": movedim,
-    "adjoint": adjoint, "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "numel": numel,
+    "adjoint": adjoint, **_JOIN_EXPORTS,
 }
