@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .parallel import via_float64
+
 
 def _axes(dim):
     return tuple(dim) if isinstance(dim, (list, tuple)) else dim
@@ -35,7 +37,7 @@ def _via64(fn):
 
     def f(x):
         if getattr(x, "dtype", None) == np.float32:
-            return fn(x.astype(np.float64)).astype(np.float32)
+            return via_float64(fn, x)
         return fn(x)
 
     return f

@@ -14,6 +14,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor, wrap
 from ._dispatch import floating, inplace, operands
+from .parallel import via_float64
 # the rest of the family, reachable as elementwise.<name> (the torch/Tensor tables below use them)
 from .arithmetic import (_binary_arrays, _scalar_tensor, add, div, floor_divide, mul,  # noqa: F401
                          mul_scalar, neg, positive, pow, remainder, rpow, rsub, square, sub)
@@ -87,7 +88,7 @@ def _via64(fn):
 
     def f(d):
         if d.dtype == np.float32:
-            return fn(d.astype(np.float64)).astype(np.float32)
+            return via_float64(fn, d)
         return fn(d)
 
     return f
