@@ -35,6 +35,14 @@ CASES = [
     ("tensor bool int", lambda T: T.tensor([True, 1])), ("tensor int float", lambda T: T.tensor([1, 2.5])),
     ("tensor bools", lambda T: T.tensor([[True], [False]])),
     ("from_numpy", lambda T: T.from_numpy(np.arange(3.0))),
+    ("new_ones int", lambda T: T.tensor([1, 2]).new_ones(2, 3)),
+    ("new_zeros tuple", lambda T: T.tensor([1.0], dtype=T.float64).new_zeros((2,))),
+    ("new_full", lambda T: T.tensor([1, 2]).new_full((2,), 1.5)),
+    ("new_full float", lambda T: T.tensor([1.0]).new_full([2, 1], 7)),
+    ("new_tensor", lambda T: T.tensor([1, 2]).new_tensor([1.5, 2.5])),
+    ("new_tensor dtype", lambda T: T.tensor([1.0]).new_tensor([1, 2], dtype=T.float64)),
+    ("new_ones grad", lambda T: T.tensor([1.0]).new_ones(2, dtype=T.float64, requires_grad=True) * 1),
+    ("new_empty shape", lambda T: T.tensor([1.0]).new_empty(2, 2).zero_()),
 ]
 
 

@@ -337,3 +337,40 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+# -- Tensor.new_*: a new tensor with this tensor's dtype ---------------------------------
+
+def _new(fill):
+    def make(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        shape = _size(_size_argument(make.__name__, size, kw))
+        return _finish(fill(shape, _np_dtype(dtype) or self._data.dtype), requires_grad)
+    return make
+
+
+new_zeros = _new(np.zeros)
+new_ones = _new(np.ones)
+new_empty = _new(np.zeros)
+for _f, _name in ((new_zeros, "new_zeros"), (new_ones, "new_ones"), (new_empty, "new_empty")):
+    _f.__name__ = _f.__qualname__ = _name
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(np.full(_size((size,)), fill_value, dtype=_np_dtype(dtype) or self._data.dtype),
+                   requires_grad)
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A copy of ``data`` (detached, as torch's is) with this tensor's dtype by default."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+                      "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+                      "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
+        data = data._data
+    arr = np.array(_infer(data) if not isinstance(data, np.ndarray) else data,
+                   dtype=_np_dtype(dtype) or self._data.dtype)
+    return _finish(arr, requires_grad)
+
+
+TENSOR_METHODS = {"new_zeros": new_zeros, "new_ones": new_ones, "new_empty": new_empty,
+                  "new_full": new_full, "new_tensor": new_tensor}
