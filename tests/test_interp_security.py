@@ -26,13 +26,21 @@ def test_only_pytorch_modules_import(source):
 
 
 @pytest.mark.parametrize("name", ["open", "eval", "exec", "compile", "__import__", "getattr", "globals",
-                                  "vars", "input", "type", "breakpoint", "setattr", "dir"])
+                                  "vars", "input", "breakpoint", "setattr", "dir"])
 def test_withheld_builtins_are_refused_before_running(name):
     out = io.StringIO()
     with pytest.raises(ProgramSyntaxError) as info:
         run(parse(f"print('first')\n{name}('x')\n", "p.py"), stdout=out)
     assert f"'{name}' is not available in gradcli" in info.value.message
     assert out.getvalue() == ""
+
+
+@pytest.mark.parametrize("source", ["type(type(1))\n", "type(int)\n", "type('A', (), {})\n",
+                                    "t = type\nt(t(1))\n"])
+def test_type_never_hands_out_a_metaclass(source):
+    with pytest.raises(ProgramRuntimeError) as info:
+        go(source)
+    assert info.value.message.startswith("TypeError: type()")
 
 
 @pytest.mark.parametrize("source", [

@@ -44,6 +44,10 @@ PROGRAMS = {
         w = 7
         print(f"{x:{w}.{2}f}|{{literal}}")
     """,
+    "type": """
+        print(type(1), type(1.5), type("s"), type([1]), type(None), type(range(2)))
+        print(type(1) is int, type(2.0) == float, isinstance(3, type(4)))
+    """,
     "print_args": """
         print("a", "b", sep="-", end="!\\n")
         print()
@@ -177,6 +181,7 @@ FAILING = {
     "unpack_few": "a, b, c = [1, 2]\n",
     "unpack_star": "a, b, *c = [1]\n",
     "unpack_int": "a, b = 1\n",
+    "type_two_args": "print(type(1, 2))\n",
     "assert_msg": "assert 1 == 2, 'values differ'\n",
     "assert_bare": "x = 0\nassert x\n",
     "unbound_local": "def f():\n    print(v)\n    v = 1\nf()\n",

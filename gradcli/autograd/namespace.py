@@ -83,6 +83,9 @@ def build_torch_module() -> Module:
     from . import dtypes, engine, grad_mode, methods  # noqa: F401  (methods binds Tensor)
     from .tensor import Parameter, Size, Tensor
 
+    # ``type(x)`` prints as torch's does: <class 'torch.Tensor'>
+    Tensor.__module__ = Size.__module__ = dtypes.dtype.__module__ = "torch"
+    Parameter.__module__ = "torch.nn.parameter"
     torch = Module("torch", _collect(*OP_MODULES))
     torch.__dict__.update(dtypes.ALIASES)
     torch.__dict__.update(

@@ -13,7 +13,8 @@ import builtins as _py
 DOCUMENTED = ("print", "range", "len", "abs", "min", "max", "sum", "round", "float", "int", "bool",
               "str", "list", "tuple", "zip", "enumerate", "isinstance", "id")
 EXTRA = ("repr", "dict", "set", "sorted", "reversed", "any", "all", "divmod", "pow", "map", "filter",
-         "iter", "next", "format", "callable", "slice", "chr", "ord", "hash", "complex")
+         "iter", "next", "format", "callable", "slice", "chr", "ord", "hash", "complex",
+         "type")
 AVAILABLE = DOCUMENTED + EXTRA
 
 # Python built-ins a program might reach for that gradcli does not offer.
@@ -46,7 +47,22 @@ def builtin_table(stdout) -> dict:
     from gradcli.interp import bounded  # range and pow refuse what C code would run unbounded
     table["range"] = bounded.bounded_range
     table["pow"] = bounded.builtin_pow
+    table["type"] = type_of
     return table
+
+
+def type_of(*args):
+    """type(x): the class of x. Python's three-argument form makes a class, which the
+    language has no use for (there is no ``class`` statement either), so neither it nor
+    the class of a class (``type`` itself) is handed out."""
+    if len(args) == 1:
+        cls = type(args[0])
+        if issubclass(cls, type):  # ``type`` itself would make classes with three arguments
+            raise TypeError("type() of a class is not supported by gradcli")
+        return cls
+    if len(args) == 3:
+        raise TypeError("type() with three arguments (creating a class) is not supported by gradcli")
+    raise TypeError("type() takes 1 or 3 arguments")
 
 
 def _check_fields(text: str, depth: int = 0) -> None:
