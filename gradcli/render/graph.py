@@ -48,9 +48,8 @@ def label_lines(n) -> list[str]:
 def render_tree(g, out) -> None:
     from rich.tree import Tree
 
-    from .table import make_console
+    from .table import print_parts
     shown: set = set()
-    console = make_console(out)
 
     def text(node_id):
         n = g.node(node_id)
@@ -63,15 +62,16 @@ def render_tree(g, out) -> None:
                 tree.add(f"{label}{e.source}  {g.node(e.source).name} (shown above)")
                 continue
             shown.add(e.source)
-            kind = " ─AccumulateGrad→ " if e.accumulate else ""
+            kind = "─AccumulateGrad→ " if e.accumulate else ""
             branch = tree.add(label + kind + text(e.source))
             grow(branch, e.source)
 
+    trees = []
     for r in g.roots:
         shown.add(r)
-        tree = Tree(text(r), guide_style="dim")
-        grow(tree, r)
-        console.print(tree)
+        trees.append(Tree(text(r), guide_style="dim"))
+        grow(trees[-1], r)
+    print_parts(trees, out)
     if not g.roots:
         out.write("no graph: the target does not require grad\n")
 
