@@ -67,3 +67,29 @@ def test_hessian_command(capsys, monkeypatch, update_golden):
 def test_hessian_needs_a_scalar(capsys, monkeypatch):
     code, _, err = call(capsys, monkeypatch, "hessian", "grad_tensors.py", "--of", "z", "--wrt", "x")
     assert code == 2 and "scalar" in err
+
+
+def test_the_graph_a_program_freed_is_given_back_after_it_ran(capsys, monkeypatch, tmp_path):
+    # z.sum().backward() freed z's graph (no retain_graph): jacobian and hessian still see it whole
+    real = pytest.importorskip("torch")
+    path = tmp_path / "freed.py"
+    path.write_text("import torch\nx = torch.tensor([0.5, 2.0], dtype=torch.float64, requires_grad=True)\n"
+                    "z = x.sin() * x\ns = z.sum()\ns.backward()\n")
+    xr = real.tensor([0.5, 2.0], dtype=real.float64)
+    code, out, err = call(capsys, monkeypatch, "jacobian", str(path), "--of", "z", "--wrt", "x", "-f", "json")
+    assert code == 0, err
+    want = real.autograd.functional.jacobian(lambda a: a.sin() * a, xr).numpy()
+    np.testing.assert_allclose(json.loads(out)["matrix"], want, rtol=1e-12)
+    code, out, err = call(capsys, monkeypatch, "hessian", str(path), "--of", "s", "--wrt", "x", "-f", "json")
+    assert code == 0, err
+    want = real.autograd.functional.hessian(lambda a: (a.sin() * a).sum(), xr).numpy()
+    np.testing.assert_allclose(json.loads(out)["matrix"], want, rtol=1e-12, atol=1e-15)
+
+
+def test_a_program_that_relies_on_the_freed_graph_error_still_gets_it(capsys, monkeypatch, tmp_path):
+    path = tmp_path / "twice.py"
+    path.write_text("import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (x * x).sum()\n"
+                    "y.backward()\ny.backward()\n")
+    for command in ("jacobian", "hessian"):
+        code, _, err = call(capsys, monkeypatch, command, str(path), "--of", "y", "--wrt", "x")
+        assert code == 1 and "Trying to backward through the graph a second time" in err

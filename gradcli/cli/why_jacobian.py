@@ -11,10 +11,12 @@ from .why import (DetectAnomaly, GradTensors, Wrt, emit, input_target, program_n
 
 def jacobian_session(run, of, wrt, grad_tensors, kind: str):
     from ..report import jacobian as J
+    from ..report.backward_calls import BackwardCalls
     from . import session
-    calls = J.BackwardCalls()
+    calls = BackwardCalls()  # the program's passes free their graphs as it asked; given back after it ran
     with calls:
         s = run()
+        calls.restore_graphs()
         y = single_target(s, of, "--of")
         x = input_target(s, wrt)
         try:
