@@ -1,4 +1,4 @@
-"""Renderers for explain, jacobian/hessian, check and --detect-anomaly reports.
+"""Renderers for explain, jacobian/hessian and --detect-anomaly reports (check: render/check.py).
 
 ``table`` uses Rich (through render.table's console, so widths and colour follow
 the same rules); ``json`` one document; ``csv`` one row per step / entry;
@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import __version__
 from ..report.model import JSON_VERSION
-from .numbers import flat_strings, json_number, nested
+from .numbers import flat_strings, nested
 
 
 def _text(a) -> str:
@@ -181,50 +181,6 @@ def render_jacobian(j, fmt: str, out, program: str = "") -> None:
 
 def _shape(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-# --------------------------------------------------------------------------------- check
-
-def check_object(c) -> dict:
-    return {"leaf": c.name, "shape": c.shape, "order": c.order, "passed": c.passed,
-            "max_abs_error": json_number(c.max_abs_error), "max_abs_at": c.max_abs_at,
-            "max_rel_error": json_number(c.max_rel_error), "max_rel_at": c.max_rel_at,
-            "autograd": _data(c.autograd), "numeric": _data(c.numeric)}
-
-
-def render_check(r, fmt: str, out, program: str = "") -> None:
-    if fmt == "json":
-        doc = _head("check", program)
-        doc.update(target=r.target, order=r.order, program_dtype=r.program_dtype, checked_in="torch.float64",
-                   eps=r.eps, atol=r.atol, rtol=r.rtol, passed=r.passed,
-                   leaves=[check_object(c) for c in r.leaves], notes=r.notes)
-        _dump(doc, out)
-        return
-    if fmt in ("plain", "csv"):
-        sep = "\t" if fmt == "plain" else ","
-        if fmt == "csv":
-            out.write(sep.join(["leaf", "order", "passed", "max_abs_error", "max_abs_at",
-                                "max_rel_error", "max_rel_at"]) + "\n")
-        for c in r.leaves:
-            out.write(sep.join([c.name, str(c.order), "ok" if c.passed else "FAIL",
-                                f"{c.max_abs_error:.3g}", _at(c.max_abs_at), f"{c.max_rel_error:.3g}",
-                                _at(c.max_rel_at)]) + "\n")
-        return
-    what = "gradient" if r.order == 1 else "second derivative"
-    t = _table(f"check: autograd's {what} of {r.target} against central differences "
-               f"(float64, eps={r.eps:g}, atol={r.atol:g}, rtol={r.rtol:g})",
-               ["leaf", "shape", "worst abs error", "at", "worst rel error", "at", "result"])
-    for c in r.leaves:
-        t.add_row(c.name, _shape(c.shape), f"{c.max_abs_error:.3g}", _at(c.max_abs_at),
-                  f"{c.max_rel_error:.3g}", _at(c.max_rel_at), "ok" if c.passed else "FAIL")
-    tables = [t]
-    for c in r.leaves:
-        if not c.passed:
-            f = _table(f"{c.name}: autograd vs numeric", ["", "value"])
-            f.add_row("autograd", _text(c.autograd))
-            f.add_row("central differences", _text(c.numeric))
-            tables.append(f)
-    _print_tables(tables, out)
 
 
 def _at(index) -> str:

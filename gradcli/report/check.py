@@ -1,15 +1,17 @@
-"""Gradient checking: autograd's gradient of every leaf against central differences.
+"""Gradient checking: what is compared, and how.
 
-The differences need the program's value at perturbed leaf values, so the program
-is run again per perturbation (a :class:`Model` does the running; see
-``program_model`` for how a program is re-run).  Everything is computed in float64
+``check_program`` (in ``check_program.py``) re-runs a program with one leaf element
+moved by ±eps and compares the change of what the program differentiated with the
+gradient autograd gave; this module holds the numerics (central differences, the
+element-wise comparison) and the result.  Everything is computed in float64
 whatever the program's dtype: a central difference in float32 has an error near
-``eps_machine / h`` ≈ 1e-7 / 1e-3 that swamps the differences being checked,
-while in float64 ``h = 1e-6`` leaves an error near 1e-10, far below the tolerances
+``eps_machine / h`` ≈ 1e-7 / 1e-3 that swamps the differences being checked, while
+in float64 ``h = 1e-6`` leaves an error near 1e-10, far below the tolerances
 (torch.autograd.gradcheck's defaults: atol 1e-5, rtol 1e-3).
 
 ``order=2`` checks second derivatives the same way: the Hessian autograd computes
-(``create_graph=True``) against central differences of autograd's own gradient.
+(``create_graph=True``), block by block over every pair of leaves, against central
+differences of the gradients the program's own backward passes compute.
 """
 
 from __future__ import annotations
@@ -24,23 +26,29 @@ ATOL = 1e-5
 RTOL = 1e-3
 
 FLOAT32_NOTE = ("the program computes in float32; its gradients are checked in float64 "
-                "(the program re-run with float64 as the default dtype), because central "
-                "differences in float32 lose about half of float32's 7 digits to rounding and "
-                "would flag correct gradients")
+                "(the program re-run with float64 as the default dtype and its leaves widened to "
+                "float64), because central differences in float32 lose about half of float32's "
+                "7 digits to rounding and would flag correct gradients")
 
 
 @dataclass
 class LeafCheck:
+    """One row: a leaf's gradient (order 1), or one block of the Hessian (order 2:
+    rows the elements of ``name``, columns those of ``wrt``)."""
+
     name: str
     shape: list
     order: int
-    autograd: object               # numpy: the gradient (order 1) or Hessian rows (order 2)
+    autograd: object               # numpy: the gradient (order 1) or the Hessian block (order 2)
     numeric: object                # numpy: the central differences, same shape
     max_abs_error: float
     max_abs_at: list               # index of the element with the worst absolute error
     max_rel_error: float
     max_rel_at: list
     passed: bool
+    calls: list = field(default_factory=list)  # the backward passes checked (1-based); [] for gradcli's own
+    wrt: str | None = None         # order 2: the leaf of the block's columns
+    site: str = ""                 # where the leaf was made (file:line:column)
 
 
 @dataclass
@@ -53,30 +61,12 @@ class CheckResult:
     rtol: float
     leaves: list[LeafCheck] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unchecked: list = field(default_factory=list)  # (leaf name, why it was not checked)
 
     @property
     def passed(self) -> bool:
-        return all(c.passed for c in self.leaves)
-
-
-@dataclass
-class Model:
-    """What checking needs from a program, all in float64.
-
-    ``leaves``: name -> value at the point checked; ``value(overrides)``: the scalar
-    checked (Σ⟨grad_tensors, target⟩) with some leaves replaced; ``gradient(overrides)``:
-    name -> autograd's gradient there (used by order 2); ``autograd``: name -> the
-    gradient to check (order 1); ``hessian(name)``: autograd's second derivative.
-    """
-
-    target: str
-    leaves: dict
-    value: Callable
-    gradient: Callable
-    autograd: dict
-    hessian: Callable | None = None
-    program_dtype: str = "torch.float64"
-    notes: list = field(default_factory=list)
+        """Every comparison passed, and there was at least one (checking nothing is no pass)."""
+        return bool(self.leaves) and all(c.passed for c in self.leaves)
 
 
 def central_differences(f: Callable, x0: np.ndarray, eps: float = EPS) -> np.ndarray:
@@ -97,6 +87,7 @@ def central_differences(f: Callable, x0: np.ndarray, eps: float = EPS) -> np.nda
 
 
 def compare(name: str, autograd, numeric, order: int, atol: float = ATOL, rtol: float = RTOL) -> LeafCheck:
+    """Element-wise |autograd - numeric| <= atol + rtol·|numeric|, with the worst elements."""
     a = np.asarray(autograd, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     err = np.abs(a - n)
@@ -111,25 +102,3 @@ def compare(name: str, autograd, numeric, order: int, atol: float = ATOL, rtol: 
     return LeafCheck(name, list(a.shape), order, a, n,
                      float(err[ia]) if err.size else 0.0, [int(k) for k in ia],
                      float(rel[ir]) if rel.size else 0.0, [int(k) for k in ir], passed)
-
-
-def check(model: Model, order: int = 1, eps: float = EPS, atol: float = ATOL, rtol: float = RTOL) -> CheckResult:
-    result = CheckResult(model.target, order, model.program_dtype, eps, atol, rtol, notes=list(model.notes))
-    if model.program_dtype in ("torch.float32", "torch.float16"):
-        result.notes.append(FLOAT32_NOTE)
-    for name, x0 in model.leaves.items():
-        if order == 1:
-            numeric = central_differences(lambda x: model.value({name: x}), x0, eps)
-            analytic = model.autograd.get(name)
-            if analytic is None:
-                analytic = np.zeros_like(numeric)
-                result.notes.append(f"{name}.grad is None: checked as zeros")
-            result.leaves.append(compare(name, analytic, numeric, 1, atol, rtol))
-        else:
-            # rows of the Hessian: d (d f/d x_i) / d x_j, with x_i the output index
-            numeric = central_differences(lambda x: model.gradient({name: x})[name], x0, eps)
-            analytic = model.hessian(name)
-            n = int(np.asarray(x0).size)
-            result.leaves.append(compare(name, np.asarray(analytic).reshape(n, n),
-                                         numeric.reshape(n, n), 2, atol, rtol))
-    return result

@@ -33,40 +33,6 @@ class Jacobian:
     notes: list[str] = field(default_factory=list)
 
 
-class BackwardCalls:
-    """While active, every backward pass keeps its graph (as with ``retain_graph=True``)
-    and is recorded as ``(outputs, grad_tensors, accumulate)``.
-
-    jacobian, hessian and check differentiate the program's tensors again after it
-    ran, so a ``backward()`` the program calls itself must not free the graph.  The
-    engine offers no hook for this, so its ``run`` is wrapped for the duration; a
-    program that relies on the "backward through the graph a second time" error
-    does not raise it under these commands.
-    """
-
-    def __init__(self):
-        self.calls: list = []
-        self._original = None
-
-    def __enter__(self):
-        from ..autograd import engine
-        original = self._original = engine.run
-        calls = self.calls
-
-        def run(outputs, grads, retain_graph, create_graph, inputs=None, accumulate=True):
-            if accumulate:
-                calls.append((list(outputs), [None if g is None else array(g) for g in grads]))
-            return original(outputs, grads, True, create_graph, inputs, accumulate)
-
-        engine.run = run
-        return self
-
-    def __exit__(self, *exc):
-        from ..autograd import engine
-        engine.run = self._original
-        return False
-
-
 def _dtype(t) -> str:
     return str(t.dtype)
 
