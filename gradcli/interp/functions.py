@@ -22,6 +22,7 @@ class FunctionCompiler:
     def e_Call(self, node, scope):
         func = self.expr(node.func, scope)
         site, where, pos = self.ctx.site, Span(*node.pos), node.pos
+        called = _site_name(node.func)
         simple = not node.keywords and not any(type(a) is ast.Starred for a in node.args)
         if simple:
             args = [self.expr(a, scope) for a in node.args]
@@ -33,7 +34,7 @@ class FunctionCompiler:
                     try:
                         return fn()
                     except Exception as e:
-                        raise error_at(e, pos) from None
+                        raise call_error(e, pos, fn, (), None, called) from None
                 return ev0
             if n == 1:
                 (a0,) = args
@@ -45,7 +46,7 @@ class FunctionCompiler:
                     try:
                         return fn(x)
                     except Exception as e:
-                        raise call_error(e, pos, fn, (x,)) from None
+                        raise call_error(e, pos, fn, (x,), None, called) from None
                 return ev1
             if n == 2:
                 a0, a1 = args
@@ -58,7 +59,7 @@ class FunctionCompiler:
                     try:
                         return fn(x, y)
                     except Exception as e:
-                        raise call_error(e, pos, fn, (x, y)) from None
+                        raise call_error(e, pos, fn, (x, y), None, called) from None
                 return ev2
 
             def evn(f):
@@ -68,7 +69,7 @@ class FunctionCompiler:
                 try:
                     return fn(*values)
                 except Exception as e:
-                    raise call_error(e, pos, fn, values) from None
+                    raise call_error(e, pos, fn, values, None, called) from None
             return evn
         build_args = self.sequence(node.args, scope)
         keywords = [(k.arg, self.expr(k.value, scope), k.pos) for k in node.keywords]
@@ -96,7 +97,7 @@ class FunctionCompiler:
             try:
                 return fn(*values, **kwargs)
             except Exception as e:
-                raise call_error(e, pos, fn, values, kwargs) from None
+                raise call_error(e, pos, fn, values, kwargs, called) from None
         return ev
 
     # -------------------------------------------------------------- functions
@@ -209,6 +210,13 @@ class FunctionCompiler:
             except TypeError as e:  # unhashable set members or dict keys
                 raise error_at(e, pos) from None
         return ev
+
+
+def _site_name(func: ast.Node) -> str | None:
+    """The name a call spells (``sin`` in ``torch.sin(x)`` and ``x.sin()``): torch's messages use it."""
+    if type(func) is ast.Attribute:
+        return func.attr
+    return func.id if type(func) is ast.Name else None
 
 
 def _callable_name(fn) -> str:

@@ -70,9 +70,17 @@ def error_at(e: BaseException, pos: tuple) -> BaseException:
 _LEAK = re.compile(r"^'(\w+)' object has no attribute '_\w+'")
 
 
-def call_error(e: BaseException, pos: tuple, fn, args, kwargs: dict | None = None) -> BaseException:
-    """``error_at`` for ``e`` raised by the call ``fn(*args, **kwargs)``: a non-tensor that
-    reached an engine op is named by argument, as torch's argument parser names it."""
+def call_error(e: BaseException, pos: tuple, fn, args, kwargs: dict | None = None,
+               name: str | None = None) -> BaseException:
+    """``error_at`` for ``e`` raised by the call ``fn(*args, **kwargs)`` (``name`` as the call
+    site spells it): arguments torch's parser would have refused before computing anything
+    get the parser's message; a non-tensor that reached an engine op is named by argument."""
+    if not isinstance(e, _NOT_ABOUT_ARGUMENTS):
+        from gradcli.interp import arguments
+        op = arguments.resolve(fn, name)
+        message = op and arguments.parser_error(op[0], op[1], args, kwargs or {})
+        if message:
+            return ProgramRuntimeError(f"TypeError: {message}", Span(*pos))
     if isinstance(e, (AttributeError, TypeError)):
         message = _argument_message(str(e), fn, args, kwargs or {})
         if message is not None:
@@ -80,6 +88,7 @@ def call_error(e: BaseException, pos: tuple, fn, args, kwargs: dict | None = Non
     return error_at(e, pos)
 
 
+_NOT_ABOUT_ARGUMENTS = (SourceError, MemoryError, RecursionError, BrokenPipeError)
 _NOT_A_TENSOR = re.compile(r"^'(\w+)' object has no attribute '_\w+'|^unsupported operand type: '(\w+)'$")
 
 

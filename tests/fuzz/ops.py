@@ -36,17 +36,18 @@ def _shape(rng: random.Random) -> str:
 def _tensor(rng: random.Random) -> str:
     shape = _shape(rng)
     kind = rng.randrange(6)
+    # sizes as one tuple, so that shape () is a valid call under PyTorch too
     if kind == 0:
-        return f"torch.randn{shape}.requires_grad_()"
+        return f"torch.randn({shape}).requires_grad_()"
     if kind == 1:
-        return f"torch.randn({shape[1:-1]} dtype=torch.float64).requires_grad_()"
+        return f"torch.randn({shape}, dtype=torch.float64).requires_grad_()"
     if kind == 2:
-        return f"torch.ones({shape[1:-1]}{rng.choice(DTYPES)})"
+        return f"torch.ones({shape}{rng.choice(DTYPES)})"
     if kind == 3:
         return f"torch.arange({rng.randint(0, 12)}{rng.choice(DTYPES[:3])})"
     if kind == 4:
         return f"torch.tensor({rng.choice(['1.5', '[1., -2., 0.]', '[[1, 2], [3, 4]]', '[]', 'True', '[[0.5]]'])})"
-    return f"torch.zeros({shape[1:-1]}).requires_grad_()"
+    return f"torch.zeros({shape}).requires_grad_()"
 
 
 def _argument(rng: random.Random) -> str:

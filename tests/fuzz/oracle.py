@@ -19,6 +19,7 @@ from pathlib import Path
 
 from gradcli.errors import SourceError
 from gradcli.interp import Limits, run
+from gradcli.interp.runtime import python_message
 from gradcli.syntax import parse
 
 GRADCLI = str(Path(sys.executable).with_name("gradcli"))
@@ -74,8 +75,8 @@ def bug_in_cause(error: SourceError) -> str | None:
     cause = error.__context__
     if cause is None or isinstance(cause, (SourceError, MemoryError, RecursionError)):
         return None
-    if isinstance(cause, (AttributeError, TypeError)) and _NOT_A_TENSOR.match(error.message):
-        return None  # a non-tensor argument, named by the call site as torch's parser names it
+    if _PARSER_WORDS.match(error.message) and error.message != python_message(cause):
+        return None  # the call site said what torch's argument parser says about these arguments
     frames = traceback.extract_tb(cause.__traceback__)
     if not frames:
         return None
@@ -102,8 +103,14 @@ def bug_in_cause(error: SourceError) -> str | None:
 
 
 LOOSE = "loose message: "
-_NOT_A_TENSOR = re.compile(r"TypeError: (\w+\(\): argument '\w+'( \(position \d+\))? must be Tensor, "
-                           r"not \w+|expected Tensor as element \d+ in argument \d+, but got \w+)$")
+# The forms of torch's argument-parser errors (interp/arguments.py writes them at the call site).
+_PARSER_WORDS = re.compile(
+    r"TypeError: (\w+\(\): argument '\w+'( \(position \d+\))? (must be|failed to unpack)"
+    r"|expected Tensor as element \d+ in argument \d+, but got [\w.]+$"
+    r"|\w+\(\) received an invalid combination of arguments - got \("
+    r"|((TensorBase|torch)\.)?\w+\(\) takes (no|\d+|from \d+ to \d+) (positional |keyword )?arguments?"
+    r"|\w+\(\) missing \d+ required positional argument"
+    r"|\w+\(\) got (an unexpected keyword argument|multiple values for argument) '\w+'$)")
 
 
 def _raised_by_a_raise_statement(error: BaseException) -> bool:
