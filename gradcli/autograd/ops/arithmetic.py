@@ -7,34 +7,44 @@ elementwise families (unary math in elementwise.py, piecewise.py, conversion.py)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..tensor import Tensor, wrap
 from ._dispatch import broadcast_error, floating, operands
+from .backends import pow_scalar
 from .registry import defop, record
 
 # -- arithmetic ----------------------------------------------------------------------
 
+# torch's formulas scale by alpha with maybe_multiply: tensor * Scalar (MulBackward1), skipped at 1
 ADD = defop("AddBackward0", {"self": "1", "other": "alpha"},
             self=lambda grad: grad,
-            other=lambda grad, alpha: grad * alpha if alpha != 1 else grad)
+            other=lambda grad, alpha, F: F.mul_scalar(grad, alpha) if alpha != 1 else grad)
 SUB = defop("SubBackward0", {"self": "1", "other": "-alpha"},
             self=lambda grad: grad,
-            other=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad)
+            other=lambda grad, alpha, F: F.mul_scalar(-grad, alpha) if alpha != 1 else -grad)
 RSUB = defop("RsubBackward1", {"self": "-alpha"},
-             self=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad)
+             self=lambda grad, alpha, F: F.mul_scalar(-grad, alpha) if alpha != 1 else -grad)
 RSUB_TENSOR = defop("RsubBackward0", {"self": "-alpha", "other": "1"},
-                    self=lambda grad, alpha: -grad * alpha if alpha != 1 else -grad,
+                    self=lambda grad, alpha, F: F.mul_scalar(-grad, alpha) if alpha != 1 else -grad,
                     other=lambda grad: grad)
 MUL = defop("MulBackward0", {"self": "other", "other": "self"},
             self=lambda grad, other: grad * other,
             other=lambda grad, self: grad * self)
 DIV = defop("DivBackward0", {"self": "1/other", "other": "-self/other²"},
             self=lambda grad, other: grad / other,
-            other=lambda grad, self, other: -grad * self / (other * other))
+            other=lambda grad, self, other: -grad * ((self / other) / other))
 NEG = defop("NegBackward0", {"self": "-1"}, self=lambda grad: -grad)
-# NOTE: own rule: tensor * scalar inside torch's C++ formulas is mul.Scalar, MulBackward1
-MUL_SCALAR = defop("MulBackward1", {"self": "other"}, self=lambda grad, other: mul_scalar(grad, other))
+
+# NOTE: own rules: a tensor-and-number op inside torch's C++ formulas is the op's Scalar
+# overload (mul.Scalar is MulBackward1...), where Python's `x * 2` is mul.Tensor
+# (MulBackward0); formulas call these to name their create_graph nodes as torch does.
+MUL_SCALAR = defop("MulBackward1", {"self": "other"}, self=lambda grad, other, F: F.mul_scalar(grad, other))
+DIV_SCALAR = defop("DivBackward1", {"self": "1/other"}, self=lambda grad, other, F: F.div_scalar(grad, other))
+ADD_SCALAR = defop("AddBackward1", {"self": "1"}, self=lambda grad: grad)
+SUB_SCALAR = defop("SubBackward1", {"self": "1"}, self=lambda grad: grad)
 
 
 def mul_scalar(self, other):
@@ -42,6 +52,27 @@ def mul_scalar(self, other):
     if isinstance(self, Tensor):
         return record(MUL_SCALAR, self._data * other, (self,), {"other": other})
     return self * other
+
+
+def div_scalar(self, other):
+    """A backward formula's ``self / c``: DivBackward1 under create_graph."""
+    if isinstance(self, Tensor):
+        return record(DIV_SCALAR, self._data / other, (self,), {"other": other})
+    return self / other
+
+
+def add_scalar(self, other):
+    """A backward formula's ``self + c``: AddBackward1 under create_graph."""
+    if isinstance(self, Tensor):
+        return record(ADD_SCALAR, self._data + other, (self,))
+    return self + other
+
+
+def sub_scalar(self, other):
+    """A backward formula's ``self - c``: SubBackward1 under create_graph."""
+    if isinstance(self, Tensor):
+        return record(SUB_SCALAR, self._data - other, (self,))
+    return self - other
 
 
 def _binary_arrays(fn, a, b):
@@ -165,23 +196,32 @@ def positive(self):
 # -- powers ----------------------------------------------------------------------------
 
 POW0 = defop("PowBackward0", {"self": "exponent * self^(exponent-1)"},
-             self=lambda grad, self, exponent: grad * 0.0 * self if exponent == 0
-             else grad * (exponent * self ** (exponent - 1)))
+             self=lambda grad, self, exponent, F: F.zeros_like(self) if exponent == 0
+             else grad * F.mul_scalar(F.pow(self, exponent - 1), exponent))
 POW1 = defop("PowBackward1", {"self": "exponent * self^(exponent-1)", "exponent": "result * log(self)"},
-             self=lambda grad, self, exponent, F: grad * F.where(
-                 exponent == 0.0, F.zeros_like(self), exponent * self ** F.where(exponent == 0.0, F.ones_like(exponent), exponent - 1)),
+             self=lambda grad, self, exponent, F: F.where(
+                 exponent == 0.0, 0.0, grad * (exponent * F.pow(self, F.sub_scalar(exponent, 1)))),
              exponent=lambda grad, self, result, exponent, F: grad * F.where(
-                 (self == 0) & (exponent >= 0), F.zeros_like(result), result * F.log(self)))
+                 (self == 0) & (exponent >= 0), 0.0, result * F.log(self)))
 POW2 = defop("PowBackward2", {"exponent": "result * log(self)"},
-             exponent=lambda grad, result, base: grad * result * float(np.log(base)) if base != 0
-             else grad * 0.0 * result)
+             exponent=lambda grad, result, exponent, base, F: grad * F.where(
+                 exponent >= 0, 0.0, F.mul_scalar(result, _log(base))) if base == 0
+             else grad * F.mul_scalar(result, _log(base)))
+
+
+def _log(base):
+    """log of a Python number as C++'s std::log gives it (-inf at 0, nan below)."""
+    if base > 0:
+        return math.log(base)
+    return -math.inf if base == 0 else math.nan
 
 
 def pow(self, exponent):
     if isinstance(self, Tensor) and not isinstance(exponent, Tensor):
         a, e = operands(self, exponent)
-        out = np.power(a, e) if not (np.asarray(a).dtype.kind in "iu" and e < 0) else _int_neg_pow()
-        return record(POW0, out, (self,), {"exponent": exponent})
+        if np.asarray(a).dtype.kind in "iu" and e < 0:
+            _int_neg_pow()
+        return record(POW0, pow_scalar(a, e), (self,), {"exponent": exponent})
     if not isinstance(self, Tensor):
         return rpow(exponent, self)
     a, e = operands(self, exponent)

@@ -8,9 +8,39 @@ a formula may use only these and Python's operators.
 
 from __future__ import annotations
 
+import operator as _operator
+
 import numpy as np
 
 from .parallel import via_float64
+from .summation import torch_mean
+
+
+def pow_scalar(a, e):
+    """a ** e for a Python number e, as torch's pow kernel computes it: 2, 3 and -2 as
+    products, 0.5 / -0.5 / -1 as sqrt / 1/sqrt / reciprocal, the rest with pow (numpy's
+    pow(x, 3) is correctly rounded where torch's x*x*x rounds twice)."""
+    a = np.asarray(a)
+    if a.dtype.kind != "f":
+        return np.power(a, e)
+    if e == 2:
+        return a * a
+    if e == 3:
+        return a * a * a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if e == -2:
+            return 1 / (a * a)
+        if e == 0.5:
+            return np.sqrt(a)
+        if e == -0.5:
+            return 1 / np.sqrt(a)
+        if e == -1:
+            return 1 / a
+        if e == 0:
+            return np.ones_like(a)
+        if e == 1:
+            return a.copy()
+        return np.power(a, e)
 
 
 def _axes(dim):
@@ -92,6 +122,9 @@ class _Numpy:
 
     @staticmethod
     def mean(x, dim=None, keepdim=False):
+        x = np.asarray(x)
+        if x.dtype.kind == "f":  # torch's order of summation (var/std formulas take the mean)
+            return np.asarray(torch_mean(x, _axes(dim), keepdim))
         return np.asarray(np.mean(x, axis=_axes(dim), keepdims=keepdim))
 
     @staticmethod
@@ -124,7 +157,16 @@ class _Numpy:
 
     @staticmethod
     def pow(x, e):
-        return np.power(x, e)
+        if isinstance(e, np.ndarray):
+            return np.power(x, e)
+        return pow_scalar(x, e)
+
+    # a formula's tensor-and-number arithmetic (the tensor backend names these nodes
+    # MulBackward1, DivBackward1... as torch's C++ formulas do)
+    mul_scalar = staticmethod(_operator.mul)
+    div_scalar = staticmethod(_operator.truediv)
+    add_scalar = staticmethod(_operator.add)
+    sub_scalar = staticmethod(_operator.sub)
 
     @staticmethod
     def maximum(a, b):
@@ -225,6 +267,26 @@ def erf_array(x):
 
 
 _Numpy.erf = staticmethod(erf_array)
+_Numpy.sgn = staticmethod(np.sign)
+_Numpy.isfinite = staticmethod(np.isfinite)
+
+
+def _rsqrt(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1 / np.sqrt(x)
+
+
+log_array = _Numpy.log
+
+
+def xlogy_array(x, y):
+    """x·log(y), 0 where x is 0 and y is not nan (log rounded as torch's)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((x == 0) & ~np.isnan(y), 0.0, x * log_array(y))
+
+
+_Numpy.rsqrt = staticmethod(_rsqrt)
+_Numpy.xlogy = staticmethod(xlogy_array)
 _Numpy.cumsum = staticmethod(lambda x, dim: np.cumsum(x, axis=dim))
 _Numpy.prod = staticmethod(lambda x, dim=None, keepdim=False: np.asarray(np.prod(x, axis=dim, keepdims=keepdim)))
 _Numpy.amax = staticmethod(lambda x, dim, keepdim=False: np.asarray(np.amax(x, axis=_axes(dim), keepdims=keepdim)))

@@ -14,6 +14,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor, wrap
 from ._dispatch import floating, inplace, operands
+from .backends import log_array, xlogy_array
 from .parallel import via_float64
 # the rest of the family, reachable as elementwise.<name> (the torch/Tensor tables below use them)
 from .arithmetic import (_binary_arrays, _scalar_tensor, add, div, floor_divide, mul,  # noqa: F401
@@ -40,21 +41,32 @@ def _unary(name, fn, spec, *, float_only=True):
 
 EXP = defop("ExpBackward0", {"self": "exp(self)"}, self=lambda grad, result: grad * result)
 LOG = defop("LogBackward0", {"self": "1/self"}, self=lambda grad, self: grad / self)
-LOG2 = defop("Log2Backward0", {"self": "1/(self·ln 2)"}, self=lambda grad, self: grad / (self * 0.6931471805599453))
-LOG10 = defop("Log10Backward0", {"self": "1/(self·ln 10)"}, self=lambda grad, self: grad / (self * 2.302585092994046))
-LOG1P = defop("Log1PBackward0", {"self": "1/(1+self)"}, self=lambda grad, self: grad / (self + 1))
-EXPM1 = defop("Expm1Backward0", {"self": "exp(self)"}, self=lambda grad, result: grad * (result + 1))
+# the formulas are torch's (derivatives.yaml), in its order of operations; a number
+# inside them is a Scalar operand (F.mul_scalar...: MulBackward1 under create_graph)
+LOG2 = defop("Log2Backward0", {"self": "1/(self·ln 2)"},
+             self=lambda grad, self, F: grad / F.mul_scalar(self, 0.6931471805599453))
+LOG10 = defop("Log10Backward0", {"self": "1/(self·ln 10)"},
+              self=lambda grad, self, F: grad / F.mul_scalar(self, 2.3025850929940456))
+LOG1P = defop("Log1PBackward0", {"self": "1/(1+self)"}, self=lambda grad, self, F: grad / F.add_scalar(self, 1))
+EXPM1 = defop("Expm1Backward0", {"self": "exp(self)"}, self=lambda grad, result, F: grad * F.add_scalar(result, 1))
 EXP2 = defop("Exp2Backward0", {"self": "2^self·ln 2"},
-             self=lambda grad, result: mul_scalar(grad * result, 0.6931471805599453))
-SQRT = defop("SqrtBackward0", {"self": "1/(2·sqrt(self))"}, self=lambda grad, result: grad / (2 * result))
-RSQRT = defop("RsqrtBackward0", {"self": "-1/(2·self^(3/2))"}, self=lambda grad, result: -0.5 * grad * result ** 3)
+             self=lambda grad, result, F: F.mul_scalar(grad * result, 0.6931471805599453))
+SQRT = defop("SqrtBackward0", {"self": "1/(2·sqrt(self))"}, self=lambda grad, result, F: grad / F.mul_scalar(result, 2))
+RSQRT = defop("RsqrtBackward0", {"self": "-1/(2·self^(3/2))"},
+              self=lambda grad, result, F: F.mul_scalar(grad, -0.5) * F.pow(result, 3))
 SIN = defop("SinBackward0", {"self": "cos(self)"}, self=lambda grad, self, F: grad * F.cos(self))
 COS = defop("CosBackward0", {"self": "-sin(self)"}, self=lambda grad, self, F: grad * -F.sin(self))
-TAN = defop("TanBackward0", {"self": "1 + tan²(self)"}, self=lambda grad, result: grad * (1 + result * result))
+TAN = defop("TanBackward0", {"self": "1 + tan²(self)"},
+            self=lambda grad, result, F: grad * F.add_scalar(F.pow(result, 2), 1))
+
+
 def _one_minus_square(output):
-    # torch's float32 kernel fuses 1 - y·y (one rounding: exact in float64, then rounded)
-    if isinstance(output, (np.ndarray, np.generic)) and output.dtype == np.float32:
-        return (1.0 - np.square(output.astype(np.float64))).astype(np.float32)
+    # torch's kernel fuses 1 - y·y (an FMA: the exact value, rounded once)
+    if isinstance(output, (np.ndarray, np.generic)):
+        if output.dtype == np.float32:
+            return (1.0 - np.square(output.astype(np.float64))).astype(np.float32)
+        if output.dtype == np.float64:
+            return (1.0 - np.square(output.astype(np.longdouble))).astype(np.float64)
     return 1 - output * output
 
 
@@ -62,22 +74,21 @@ def _one_minus_square(output):
 TANH_BACKWARD = backward_op(
     "TanhBackwardBackward0", lambda grad, output, F: grad * _one_minus_square(output),
     grad_output=lambda grad, output: TANH_BACKWARD(grad, output),
-    output=lambda grad, grad_output, output: -2 * output * grad * grad_output)
+    output=lambda grad, grad_output, output, F: grad * (F.mul_scalar(output, -2) * grad_output))
 SIGMOID_BACKWARD = backward_op(
     "SigmoidBackwardBackward0", lambda grad, output, F: grad * (1 - output) * output,
     grad_output=lambda grad, output: SIGMOID_BACKWARD(grad, output),
-    output=lambda grad, grad_output, output: grad * grad_output * (-2 * output + 1))
+    output=lambda grad, grad_output, output, F: grad * grad_output * F.add_scalar(F.mul_scalar(output, -2), 1))
 TANH = defop("TanhBackward0", {"self": "1 - tanh²(self)"}, self=lambda grad, result: TANH_BACKWARD(grad, result))
 SIGMOID = defop("SigmoidBackward0", {"self": "σ(self)(1-σ(self))"},
                 self=lambda grad, result: SIGMOID_BACKWARD(grad, result))
-RECIPROCAL = defop("ReciprocalBackward0", {"self": "-1/self²"}, self=lambda grad, result: grad * -(result * result))
-ABS = defop("AbsBackward0", {"self": "sign(self)"}, self=lambda grad, self, F: grad * F.sign(self))
-# torch: grad * (-self * self + 1).rsqrt() (MulBackward0 under create_graph)
+RECIPROCAL = defop("ReciprocalBackward0", {"self": "-1/self²"}, self=lambda grad, result: -grad * (result * result))
+ABS = defop("AbsBackward0", {"self": "sign(self)"}, self=lambda grad, self, F: grad * F.sgn(self))
 ASIN = defop("AsinBackward0", {"self": "1/sqrt(1-self²)"},
-             self=lambda grad, self, F: grad * (1 / F.sqrt(1 - self * self)))
+             self=lambda grad, self, F: grad * F.rsqrt(F.add_scalar(-self * self, 1)))
 ACOS = defop("AcosBackward0", {"self": "-1/sqrt(1-self²)"},
-             self=lambda grad, self, F: grad * -(1 / F.sqrt(1 - self * self)))
-ATAN = defop("AtanBackward0", {"self": "1/(1+self²)"}, self=lambda grad, self: grad / (1 + self * self))
+             self=lambda grad, self, F: grad * -F.rsqrt(F.add_scalar(-self * self, 1)))
+ATAN = defop("AtanBackward0", {"self": "1/(1+self²)"}, self=lambda grad, self, F: grad / F.add_scalar(self * self, 1))
 SINH = defop("SinhBackward0", {"self": "cosh(self)"}, self=lambda grad, self, F: grad * F.cosh(self))
 COSH = defop("CoshBackward0", {"self": "sinh(self)"}, self=lambda grad, self, F: grad * F.sinh(self))
 
@@ -101,7 +112,7 @@ def _sigmoid(d):
 
 
 exp = _unary("exp", _via64(np.exp), EXP)
-log = _unary("log", _via64(np.log), LOG)
+log = _unary("log", log_array, LOG)
 log2 = _unary("log2", _via64(np.log2), LOG2)
 log10 = _unary("log10", _via64(np.log10), LOG10)
 log1p = _unary("log1p", _via64(np.log1p), LOG1P)
@@ -137,17 +148,17 @@ def rdiv(self, other):
 # -- special functions -------------------------------------------------------------------------
 
 ERF = defop("ErfBackward0", {"self": "2/√π·exp(-self²)"},
-            self=lambda grad, self, F: grad * (1.1283791670955126 * F.exp(-(self * self))))
+            self=lambda grad, self, F: F.mul_scalar(F.exp(-F.pow(self, 2)), 1.1283791670955126) * grad)
 ERFC = defop("ErfcBackward0", {"self": "-2/√π·exp(-self²)"},
-             self=lambda grad, self, F: grad * (-1.1283791670955126 * F.exp(-(self * self))))
+             self=lambda grad, self, F: F.mul_scalar(F.exp(-F.pow(self, 2)), -1.1283791670955126) * grad)
 LOGIT = defop("LogitBackward0", {"self": "1/(self(1-self)) (0 outside [eps, 1-eps])"},
               self=lambda grad, self, eps, F: grad / (self * (1 - self)) if eps is None else F.where(
                   (self < eps) | (self > 1 - eps), 0.0, grad / (self * (1 - self))))
-XLOGY = defop("XlogyBackward0", {"self": "log(other) where self != 0", "other": "self/other"},
-              self=lambda grad, self, other, F: F.where(self == 0, 0.0, grad * F.log(other)),
+XLOGY = defop("XlogyBackward0", {"self": "xlogy(grad, other), 0 where self = 0 and other <= 0", "other": "self/other"},
+              self=lambda grad, self, other, F: F.masked_fill(F.xlogy(grad, other), (self == 0) & (other <= 0), 0.0),
               other=lambda grad, self, other: grad * self / other)
 NAN_TO_NUM = defop("NanToNumBackward0", {"self": "1 where finite"},
-                   self=lambda grad, self, F: F.where((self == self) & (F.abs(self) != float("inf")), grad, 0.0))
+                   self=lambda grad, self, F: grad * F.isfinite(self))
 
 
 def erf(self):
@@ -174,9 +185,10 @@ def xlogy(self, other):
         self = _scalar_tensor(self, other)
     a, b = operands(self, other)
     a, b = floating(np.asarray(a)), floating(np.asarray(b))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = _binary_arrays(lambda x, y: np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log(y)), a, b)
+    out = _binary_arrays(xlogy_array, a, b)
     return record(XLOGY, out.astype(a.dtype, copy=False), (self, other))
+
+
 
 
 def nan_to_num(self, nan=0.0, posinf=None, neginf=None):

@@ -6,6 +6,7 @@ Same names and meanings as ``backends._Numpy``; each call records its own node.
 from __future__ import annotations
 
 from .. import creation
+from . import arithmetic as _a
 from . import elementwise as _e
 from . import reduction as _r
 
@@ -13,6 +14,9 @@ sin, cos, tan, exp, log, sqrt, tanh, sigmoid, abs = _e.sin, _e.cos, _e.tan, _e.e
 sinh, cosh = _e.sinh, _e.cosh
 sum, mean = _r.sum, _r.mean
 zeros_like, ones_like, full_like = creation.zeros_like, creation.ones_like, creation.full_like
+
+
+mul_scalar, div_scalar, add_scalar, sub_scalar = _a.mul_scalar, _a.div_scalar, _a.add_scalar, _a.sub_scalar
 
 
 def pow(x, e):
@@ -76,5 +80,11 @@ def float_like(mask, like):
 
 # -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
 where, sign, erf = _e.where, _e.sign, _e.erf
+sgn, rsqrt, xlogy = _e.sgn, _e.rsqrt, _e.xlogy
 cumsum, prod, amax = _r.cumsum, _r.prod, _r.amax
 clamp_min, cumprod = _e.clamp_min, _r.cumprod
+
+
+def isfinite(x):
+    from .compare import isfinite as _isfinite
+    return _isfinite(x)
