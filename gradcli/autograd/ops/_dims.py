@@ -3,7 +3,7 @@ unsqueeze the reduced dims, expand to the input's shape); shared by the reductio
 
 from __future__ import annotations
 
-from ..tensor import _wrap_dim
+from ..tensor import Tensor, _wrap_dim
 
 
 def _dims(dim, ndim):
@@ -23,3 +23,19 @@ def _expand_back(grad, shape, dims, keepdim, F):
         for d in dims:
             grad = F.unsqueeze(grad, d)
     return F.expand(grad, shape)
+
+
+def _unsqueeze_multiple(grad, dims, F):
+    """torch's unsqueeze_multiple: the reduced dims back as size-1 dims, in increasing order."""
+    for d in dims:
+        grad = F.unsqueeze(grad, d)
+    return grad
+
+
+def _mean_backward(grad, shape, dims, keepdim, n, F):
+    """torch's mean_backward: sum_backward(grad) / n, the division a DivBackward1 under
+    create_graph; on arrays grad / n comes first (the same values, each element is grad / n),
+    so the broadcast stays a view."""
+    if isinstance(grad, Tensor):
+        return F.div_scalar(_expand_back(grad, shape, dims, keepdim, F), n)
+    return _expand_back(grad / n, shape, dims, keepdim, F)

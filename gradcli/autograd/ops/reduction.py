@@ -1,20 +1,19 @@
-"""Reductions: sum, mean, prod, var, std, count_nonzero, and the cumulative sum/product.
+"""Reductions: sum, mean, prod, count_nonzero, and the cumulative sum/product.
 
 The other reduction families live beside it and stay reachable as ``reduction.<name>``:
-minmax.py (max, min, median, amax, argmax...) and softmax.py (logsumexp, softmax...).
+minmax.py (max, min, median, amax, argmax...), moments.py (var, std, var_mean, std_mean)
+and softmax.py (logsumexp, softmax...).
 """
 
 from __future__ import annotations
 
-import builtins
-import warnings
-
 import numpy as np
 
 from ..tensor import _wrap_dim, wrap
-from ._dims import _dims, _expand_back
+from ._dims import _dims, _expand_back, _mean_backward
 from .minmax import amax, amin, aminmax, argmax, argmin, max, median, min
 from .registry import defop, record
+from .moments import std, std_mean, var, var_mean  # noqa: F401
 from .softmax import log_softmax, logsumexp, softmax, softmin  # noqa: F401
 from .summation import torch_mean, torch_sum
 
@@ -23,9 +22,9 @@ SUM0 = defop("SumBackward0", {"self": "1"}, self=lambda grad, shape, F: F.expand
 SUM1 = defop("SumBackward1", {"self": "1"},
              self=lambda grad, shape, dims, keepdim, F: _expand_back(grad, shape, dims, keepdim, F))
 MEAN0 = defop("MeanBackward0", {"self": "1/n"},
-              self=lambda grad, shape, n, F: F.expand(grad / n, shape))
+              self=lambda grad, shape, n, F: _mean_backward(grad, shape, None, False, n, F))
 MEAN1 = defop("MeanBackward1", {"self": "1/n"},
-              self=lambda grad, shape, dims, keepdim, n, F: _expand_back(grad / n, shape, dims, keepdim, F))
+              self=lambda grad, shape, dims, keepdim, n, F: _mean_backward(grad, shape, dims, keepdim, n, F))
 
 
 def _sum_dtype(d, dtype):
@@ -119,78 +118,6 @@ def count_nonzero(input, dim=None):
     return wrap(np.asarray(np.count_nonzero(d, axis=axis), dtype=np.int64))
 
 
-# -- var / std -------------------------------------------------------------------------------------
-
-VAR = defop("VarBackward0", {"self": "2(self - mean)/(N - correction)"},
-            self=lambda grad, self, dims, keepdim, correction, F: _expand_back(grad, self.shape, dims, keepdim, F)
-            * _over_dof(2.0, self.shape, dims, correction) * (self - F.mean(self, dims, True)))
-STD = defop("StdBackward0", {"self": "(self - mean)/((N - correction)·std)"},
-            self=lambda grad, self, result, dims, keepdim, correction, F: _expand_back(
-                grad / result, self.shape, dims, keepdim, F)
-            * _over_dof(1.0, self.shape, dims, correction) * (self - F.mean(self, dims, True)))
-
-
-def _over_dof(c, shape, dims, correction):
-    # no degrees of freedom: C++'s c / 0.0 is inf (the gradient becomes nan, as torch's)
-    n = _dof(shape, dims, correction)
-    return c / n if n else float("inf")
-
-
-def _dof(shape, dims, correction):
-    n = 1
-    for i, s in enumerate(shape):
-        if dims is None or i in dims:
-            n *= s
-    return builtins.max(n - correction, 0)
-
-
-def _var_args(name, input, dim, unbiased, keepdim, correction):
-    d = input._data
-    if d.dtype.kind != "f":
-        raise RuntimeError("std and var only support floating point and complex dtypes")
-    if isinstance(dim, bool):  # var(input, unbiased)
-        dim, unbiased = None, dim
-    if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
-    dims = None if dim is None else _dims(dim, d.ndim)
-    n = 1
-    for i, s in enumerate(d.shape):
-        if dims is None or i in dims:
-            n *= s
-    if n - correction <= 0:
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-                      "reduction factor (input numel divided by output numel). (Triggered internally at "
-                      "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning, stacklevel=3)
-    return d, dims, correction, n
-
-
-def _variance(d, dims, keepdim, correction, n):
-    mean = np.mean(d, axis=dims, keepdims=True)
-    dev = d - mean
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(np.sum(dev * dev, axis=dims, keepdims=keepdim) / builtins.max(n - correction, 0))
-
-
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    d, dims, correction, n = _var_args("var", input, dim, unbiased, keepdim, correction)
-    out = _variance(d, dims, keepdim, correction, n).astype(d.dtype, copy=False)
-    return record(VAR, out, (input,), {"dims": dims, "keepdim": keepdim, "correction": correction})
-
-
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    d, dims, correction, n = _var_args("std", input, dim, unbiased, keepdim, correction)
-    out = np.sqrt(_variance(d, dims, keepdim, correction, n)).astype(d.dtype, copy=False)
-    return record(STD, out, (input,), {"dims": dims, "keepdim": keepdim, "correction": correction})
-
-
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
-
-
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
-
-
 # -- cumulative sum / product ------------------------------------------------------------------
 
 CUMSUM = defop("CumsumBackward0", {"self": "reversed cumsum of grad"},
@@ -268,9 +195,9 @@ def _torch_exports():
     import sys
 
     from ..namespace import public_functions
-    from . import minmax, softmax as softmax_family
+    from . import minmax, moments, softmax as softmax_family
     names = {}
-    for mod in (minmax, softmax_family, sys.modules[__name__]):
+    for mod in (minmax, moments, softmax_family, sys.modules[__name__]):
         names.update(public_functions(mod))
     return names
 
