@@ -7,15 +7,34 @@ import numpy as np
 from ..tensor import _wrap_dim
 from ._dims import _dims, _expand_back
 from ._dispatch import floating
-from .registry import defop, record
+from .registry import backward_op, defop, record
 
 LOGSUMEXP = defop("LogsumexpBackward0", {"self": "exp(self - result)"},
                   self=lambda grad, self, result, dims, keepdim, F: _expand_back(grad, self.shape, dims, keepdim, F)
                   * F.exp(self - _expand_back(result, self.shape, dims, keepdim, F)))
+
+
+def _softmax_double_backward(grad, grad_output, dim, output, F):
+    return (grad_output * grad - F.sum(output * grad_output, dim, True) * grad
+            - grad_output * F.sum(output * grad, dim, True))
+
+
+# torch's _softmax_backward_data / _log_softmax_backward_data: one op each, so under
+# create_graph the first derivative is one node with torch's second derivatives
+SOFTMAX_BACKWARD_DATA = backward_op(
+    "SoftmaxBackwardDataBackward0",
+    lambda grad, output, F, dim: (grad - F.sum(grad * output, dim, True)) * output,
+    grad_output=lambda grad, output, dim: SOFTMAX_BACKWARD_DATA(grad, output, dim=dim),
+    output=lambda grad, grad_output, output, dim, F: _softmax_double_backward(grad, grad_output, dim, output, F))
+LOG_SOFTMAX_BACKWARD_DATA = backward_op(
+    "LogSoftmaxBackwardDataBackward0",
+    lambda grad, output, F, dim: grad - F.exp(output) * F.sum(grad, dim, True),
+    grad_output=lambda grad, output, dim, F: grad - F.sum(grad * F.exp(output), dim, True),
+    output=lambda grad, grad_output, output, dim, F: -F.sum(grad_output, dim, True) * F.exp(output) * grad)
 SOFTMAX = defop("SoftmaxBackward0", {"self": "result·(grad - Σ grad·result)"},
-                self=lambda grad, result, dim, F: result * (grad - F.sum(grad * result, dim, True)))
+                self=lambda grad, result, dim: SOFTMAX_BACKWARD_DATA(grad, result, dim=dim))
 LOG_SOFTMAX = defop("LogSoftmaxBackward0", {"self": "grad - exp(result)·Σ grad"},
-                    self=lambda grad, result, dim, F: grad - F.exp(result) * F.sum(grad, dim, True))
+                    self=lambda grad, result, dim: LOG_SOFTMAX_BACKWARD_DATA(grad, result, dim=dim))
 
 
 def logsumexp(input, dim, keepdim=False):
