@@ -175,16 +175,101 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 # -- classification losses ---------------------------------------------------------------------
 
+def _nll_backward(grad, self, F, target, weight, total, keep, reduction, class_dim, **_):
+    """nll_loss_backward on arrays: w[t]·(-(grad / total)) at each target (-w·grad per row
+    without reduction), +0 elsewhere, as torch's kernel writes it."""
+    g = np.asarray(grad)
+    x = np.asarray(self)
+    if reduction == "none":
+        scale = -g if weight is None else -weight * g
+    else:
+        scale = -(g / total) if reduction == "mean" else -g
+        if weight is not None:
+            scale = weight * scale
+    out = np.zeros(x.shape, dtype=x.dtype)
+    xc = out[None] if class_dim is None else np.moveaxis(out, 1, -1)
+    vals = np.broadcast_to(np.asarray(scale, dtype=x.dtype), keep.shape)
+    rows = np.nonzero(keep)
+    xc[rows + (target[rows],)] = vals[rows]
+    return out
+
+
+def _nll_of_grad(grad, p):
+    """The first derivative's derivative in grad_output: nll_loss of grad itself."""
+    target, weight, keep, reduction, class_dim = p["target"], p["weight"], p["keep"], p["reduction"], p["class_dim"]
+    if isinstance(grad, Tensor):
+        w = None if p["class_weight"] is None else wrap(p["class_weight"])
+        return nll_loss(grad, wrap(np.where(keep, target, p["ignore_index"])), w, ignore_index=p["ignore_index"],
+                        reduction=reduction)
+    picked = np.take_along_axis(np.asarray(grad)[None] if class_dim is None else np.moveaxis(grad, 1, -1),
+                                target[..., None], axis=-1)[..., 0]
+    return _nll_reduce(picked, target, weight, keep, reduction)[0]
+
+
+# torch's nll_loss_backward is one op: under create_graph, one node with its own derivatives
+_NLL_PARAMS = ("target", "weight", "total", "keep", "reduction", "class_dim", "class_weight", "ignore_index")
+NLL_BACKWARD = backward_op(
+    "NllLossBackwardBackward0", _nll_backward,
+    grad_output=lambda grad, params: _nll_of_grad(grad, params), self=lambda grad, F: F.zeros_like(grad))
+NLL2D_BACKWARD = backward_op(
+    "NllLoss2DBackwardBackward0", _nll_backward,
+    grad_output=lambda grad, params: _nll_of_grad(grad, params), self=lambda grad, F: F.zeros_like(grad))
+
+
+def _nll_formula(backward):
+    return lambda grad, self, params: backward(grad, self, params=params, **params)
+
+
 NLL = defop("NllLossBackward0", {"self": "-weight[target]/total weight at the target class"},
-            self=lambda grad, coef, class_dim, reduction, F: _nll_grad(grad, coef, class_dim, reduction, F))
+            self=_nll_formula(NLL_BACKWARD))
 NLL2D = defop("NllLoss2DBackward0", {"self": "-weight[target]/total weight at the target class"},
-              self=lambda grad, coef, class_dim, reduction, F: _nll_grad(grad, coef, class_dim, reduction, F))
+              self=_nll_formula(NLL2D_BACKWARD))
 
 
-def _nll_grad(grad, coef, class_dim, reduction, F):
-    if reduction == "none" and class_dim is not None:
-        grad = F.unsqueeze(grad, class_dim)
-    return grad * coef
+def _cascade8(values, positions):
+    """nll_loss's sum: level 0 takes each value in turn and is carried up one of 8 levels of 16
+    whenever the (unignored) position's low bits are all zero; the levels are added last."""
+    zero = values.dtype.type(0)
+    partial = [zero] * 8
+    f64 = values.dtype == np.float64
+    vals = values.tolist() if f64 else values
+    if f64:
+        zero = 0.0
+        partial = [0.0] * 8
+    for b, v in zip(positions, vals):
+        partial[0] = partial[0] + v
+        for j in range(7):
+            if b & (15 << (4 * j)):
+                break
+            partial[j + 1] = partial[j + 1] + partial[j]
+            partial[j] = zero
+    total = zero
+    for p in partial:
+        total = total + p
+    return values.dtype.type(total)
+
+
+def _nll_reduce(picked, target, weight, keep, reduction):
+    """(loss, total weight) from the picked log-probabilities, in torch's order."""
+    dt = picked.dtype
+    terms = -picked if weight is None else -(picked * weight)
+    if reduction == "none":
+        return np.where(keep, terms, 0).astype(dt), None
+    if picked.ndim > 1:  # the 2-d loss: numpy's sums (its own kernel order is not replayed)
+        total = dt.type(np.sum(np.where(keep, 1 if weight is None else weight, 0)))
+        out = dt.type(np.sum(np.where(keep, terms, 0)))
+    else:
+        positions = np.nonzero(keep.reshape(-1))[0].tolist()
+        terms = terms.reshape(-1)[positions]
+        out = _cascade8(terms, positions)
+        if weight is None:
+            total = dt.type(len(positions))
+        else:
+            total = _cascade8(weight.reshape(-1)[positions], positions)
+    if reduction == "mean":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = out / total
+    return np.asarray(out, dtype=dt), total
 
 
 def _check_target(target):
@@ -213,8 +298,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             raise RuntimeError(f"size mismatch (got input: {_dims_text(x.shape)}, target: {_dims_text(t.shape)})")
         xc, tc, class_dim = np.moveaxis(x, 1, -1), t, 1
     n_classes = xc.shape[-1]
-    w = np.ones(n_classes, dtype=x.dtype) if weight is None else weight._data.astype(x.dtype)
-    if w.shape != (n_classes,):
+    w = None if weight is None else weight._data.astype(x.dtype)
+    if w is not None and w.shape != (n_classes,):
         raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no classes but "
                            f"got weight tensor of shape: {_dims_text(w.shape)}")
     keep = tc != ignore_index
@@ -223,29 +308,14 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise IndexError(f"Target {int(tc[bad].flat[0])} is out of bounds.")
     safe_t = np.where(keep, tc, 0)
     picked = np.take_along_axis(xc, safe_t[..., None], axis=-1)[..., 0]
-    wt = np.where(keep, w[safe_t], 0).astype(x.dtype)
-    losses = -picked * wt
-    if reduction == "none":
-        out = losses
-        scale = -wt
-    elif reduction == "sum":
-        out = np.asarray(np.sum(losses))
-        scale = -wt
-    else:
-        total = np.sum(wt)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.asarray(np.sum(losses) / total)
-            scale = np.where(keep, -wt / total, 0)  # all ignored: nan loss, zero gradient
-    coef = None
-    if input._requires_grad:
-        coef_c = np.zeros(xc.shape, dtype=x.dtype)
-        np.put_along_axis(coef_c, safe_t[..., None], scale[..., None].astype(x.dtype), axis=-1)
-        coef = coef_c[0] if class_dim is None else np.moveaxis(coef_c, -1, 1)
+    wt = None if w is None else np.where(keep, w[safe_t], 0).astype(x.dtype)
+    out, total = _nll_reduce(picked, safe_t, wt, keep, reduction)
     spec = NLL2D if x.ndim >= 3 else NLL
     if x.ndim == 1 and reduction == "none":
         out = out.reshape(())
-    return record(spec, out.astype(x.dtype, copy=False), (input,),
-                  {"coef": coef, "class_dim": class_dim, "reduction": reduction})
+    params = {"target": safe_t, "weight": wt, "total": total, "keep": keep, "reduction": reduction,
+              "class_dim": class_dim, "class_weight": w, "ignore_index": ignore_index}
+    return record(spec, out.astype(x.dtype, copy=False), (input,), {"params": params})
 
 
 def _dims_text(shape):
