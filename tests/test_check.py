@@ -57,6 +57,7 @@ def test_every_example_passes_and_checks_something(capsys, monkeypatch, name):
     assert code == 0, err
     assert doc["passed"] and doc["leaves"], doc["notes"]
     assert all(r["passed"] for r in doc["leaves"])
+    assert doc["unchecked"] == [] and not [n for n in doc["notes"] if ": not checked at" in n]
 
 
 @pytest.mark.parametrize("name", ERRORS)

@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..errors import LimitExceeded
 from .backward_calls import BackwardCalls
 from .leaf_events import LeafEvents, Perturbation
 
@@ -273,6 +274,8 @@ def run_once(program: Program, spec: RunSpec) -> RunRecord:
                     engine.backward(outputs, grads)
             except _Stop:
                 rec.stopped = True
+            except LimitExceeded:
+                raise  # --timeout and the other limits are for the whole command
             except Exception as e:  # noqa: BLE001 - the caller decides what a failed re-run means
                 rec.error = e
     finally:

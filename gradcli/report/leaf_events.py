@@ -118,7 +118,10 @@ class LeafEvents:
         from ..autograd import dtypes
         from ..autograd.function import next_seq
         k = len(self.states)
-        dtype = str(dtypes.of_array(t._data))
+        try:
+            dtype = str(dtypes.of_array(t._data))
+        except TypeError:
+            dtype = str(t._data.dtype)
         if self.widen and t._data.dtype.kind == "f" and t._data.dtype.itemsize < 8:
             t._data = t._data.astype(np.float64)
         watched = t._vc is None
