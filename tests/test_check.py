@@ -119,6 +119,10 @@ WRONG = {
                "    if i == 5:\n        x.register_hook(lambda g: g / 2)\n    (x ** 3).sum().backward()\n"
                "    x = (x - 0.05 * x.grad).detach().requires_grad_()\n",
                {("x (line 2)", (1,)): True, ("x (line 7)", (2,)): True, ("x (line 7)", (6,)): False}),
+    # leaves made from views (reshape, detach) with requires_grad_(); the hook doubles w's
+    "views": ("base = torch.arange(6.0)\nx = base.reshape(2, 3).requires_grad_()\n(x.sin() * x).sum().backward()\n"
+              "w = torch.tensor([1.0, 2.0, 3.0]).detach().requires_grad_()\nw.register_hook(lambda g: g * 2)\n"
+              "(w * w).sum().backward()\n", {("x", (1,)): True, ("w", (2,)): False}),
 }
 
 

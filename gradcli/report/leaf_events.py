@@ -64,8 +64,9 @@ class _Versions(list):
 
 
 class _FlagSlot:
-    """Wraps the ``_requires_grad`` slot of Tensor: reads pass through, a write that
-    makes a tensor without ``grad_fn`` require grad is a leaf's birth."""
+    """Wraps the ``_requires_grad`` slot of Tensor (or a subclass's own ``_requires_grad``
+    property): reads pass through, a write that makes a tensor without ``grad_fn``
+    require grad is a leaf's birth."""
 
     def __init__(self, member, events):
         self.member = member
@@ -101,7 +102,7 @@ class LeafEvents:
         self.perturbed = False
         self.states: list[LeafState] = []
         self._by_id: dict = {}
-        self._member = None
+        self._wrapped: list = []  # (class, its own _requires_grad descriptor)
 
     # -- lookups -------------------------------------------------------------------
     def ordinal(self, tensor) -> int | None:
@@ -161,15 +162,25 @@ class LeafEvents:
     # -- activation ----------------------------------------------------------------
     def __enter__(self):
         from ..autograd.tensor import Tensor
-        self._member = Tensor.__dict__["_requires_grad"]
-        if isinstance(self._member, _FlagSlot):
-            raise RuntimeError("LeafEvents cannot be nested")
-        Tensor._requires_grad = _FlagSlot(self._member, self)
+        classes, k = [Tensor], 0
+        while k < len(classes):
+            classes.extend(classes[k].__subclasses__())
+            k += 1
+        for cls in classes:  # Tensor's slot, and any subclass's own property over it (views)
+            own = cls.__dict__.get("_requires_grad")
+            if own is None:
+                continue
+            if isinstance(own, _FlagSlot):
+                raise RuntimeError("LeafEvents cannot be nested")
+            self._wrapped.append((cls, own))
+        for cls, own in self._wrapped:
+            setattr(cls, "_requires_grad", _FlagSlot(own, self))
         return self
 
     def __exit__(self, *exc):
-        from ..autograd.tensor import Tensor
-        Tensor._requires_grad = self._member
+        for cls, own in reversed(self._wrapped):
+            setattr(cls, "_requires_grad", own)
+        self._wrapped = []
         return False
 
 
