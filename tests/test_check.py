@@ -261,3 +261,24 @@ def test_order_2_blocks_match_torch_hessian(capsys, monkeypatch, tmp_path, seed)
             want = H[i][j].numpy().reshape(np.size(LEAVES[a]), np.size(LEAVES[b]))
             np.testing.assert_allclose(blocks[(a, b)]["autograd"], want, rtol=1e-10, atol=1e-12)
             np.testing.assert_allclose(blocks[(a, b)]["numeric"], want, rtol=1e-4, atol=1e-5)
+
+
+def test_check_leaves_the_engine_as_it_found_it(capsys, monkeypatch, tmp_path):
+    from gradcli.autograd import engine
+    from gradcli.autograd.tensor import Tensor
+
+    def state():
+        classes, k = [Tensor], 0
+        while k < len(classes):
+            classes.extend(classes[k].__subclasses__())
+            k += 1
+        return [c.__dict__.get("_requires_grad") for c in classes] + [engine.run, engine.observer]
+
+    before = state()
+    code, _, _ = call(capsys, monkeypatch, "check", "accumulate.py")
+    assert code == 0 and state() == before
+    code, _, _ = call(capsys, monkeypatch, "check", program(tmp_path, "x = torch.ones(2, requires_grad=True)\n"
+                                                                      "y = (x * x).sum()\ny.backward()\ny.backward()\n"))
+    assert code == 1 and state() == before  # also after the program failed
+    code, out, _ = call(capsys, monkeypatch, "run", "-e", "torch.ones(2, requires_grad=True).dtype")
+    assert out == "torch.float32\n"  # no widening outside check

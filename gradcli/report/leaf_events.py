@@ -60,7 +60,8 @@ class _Versions(list):
 
     def __setitem__(self, i, v):
         list.__setitem__(self, i, v)
-        self.events._bumped(self.ordinal, v)
+        if self.events.active:  # the counter outlives the run on tensors that do
+            self.events._bumped(self.ordinal, v)
 
 
 class _FlagSlot:
@@ -84,7 +85,7 @@ class _FlagSlot:
         except AttributeError:
             before = False
         member.__set__(obj, value)
-        if value and not before and getattr(obj, "grad_fn", None) is None:
+        if value and not before and self.events.active and getattr(obj, "grad_fn", None) is None:
             self.events._born(obj)
 
     def __delete__(self, obj):
@@ -103,6 +104,7 @@ class LeafEvents:
         self.states: list[LeafState] = []
         self._by_id: dict = {}
         self._wrapped: list = []  # (class, its own _requires_grad descriptor)
+        self.active = False
 
     # -- lookups -------------------------------------------------------------------
     def ordinal(self, tensor) -> int | None:
@@ -161,7 +163,9 @@ class LeafEvents:
 
     # -- activation ----------------------------------------------------------------
     def __enter__(self):
+        from ..autograd.namespace import build_torch_module
         from ..autograd.tensor import Tensor
+        build_torch_module()  # every module that reads the slot at import time has read the real one
         classes, k = [Tensor], 0
         while k < len(classes):
             classes.extend(classes[k].__subclasses__())
@@ -175,9 +179,11 @@ class LeafEvents:
             self._wrapped.append((cls, own))
         for cls, own in self._wrapped:
             setattr(cls, "_requires_grad", _FlagSlot(own, self))
+        self.active = True
         return self
 
     def __exit__(self, *exc):
+        self.active = False
         for cls, own in reversed(self._wrapped):
             setattr(cls, "_requires_grad", own)
         self._wrapped = []
