@@ -77,7 +77,7 @@ def check_program(program: Program, order: int = 1, eps: float = EPS, atol: floa
     for item in items:
         item.name, item.site, item.group = names[item.ordinal]
     chosen = _choose(items, all_values, result.notes)
-    _explain(ref, items, problems, involved, names, passes, chosen, result.notes)
+    _explain(ref, problems, involved, names, passes, chosen, result.notes)
     if program_dtype in ("torch.float32", "torch.float16", "torch.bfloat16"):
         result.notes.append(FLOAT32_NOTE)
     if order == 1:
@@ -136,7 +136,8 @@ def _choose(items, all_values, notes):
     return chosen
 
 
-def _explain(ref, items, problems, involved, names, passes, chosen, notes):
+def _explain(ref, problems, involved, names, passes, chosen, notes):
+    """The notes: what was not checked and why, and what a row means when it is not obvious."""
     by_reason: dict = {}
     for o, k, why in problems:
         by_reason.setdefault((names[o][0], why), []).append(k)
