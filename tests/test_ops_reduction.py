@@ -247,3 +247,46 @@ def test_selecting_reduction_of_0d_under_create_graph(fn):
     assert g.requires_grad
     h, = gt.autograd.grad(g, x)
     assert h.dtype == gt.float32
+
+
+@pytest.mark.parametrize("fused", [False, True], ids=["var/std", "var_mean/std_mean"])
+def test_var_std_values_are_torchs_bit_for_bit(fused):
+    # torch: one-element results sum squared deviations from its mean in double; the rest
+    # (and the fused ops always) run Welford's update in double per slice
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    for _ in range(150):
+        shape = tuple(int(s) for s in rng.integers(1, 7, size=int(rng.integers(1, 4))))
+        for dtype in (np.float32, np.float64):
+            d = (rng.standard_normal(shape) * rng.uniform(0.1, 50)).astype(dtype)
+            dim = None if rng.random() < 0.4 else int(rng.integers(0, len(shape)))
+            keepdim = bool(rng.random() < 0.3)
+            correction = int(rng.integers(0, 2))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for name in ("var", "std"):
+                    if fused:
+                        got = getattr(gt, name + "_mean")(gt.tensor(d), dim, keepdim=keepdim, correction=correction)
+                        want = getattr(torch, name + "_mean")(torch.from_numpy(d), dim, keepdim=keepdim,
+                                                              correction=correction)
+                        pairs = zip(got, want)
+                    else:
+                        got = getattr(gt, name)(gt.tensor(d), dim, keepdim=keepdim, correction=correction)
+                        want = getattr(torch, name)(torch.from_numpy(d), dim, keepdim=keepdim, correction=correction)
+                        pairs = [(got, want)]
+                    for g, w in pairs:
+                        np.testing.assert_array_equal(g._data, w.numpy(), err_msg=f"{name} {shape} {dim}")
+
+
+@pytest.mark.parametrize("name", ["std_mean", "var_mean", "aminmax"])
+def test_fused_reductions_have_torchs_node(name):
+    torch = pytest.importorskip("torch")
+    for lib in (gt, torch):
+        x = lib.tensor([[1.0, 3.0, 3.0], [2.0, 0.5, 2.0]], dtype=lib.float64, requires_grad=True)
+        a, b = getattr(lib, name)(x)
+        g, = lib.autograd.grad(a * 2 + b * 3, x)
+        if lib is gt:
+            got = (a.grad_fn.name(), b.grad_fn.name(), g.tolist())
+        else:
+            want = (a.grad_fn.name(), b.grad_fn.name(), g.tolist())
+    assert got == want

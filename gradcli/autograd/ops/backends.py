@@ -117,6 +117,16 @@ class _Numpy:
         return np.full_like(x, value)
 
     @staticmethod
+    def new_zeros(like, shape):
+        """zeros of ``shape`` in ``like``'s dtype (no graph)."""
+        return np.zeros(shape, dtype=np.asarray(like).dtype)
+
+    @staticmethod
+    def new_ones(like, shape):
+        """ones of ``shape`` in ``like``'s dtype (no graph)."""
+        return np.ones(shape, dtype=np.asarray(like).dtype)
+
+    @staticmethod
     def sum(x, dim=None, keepdim=False):
         return np.asarray(np.sum(x, axis=_axes(dim), keepdims=keepdim))
 
@@ -287,9 +297,26 @@ def xlogy_array(x, y):
 
 _Numpy.rsqrt = staticmethod(_rsqrt)
 _Numpy.xlogy = staticmethod(xlogy_array)
-_Numpy.cumsum = staticmethod(lambda x, dim: np.cumsum(x, axis=dim))
+
+
+def _accumulated(fn):
+    """A scan as torch's CPU kernels run it: float32 accumulates in double, each output rounded."""
+
+    def scan(x, dim):
+        x = np.asarray(x)
+        if x.dtype == np.float32:
+            return fn(x.astype(np.float64), axis=dim).astype(np.float32)
+        return fn(x, axis=dim)
+
+    return scan
+
+
+cumsum_array = _accumulated(np.cumsum)
+cumprod_array = _accumulated(np.cumprod)
+_Numpy.cumsum = staticmethod(cumsum_array)
+_Numpy.cat = staticmethod(lambda xs, dim: np.concatenate(xs, axis=dim))
 _Numpy.prod = staticmethod(lambda x, dim=None, keepdim=False: np.asarray(np.prod(x, axis=dim, keepdims=keepdim)))
 _Numpy.amax = staticmethod(lambda x, dim, keepdim=False: np.asarray(np.amax(x, axis=_axes(dim), keepdims=keepdim)))
 _Numpy.logical_not = staticmethod(np.logical_not)
 _Numpy.clamp_min = staticmethod(np.maximum)
-_Numpy.cumprod = staticmethod(lambda x, dim: np.cumprod(x, axis=dim))
+_Numpy.cumprod = staticmethod(cumprod_array)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim, wrap
-from ._dims import _dims, _expand_back
+from ._dims import _dims
 from .registry import defop, record
 
 
@@ -39,43 +39,64 @@ _SORTLIKE = {"max": _MAX_T, "min": _MIN_T, "median": _MEDIAN_T}
 
 # -- max / min and their kin -------------------------------------------------------------------
 
-# whole-tensor max/min/median share the gradient evenly among the elements equal to the result
-MAX1 = defop("MaxBackward1", {"self": "1/k at the k maximal elements"},
-             self=lambda grad, weights: grad * weights)
-MIN1 = defop("MinBackward1", {"self": "1/k at the k minimal elements"},
-             self=lambda grad, weights: grad * weights)
-MEDIAN0 = defop("MedianBackward0", {"self": "1/k at the k elements equal to the median"},
-                self=lambda grad, weights: grad * weights)
+def _evenly_distribute(grad, mask, count, F):
+    """torch's evenly_distribute_backward: zeros with grad / k at the k hits (MaskedFillBackward1)."""
+    return F.masked_fill(F.new_zeros(grad, mask.shape), mask, grad / count)
+
+
+def _scale_by_count(grad, kd_shape, keepdim, mask, count, F):
+    """torch's amax/amin backward: scale_grad_by_count(restore_reduced_dims(grad)) =
+    (grad / count) * mask, the reduced dims restored by a reshape."""
+    if not keepdim:
+        grad = F.reshape(grad, kd_shape)
+    return (grad / count) * mask
+
+
+# torch's value_selecting_reduction_backward: zeros(shape).scatter_(dim, index, grad), a
+# ScatterBackward0 over (the zeros, grad) under create_graph
+SCATTER = defop("ScatterBackward0", {"src": "grad at the scattered places"}, self=None,
+                src=lambda grad, index: grad[index])
+SCATTER.saves = ("index",)
+
+
+def _scatter_zeros(grad, shape, index):
+    data = grad._data if isinstance(grad, Tensor) else np.asarray(grad)
+    out = np.zeros(shape, dtype=data.dtype)
+    out[index] = data
+    if isinstance(grad, Tensor):
+        return record(SCATTER, out, (None, grad), {"index": index})
+    return out
+
+
+def _select_backward(grad, shape, axis, keepdim, index, F):
+    if not keepdim and axis is not None:
+        grad = F.unsqueeze(grad, axis)
+    return _scatter_zeros(grad, shape, index)
+
+
+_EVEN = "grad/k at the k elements equal to the result"
+MAX1 = defop("MaxBackward1", {"self": _EVEN}, self=lambda grad, mask, count, F: _evenly_distribute(grad, mask, count, F))
+MIN1 = defop("MinBackward1", {"self": _EVEN}, self=lambda grad, mask, count, F: _evenly_distribute(grad, mask, count, F))
+MEDIAN0 = defop("MedianBackward0", {"self": _EVEN},
+                self=lambda grad, mask, count, F: _evenly_distribute(grad, mask, count, F))
 # along a dim: the gradient goes to the selected index
-MAX0 = defop("MaxBackward0", {"self": "1 at the index of the maximum"},
-             self=lambda grad, shape, dims, keepdim, mask, F: _expand_back(grad, shape, dims, keepdim, F) * mask)
-MIN0 = defop("MinBackward0", {"self": "1 at the index of the minimum"},
-             self=lambda grad, shape, dims, keepdim, mask, F: _expand_back(grad, shape, dims, keepdim, F) * mask)
-MEDIAN1 = defop("MedianBackward1", {"self": "1 at the index of the median"},
-                self=lambda grad, shape, dims, keepdim, mask, F: _expand_back(grad, shape, dims, keepdim, F) * mask)
-AMAX = defop("AmaxBackward0", {"self": "1/k at the k maximal elements of each slice"},
-             self=lambda grad, shape, dims, keepdim, weights, F: _expand_back(grad, shape, dims, keepdim, F) * weights)
-AMIN = defop("AminBackward0", {"self": "1/k at the k minimal elements of each slice"},
-             self=lambda grad, shape, dims, keepdim, weights, F: _expand_back(grad, shape, dims, keepdim, F) * weights)
+_AT = lambda grad, shape, axis, keepdim, index, F: _select_backward(grad, shape, axis, keepdim, index, F)  # noqa: E731
+MAX0 = defop("MaxBackward0", {"self": "grad at the index of the maximum"}, self=_AT)
+MIN0 = defop("MinBackward0", {"self": "grad at the index of the minimum"}, self=_AT)
+MEDIAN1 = defop("MedianBackward1", {"self": "grad at the index of the median"}, self=_AT)
+_BY_COUNT = lambda grad, kd_shape, keepdim, mask, count, F: _scale_by_count(  # noqa: E731
+    grad, kd_shape, keepdim, mask, count, F)
+AMAX = defop("AmaxBackward0", {"self": "grad/k at the k maximal elements of each slice"}, self=_BY_COUNT)
+AMIN = defop("AminBackward0", {"self": "grad/k at the k minimal elements of each slice"}, self=_BY_COUNT)
+# aminmax: one node in torch for both outputs; here one node of that name per output
+AMINMAX = defop("AminmaxBackward0", {"self": "grad/k at the k extreme elements of each slice"}, self=_BY_COUNT)
 
 
 # torch saves self/result or the indices for these: a second backward pass fails
-for _spec in (MAX1, MIN1, MEDIAN0, AMAX, AMIN):
-    _spec.saves = ("weights",)
+for _spec in (MAX1, MIN1, MEDIAN0, AMAX, AMIN, AMINMAX):
+    _spec.saves = ("mask", "count")
 for _spec in (MAX0, MIN0, MEDIAN1):
-    _spec.saves = ("mask",)
-
-
-def _even_weights(d, value, axis=None):
-    """1/k at the k positions equal to ``value`` (nan matches nan), in d's dtype."""
-    hit = (d == value) | (np.isnan(d) & np.isnan(value)) if d.dtype.kind == "f" else d == value
-    return np.asarray(hit / np.sum(hit, axis=axis, keepdims=axis is not None), dtype=d.dtype)
-
-
-def _index_mask(d, idx, axis):
-    mask = np.zeros(d.shape, dtype=d.dtype)
-    np.put_along_axis(mask, np.expand_dims(idx, axis), 1, axis=axis)
-    return mask
+    _spec.saves = ("index",)
 
 
 def _whole(name, fn, spec, input):
@@ -85,7 +106,10 @@ def _whole(name, fn, spec, input):
                            "Specify the reduction dim with the 'dim' argument.")
     out = np.asarray(fn(d))
     if input._requires_grad:
-        return record(spec, out, (input,), {"weights": _even_weights(d, out)})
+        # torch: the nan positions when the result is nan, else the elements equal to it
+        hit = np.asarray(np.isnan(d) if d.dtype.kind == "f" and np.isnan(out) else d == out)
+        count = np.asarray(np.count_nonzero(hit), dtype=d.dtype)
+        return record(spec, out, (input,), {"mask": hit, "count": count})
     return wrap(out)
 
 
@@ -100,18 +124,21 @@ def _along(name, arg, spec, input, dim, keepdim):
     if d.ndim == 0:
         idx = np.zeros((), np.int64)
         values = d.copy()
-        mask = np.ones_like(d)
-        dims = None
+        index = ()
+        axis = None
     else:
         _check_nonempty(name, d, axis)
         idx = arg(d, axis=axis)
-        values = np.take_along_axis(d, np.expand_dims(idx, axis), axis).squeeze(axis)
-        mask = _index_mask(d, idx, axis) if input._requires_grad else None
-        dims = (axis,)
+        kd_idx = np.expand_dims(idx, axis)
+        values = np.take_along_axis(d, kd_idx, axis).squeeze(axis)
+        index = None
+        if input._requires_grad:
+            grids = np.indices(kd_idx.shape, sparse=True)
+            index = tuple(kd_idx if k == axis else grids[k] for k in range(d.ndim))
         if keepdim:
-            idx = np.expand_dims(idx, axis)
+            idx = kd_idx
             values = np.expand_dims(values, axis)
-    values = record(spec, values, (input,), {"shape": d.shape, "dims": dims, "keepdim": keepdim, "mask": mask})
+    values = record(spec, values, (input,), {"shape": d.shape, "axis": axis, "keepdim": keepdim, "index": index})
     return _SORTLIKE[name](values, wrap(np.asarray(idx, dtype=np.int64)))
 
 
@@ -175,13 +202,18 @@ def _amax_like(name, fn, spec, input, dim, keepdim):
         if d.ndim:
             _check_nonempty(name, d, a)
     out = np.asarray(fn(d, axis=dims or None, keepdims=keepdim))
-    weights = None
-    if input._requires_grad:
-        kd = np.asarray(fn(d, axis=dims or None, keepdims=True))
-        hit = (d == kd) | (np.isnan(d) & np.isnan(kd)) if d.dtype.kind == "f" else d == kd
-        weights = np.asarray(hit / np.sum(hit, axis=dims or None, keepdims=True), dtype=d.dtype)
-    return record(spec, out, (input,), {"shape": d.shape, "dims": dims or None, "keepdim": keepdim,
-                                        "weights": weights})
+    return record(spec, out, (input,), _by_count_params(d, fn, dims or None, keepdim, input._requires_grad))
+
+
+def _by_count_params(d, fn, dims, keepdim, needed):
+    """What amax/amin/aminmax's backward saves: the hits (result == self, so a nan result
+    spreads nan as in torch) and their count per slice, in d's dtype."""
+    kd = np.asarray(fn(d, axis=dims, keepdims=True))
+    params = {"kd_shape": kd.shape, "keepdim": keepdim, "mask": None, "count": None}
+    if needed:
+        hit = np.asarray(d == kd)
+        params.update(mask=hit, count=np.asarray(np.sum(hit, axis=dims, keepdims=True), dtype=d.dtype))
+    return params
 
 
 def amax(input, dim=(), keepdim=False):
@@ -196,8 +228,8 @@ def aminmax(input, *, dim=None, keepdim=False):
     d = input._data
     axis = None if dim is None else _wrap_dim(dim, d.ndim)
     try:
-        return _AMINMAX_T(wrap(np.asarray(np.min(d, axis=axis, keepdims=keepdim))),
-                          wrap(np.asarray(np.max(d, axis=axis, keepdims=keepdim))))
+        lo = np.asarray(np.min(d, axis=axis, keepdims=keepdim))
+        hi = np.asarray(np.max(d, axis=axis, keepdims=keepdim))
     except ValueError:  # numpy's "zero-size array to reduction operation minimum"
         if d.size:
             raise
@@ -205,6 +237,12 @@ def aminmax(input, *, dim=None, keepdim=False):
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                                "operation has no identity.") from None
         raise IndexError(f"aminmax: Expected reduction dim {axis} to have non-zero size.") from None
+    dims = None if axis is None or d.ndim == 0 else (axis,)
+    needed = input._requires_grad
+    # the max's node first, so the backward pass (newest node first) adds min + max as torch
+    hi = record(AMINMAX, hi, (input,), _by_count_params(d, np.max, dims, keepdim, needed))
+    lo = record(AMINMAX, lo, (input,), _by_count_params(d, np.min, dims, keepdim, needed))
+    return _AMINMAX_T(lo, hi)
 
 
 def _argreduce(fn, input, dim, keepdim):

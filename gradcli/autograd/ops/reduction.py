@@ -7,10 +7,13 @@ and softmax.py (logsumexp, softmax...).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..tensor import _wrap_dim, wrap
+from ..tensor import Tensor, _wrap_dim, wrap
 from ._dims import _dims, _expand_back, _mean_backward
+from .backends import cumprod_array, cumsum_array
 from .minmax import amax, amin, aminmax, argmax, argmin, max, median, min
 from .registry import defop, record
 from .moments import std, std_mean, var, var_mean  # noqa: F401
@@ -77,27 +80,54 @@ def _type_word(d):
 
 # -- prod -------------------------------------------------------------------------------------
 
-def _prod_grad(grad, self, result, dims, keepdim, F):
-    # the product of the other elements, safe with zeros: without a zero it is result/self; with
-    # one zero z, it is p at z and p·z/self elsewhere (p = product of the nonzeros; z's value is 0
-    # but keeps the second derivative); with more zeros it is 0
-    zero = self == 0
-    safe = F.where(zero, 1.0, self)
-    if not dims:  # all of it (a 0-d input's dim reduces nothing: the same)
-        p, count, z = F.prod(safe), F.sum(F.where(zero, 1.0, 0.0)), F.sum(F.where(zero, self, 0.0))
-    else:
-        d = dims[0]
-        p, count = F.prod(safe, d, True), F.sum(F.where(zero, 1.0, 0.0), d, True)
-        z = F.sum(F.where(zero, self, 0.0), d, True)
-    one_zero = F.where(zero, p, p / safe * z)
-    g = _expand_back(grad, self.shape, dims, keepdim, F)
-    return g * F.where(count == 0, p / safe, F.where(count == 1, one_zero, 0.0))
+def _array(x):
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _narrow(x, dim, start, length):
+    return x[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def _prod_safe_zeros(grad, inp, dim, F):
+    """torch's prod_safe_zeros_backward: the products of the elements before and after each
+    one (exclusive cumprods from both ends), safe with zeros."""
+    shape = tuple(inp.shape)
+    n = shape[dim]
+    if 0 in shape:
+        return F.expand(grad, shape)
+    if n == 1:
+        return grad
+    ones = F.new_ones(inp, shape[:dim] + (1,) + shape[dim + 1:])
+    before = F.cumprod(F.cat([ones, _narrow(inp, dim, 0, n - 1)], dim), dim)
+    after = F.flip(F.cumprod(F.cat([ones, F.flip(_narrow(inp, dim, 1, n - 1), (dim,))], dim), dim), (dim,))
+    return grad * (before * after)
+
+
+def _prod_backward(grad, self, result, dims, keepdim, F):
+    """torch's prod_backward: grad · result / self without zeros, else the safe products (the
+    first-order pass gives 0 for more than one zero in a whole product, as torch does)."""
+    shape = tuple(self.shape)
+    if not shape:
+        return grad
+    zeros = int(np.count_nonzero(_array(self) == 0))
+    if dims is None:
+        if not zeros:
+            return grad * (result / self)
+        if zeros > 1 and not isinstance(grad, Tensor):
+            return F.zeros_like(self)
+        return F.reshape(_prod_safe_zeros(grad, F.reshape(self, (-1,)), 0, F), shape)
+    d = dims[0]
+    if not keepdim:
+        grad, result = F.unsqueeze(grad, d), F.unsqueeze(result, d)
+    if not zeros:
+        return grad * (result / self)
+    return _prod_safe_zeros(grad, self, d, F)
 
 
 PROD0 = defop("ProdBackward0", {"self": "product of the other elements"},
-              self=lambda grad, self, result, F: _prod_grad(grad, self, result, None, False, F))
+              self=lambda grad, self, result, F: _prod_backward(grad, self, result, None, False, F))
 PROD1 = defop("ProdBackward1", {"self": "product of the other elements along dim"},
-              self=lambda grad, self, result, dims, keepdim, F: _prod_grad(grad, self, result, dims, keepdim, F))
+              self=lambda grad, self, result, dims, keepdim, F: _prod_backward(grad, self, result, dims, keepdim, F))
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -120,19 +150,25 @@ def count_nonzero(input, dim=None):
 
 # -- cumulative sum / product ------------------------------------------------------------------
 
+def _cumsum_backward(grad, dim, F):
+    """torch's cumsum_backward: the cumsum of the flipped gradient, flipped back."""
+    shape = tuple(grad.shape)
+    if dim is None or math.prod(shape) <= 1 or shape[dim] == 1:
+        return grad
+    return F.flip(F.cumsum(F.flip(grad, (dim,)), dim), (dim,))
+
+
 CUMSUM = defop("CumsumBackward0", {"self": "reversed cumsum of grad"},
-               self=lambda grad, dim, F: F.sum(grad, dim, True) - F.cumsum(grad, dim) + grad)
+               self=lambda grad, dim, F: _cumsum_backward(grad, dim, F))
 CUMPROD = defop("CumprodBackward0", {"self": "reversed cumsum of grad·result, over self"},
                 self=lambda grad, self, result, dim, F: _cumprod_grad(grad, self, result, dim, F))
 
 
-def _rev_cumsum(x, dim, F):
-    return F.sum(x, dim, True) - F.cumsum(x, dim) + x
-
-
 def _cumprod_grad(grad, self, result, dim, F):
-    if not (self == 0).any():
-        return _rev_cumsum(grad * result, dim, F) / self
+    if math.prod(tuple(self.shape)) <= 1:
+        return grad
+    if not (self == 0).any():  # torch: reversed_cumsum(result * grad) / self
+        return _cumsum_backward(result * grad, dim, F) / self
     # zeros: d out_j / d x_k = prod_{i <= j, i != k} x_i, built from exclusive products
     return _cumprod_grad_zeros(grad, self, dim, F)
 
@@ -149,17 +185,7 @@ def _cumprod_grad_zeros(grad, self, dim, F):
         others = F.where(mask, 1.0, self)  # x with x_k replaced by 1
         later = np.arange(n).reshape(shape) >= k
         pieces.append(F.sum(F.where(later, grad * F.cumprod(others, dim), 0.0), dim, True))
-    g = pieces[0]
-    for p in pieces[1:]:
-        g = _concat(g, p, dim, F)
-    return g
-
-
-def _concat(a, b, dim, F):
-    if isinstance(a, np.ndarray) or not hasattr(a, "_data"):
-        return np.concatenate([a, b], axis=dim)
-    from .shape import cat
-    return cat([a, b], dim)
+    return F.cat(pieces, dim)
 
 
 def _cum_dtype(d, dtype):
@@ -172,14 +198,14 @@ def _cum_dtype(d, dtype):
 def cumsum(input, dim, *, dtype=None):
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
-    out = np.cumsum(d, axis=axis if d.ndim else None, dtype=_cum_dtype(d, dtype)).reshape(d.shape)
-    return record(CUMSUM, out, (input,), {"dim": axis})
+    out = cumsum_array(d.astype(_cum_dtype(d, dtype), copy=False), axis if d.ndim else None).reshape(d.shape)
+    return record(CUMSUM, out, (input,), {"dim": axis if d.ndim else None})
 
 
 def cumprod(input, dim, *, dtype=None):
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
-    out = np.cumprod(d, axis=axis if d.ndim else None, dtype=_cum_dtype(d, dtype)).reshape(d.shape)
+    out = cumprod_array(d.astype(_cum_dtype(d, dtype), copy=False), axis if d.ndim else None).reshape(d.shape)
     return record(CUMPROD, out, (input,), {"dim": axis})
 
 TENSOR_METHODS = {

@@ -62,6 +62,24 @@ def sum_to(x, shape):
     return _s.reshape(x, shape) if lead else x
 
 
+def new_zeros(like, shape):
+    """zeros of ``shape`` in ``like``'s dtype (no graph)."""
+    import numpy as np
+    from ..tensor import wrap
+    return wrap(np.zeros(shape, dtype=like._data.dtype))
+
+
+def new_ones(like, shape):
+    """ones of ``shape`` in ``like``'s dtype (no graph)."""
+    import numpy as np
+    from ..tensor import wrap
+    return wrap(np.ones(shape, dtype=like._data.dtype))
+
+
+def cat(tensors, dim):
+    return _s.cat(list(tensors), dim)
+
+
 def cast(x, dt):
     """A differentiable dtype conversion (ToCopyBackward0)."""
     return _s._to_copy(x, getattr(dt, "np", dt))
