@@ -290,3 +290,13 @@ def test_fused_reductions_have_torchs_node(name):
         else:
             want = (a.grad_fn.name(), b.grad_fn.name(), g.tolist())
     assert got == want
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+def test_float32_scans_accumulate_in_double_as_torch(name):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    d = (1 + rng.standard_normal((6, 40)) * 0.3).astype(np.float32)
+    for dim in (0, 1):
+        np.testing.assert_array_equal(getattr(gt.tensor(d), name)(dim)._data,
+                                      getattr(torch.from_numpy(d), name)(dim).numpy())
