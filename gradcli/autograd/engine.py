@@ -48,13 +48,34 @@ COPY = defop("CopyBackwards", self=None, src=lambda grad: grad)
 
 
 class Observer:
-    """Receives each step of a pass (``gradcli explain``); engine.observer is None normally."""
+    """Receives each step of a pass (``gradcli explain``); engine.observer is None normally.
 
-    def node(self, node, grad_output, grad_inputs):  # pragma: no cover - interface
-        pass
+    Used as a context manager, an observer installs itself and hands every step on to
+    the observer that was installed before it (explain's ledger under --detect-anomaly's
+    watch...): subclasses extend ``node``/``accumulate`` and call ``super()``.
+    """
 
-    def accumulate(self, leaf, grad, before):  # pragma: no cover - interface
-        pass
+    _previous = None
+
+    def node(self, node, grad_output, grad_inputs):
+        if self._previous is not None:
+            self._previous.node(node, grad_output, grad_inputs)
+
+    def accumulate(self, leaf, grad, before):
+        if self._previous is not None:
+            self._previous.accumulate(leaf, grad, before)
+
+    def __enter__(self):
+        global observer
+        self._previous = observer
+        observer = self
+        return self
+
+    def __exit__(self, *exc):
+        global observer
+        observer = self._previous
+        self._previous = None
+        return False
 
 
 observer: Observer | None = None
@@ -543,7 +564,7 @@ def _version_message(t, now, expected, producer=None):
     where = ""
     fn = producer if producer is not None else t.grad_fn
     if fn is not None:
-        where = f", which is output 0 of {_op_name(type(fn).__name__)},"
+        where = f", which is output 0 of {_op_name(fn.name())},"
     return (f"one of the variables needed for gradient computation has been modified by an inplace "
             f"operation: [{kind} [{shape}]]{where} is at version {now}; expected version {expected} "
             f"instead. Hint: enable anomaly detection to find the operation that failed to compute "

@@ -7,7 +7,6 @@ Commands call these functions with options already parsed; the results go to
 from __future__ import annotations
 
 import sys
-import weakref
 from dataclasses import dataclass, field
 
 from ..errors import LimitExceeded, ProgramRuntimeError, Span, UsageError
@@ -30,7 +29,7 @@ class Session:
     program: source.Program
     result: object                # interp.RunResult
     set_names: list[str]
-    recorder: "GradientRecorder"
+    recorder: object              # report.gradients.GradientRecorder
 
 
 def language():
@@ -38,48 +37,6 @@ def language():
     from ..interp import Limits, run
     from ..syntax import parse
     return parse, run, Limits
-
-
-class GradientRecorder:
-    """Engine observer: the gradient flowing into every node, i.e. d target / d node.
-
-    Sums over passes, as ``retain_grad()`` would; weak keys, so graphs the program
-    dropped are freed as usual.  PyTorch stores none of this without retain_grad().
-    """
-
-    _previous = None
-
-    def __init__(self):
-        self.into: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self.accumulated = False  # a backward pass reached a leaf (autograd.grad never does)
-
-    def node(self, node, grad_output, grad_inputs):
-        import numpy as np
-
-        g = np.asarray(getattr(grad_output, "_data", grad_output))
-        before = self.into.get(node)
-        self.into[node] = g.copy() if before is None else before + g
-        if self._previous is not None:  # chain: explain's ledger, --detect-anomaly's watch
-            self._previous.node(node, grad_output, grad_inputs)
-
-    def accumulate(self, leaf, grad, before):
-        self.accumulated = True
-        if self._previous is not None:
-            self._previous.accumulate(leaf, grad, before)
-
-    def reset(self):
-        self.into = weakref.WeakKeyDictionary()
-
-    def __enter__(self):
-        from ..autograd import engine
-        self._previous = engine.observer
-        engine.observer = self
-        return self
-
-    def __exit__(self, *exc):
-        from ..autograd import engine
-        engine.observer = self._previous
-        return False
 
 
 def _start_from_defaults(dtype_name: str | None) -> None:
@@ -181,6 +138,7 @@ def run_program(program: source.Program, options: RunOptions, stdout=None,
     given = {"max_steps": options.max_steps, "max_elements": options.max_elements,
              "timeout": options.timeout}
     limits = Limits(**{k: v for k, v in given.items() if v is not None})
+    from ..report.gradients import GradientRecorder
     recorder = GradientRecorder()
     with (recorder if record else _nothing()):
         try:

@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..autograd.engine import Observer
 from ..errors import LimitExceeded
 from .backward_calls import BackwardCalls
 from .leaf_events import LeafEvents, Perturbation
@@ -73,7 +74,7 @@ class _Stop(BaseException):
     """The run has what it needs (a BaseException: no program code can catch it)."""
 
 
-class _Listener:
+class _Listener(Observer):
     """BackwardCalls' listener and the engine's observer, for one run."""
 
     def __init__(self, spec: RunSpec, record: RunRecord, events: LeafEvents):
@@ -83,7 +84,6 @@ class _Listener:
         self.calls: BackwardCalls | None = None
         self.final_stage = False
         self._current: dict | None = None
-        self._previous = None
 
     def _key(self, call) -> int:
         return FINAL if self.final_stage else call.index
@@ -126,12 +126,10 @@ class _Listener:
 
     # -- engine observer --------------------------------------------------------------
     def node(self, node, grad_output, grad_inputs):
-        if self._previous is not None:
-            self._previous.node(node, grad_output, grad_inputs)
+        super().node(node, grad_output, grad_inputs)
 
     def accumulate(self, leaf, grad, before):
-        if self._previous is not None:
-            self._previous.accumulate(leaf, grad, before)
+        super().accumulate(leaf, grad, before)
         o = self.events.ordinal(leaf)
         if o is None or self._current is None:
             return
@@ -175,16 +173,6 @@ class _Listener:
                             blocks[(a, b)][i] = np.asarray(h._data, dtype=np.float64).ravel()
         return blocks
 
-    def __enter__(self):
-        from ..autograd import engine
-        self._previous = engine.observer
-        engine.observer = self
-        return self
-
-    def __exit__(self, *exc):
-        from ..autograd import engine
-        engine.observer = self._previous
-        return False
 
 
 GRAPH_BEFORE_VALUE = "graph"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..autograd.engine import Observer
 from .graph import Namer, array, operand, span_text
 
 # What each grad_fn computed, in words, for the rule's left-hand side. ``{self}`` etc.
@@ -77,7 +78,7 @@ class Explanation:
     notes: list[str] = field(default_factory=list)
 
 
-class Ledger:
+class Ledger(Observer):
     """Engine observer that writes the :class:`Step` rows; use as a context manager."""
 
     def __init__(self, namer: Namer | None = None):
@@ -87,13 +88,11 @@ class Ledger:
         self._pending: set = set() # nodes waiting for their turn in this pass
         self._totals: dict = {}    # node -> running total in this pass
         self.passes = 0
-        self._previous = None
         self._param_cache: dict = {}
 
     # -- the engine's observer interface ------------------------------------------
     def node(self, node, grad_output, grad_inputs):
-        if self._previous is not None:
-            self._previous.node(node, grad_output, grad_inputs)
+        super().node(node, grad_output, grad_inputs)
         if node not in self._pending:
             self._new_pass()
         self._pending.discard(node)
@@ -116,8 +115,7 @@ class Ledger:
             self._param_cache[node] = _scalar_params(*kept)
 
     def accumulate(self, leaf, grad, before):
-        if self._previous is not None:
-            self._previous.accumulate(leaf, grad, before)
+        super().accumulate(leaf, grad, before)
         from ..autograd.ops.registry import accumulate_node
         acc = accumulate_node(leaf)
         if acc not in self._pending and not self._pending:
@@ -156,17 +154,6 @@ class Ledger:
                         out[i] = c / g
         return out
 
-    def __enter__(self):
-        from ..autograd import engine
-        self._previous = engine.observer
-        engine.observer = self
-        return self
-
-    def __exit__(self, *exc):
-        from ..autograd import engine
-        engine.observer = self._previous
-        self._previous = None
-        return False
 
     # -- the rows -----------------------------------------------------------------
     def explanation(self, leaves: dict | None = None) -> Explanation:
