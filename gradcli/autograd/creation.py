@@ -286,6 +286,8 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     warnings.warn("torch.range is deprecated and will be removed in a future release because its "
                   "behavior is inconsistent with Python's range builtin. Instead, use torch.arange, "
                   "which produces values in [start, end).", UserWarning, stacklevel=2)
+    start, end = _number(start, "range", 1, "start"), _number(end, "range", 2, "end")
+    step = _number(step, "range", 3, "step")
     n = int(math.floor((end - start) / step)) + 1
     nd = _np_dtype(dtype) or dtypes.defaults.float.np
     return _finish((start + np.arange(n, dtype=np.float64) * step).astype(nd), requires_grad)

@@ -52,8 +52,16 @@ class Generator:
 
     def set_state(self, new_state) -> "Generator":
         import ast
-        state = ast.literal_eval(bytes(new_state._data).decode())
-        self._rng.bit_generator.state = state
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
+        if new_state.dtype is not dtypes.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        try:  # a state get_state() made: the repr of numpy's generator state
+            self._rng.bit_generator.state = ast.literal_eval(bytes(new_state._data).decode())
+        except (ValueError, TypeError, KeyError, SyntaxError, RecursionError, MemoryError):
+            expected = self.get_state()._data.size
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {expected} but found the input "
+                               f"RNG state size to be {new_state._data.size}") from None
         return self
 
     def __repr__(self) -> str:

@@ -177,13 +177,12 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
 
 
 def nonzero(input, *, as_tuple=False):
+    if input._data.ndim == 0:  # numpy refuses a 0-d array; torch reads it as one element
+        found = int(bool(input._data))
+        return (wrap(np.zeros(found, np.int64)),) if as_tuple else wrap(np.zeros((found, 0), np.int64))
     idx = np.nonzero(input._data)
     if as_tuple:
-        if input._data.ndim == 0:
-            return (wrap(np.zeros(int(bool(input._data)), np.int64)),)
         return tuple(wrap(i.astype(np.int64)) for i in idx)
-    if input._data.ndim == 0:
-        return wrap(np.zeros((int(bool(input._data)), 0), np.int64))
     return wrap(np.stack(idx, axis=1).astype(np.int64) if idx else np.zeros((0, 0), np.int64))
 
 

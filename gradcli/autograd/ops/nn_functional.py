@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from ..tensor import wrap
+from ..tensor import _wrap_dim, wrap
 from . import elementwise as _e
 from . import reduction as _r
 from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
@@ -136,7 +136,9 @@ def tanh(input):
 
 def glu(input, dim=-1):
     from . import shape
-    n = input._data.shape[dim]
+    if input._data.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input._data.ndim} is size {n}")
     a, b = shape.chunk(input, 2, dim)

@@ -1,0 +1,56 @@
+"""What the op fuzzer found, each checked against PyTorch: the same value or the same error.
+
+Every call here once ended with numpy's words or an error from gradcli's own code.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from gradcli.errors import SourceError
+from gradcli.interp import run
+from gradcli.syntax import parse
+
+SETUP = "import torch\nimport torch.nn.functional as F\n"
+
+CALLS = [
+    "torch.nonzero(torch.tensor(0))", "torch.tensor(2).nonzero()", "torch.where(torch.tensor(0))",
+    "torch.nonzero(torch.tensor(3), as_tuple=True)",
+    "F.glu(torch.tensor(0))", "F.glu(torch.tensor([1., 2.]), 3)", "F.glu(torch.tensor([1., 2.]), -1)",
+    "torch.set_rng_state(torch.zeros(5))", "torch.set_rng_state(5)",
+    "torch.set_rng_state(torch.get_rng_state())",
+    "torch.range(torch.tensor(0), 0.5)", "torch.range(torch.tensor([0, 1]), 0.5)",
+    "torch.arange(torch.tensor(0), 3)",
+]
+
+
+def _outcome_gradcli(call: str) -> str:
+    out = io.StringIO()
+    try:
+        run(parse(SETUP + f"r = {call}\nprint(r)\n", "t.py"), stdout=out)
+    except SourceError as e:
+        return e.message
+    return out.getvalue().strip()
+
+
+def _outcome_torch(torch, call: str) -> str:
+    env = {"torch": torch, "F": torch.nn.functional}
+    try:
+        return str(eval(call, env))  # noqa: S307 - the test's own fixed expressions, run under PyTorch
+    except Exception as e:  # noqa: BLE001 - any error: compared below
+        return f"{type(e).__name__}: {e}"
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_ends_as_under_pytorch(call):
+    torch = pytest.importorskip("torch")
+    assert _outcome_gradcli(call) == _outcome_torch(torch, call)
+
+
+def test_a_foreign_rng_state_is_refused_with_the_size_expected():
+    # torch's state is 5056 bytes, gradcli's is its own: the message says which it wanted
+    message = _outcome_gradcli("torch.set_rng_state(torch.zeros(5, dtype=torch.uint8))")
+    assert message.startswith("RuntimeError: Expected a CPUGeneratorImplState of size ")
+    assert message.endswith(" but found the input RNG state size to be 5")
