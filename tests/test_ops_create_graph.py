@@ -63,6 +63,13 @@ CASES = {
     "prod": (lambda T, x, y: x.prod(), POSITIVE, False),
     "prod dim zeros": (lambda T, x, y: x.prod(1), X, False),
     "cumsum": (lambda T, x, y: x.cumsum(1), X, True),
+    "bce": (lambda T, x, y: T.nn.functional.binary_cross_entropy(x.sigmoid(), y.sigmoid()), X, False),
+    "bce weight sum": (lambda T, x, y: T.nn.functional.binary_cross_entropy(
+        x.sigmoid(), y.sigmoid(), weight=T.tensor([1.0, 2.0, 0.5], dtype=x.dtype), reduction="sum"), X, False),
+    "bce logits": (lambda T, x, y: T.nn.functional.binary_cross_entropy_with_logits(x, y.sigmoid()), X, False),
+    "bce logits pos_weight": (lambda T, x, y: T.nn.functional.binary_cross_entropy_with_logits(
+        x, y.sigmoid(), pos_weight=T.tensor([1.0, 2.0, 0.5], dtype=x.dtype)), X, True),
+    "logsigmoid": (lambda T, x, y: T.nn.functional.logsigmoid(x), X, True),
     "nll_loss": (lambda T, x, y: T.nn.functional.nll_loss(x.log_softmax(1), T.tensor([0, 2])), X, False),
     "cross_entropy": (lambda T, x, y: T.nn.functional.cross_entropy(x, T.tensor([2, 1])), X, False),
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._dispatch import floating, inplace
-from .backends import erf_array
+from .backends import erf_array, logsigmoid_array
 from .registry import backward_op, defop, record
 
 _SQRT_HALF = 0.7071067811865476
@@ -308,9 +308,7 @@ def threshold_(input, threshold, value):
 
 
 def logsigmoid(input):
-    d = floating(input._data)
-    out = np.minimum(d, 0) - np.log1p(np.exp(-np.abs(d)))
-    return record(LOGSIGMOID, out, (input,))
+    return record(LOGSIGMOID, logsigmoid_array(floating(input._data)), (input,))
 
 
 def _hardsigmoid(input):

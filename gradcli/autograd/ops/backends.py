@@ -287,6 +287,18 @@ def _rsqrt(x):
 
 
 log_array = _Numpy.log
+log1p_array = _via64(np.log1p)
+
+
+def logsigmoid_array(x):
+    """log σ(x) as torch's kernel: min(x, 0) - log1p(exp(-|x|)), exp and log1p rounded once."""
+    x = np.asarray(x)
+    return np.minimum(x, 0) - log1p_array(_Numpy.exp(-np.abs(x)))
+
+
+def logit_array(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return log_array(x / (1 - x))
 
 
 def xlogy_array(x, y):
@@ -296,6 +308,8 @@ def xlogy_array(x, y):
 
 
 _Numpy.rsqrt = staticmethod(_rsqrt)
+_Numpy.logsigmoid = staticmethod(logsigmoid_array)
+_Numpy.logit = staticmethod(logit_array)
 _Numpy.xlogy = staticmethod(xlogy_array)
 
 

@@ -54,6 +54,8 @@ def sum_to(x, shape):
     have = x._data.shape
     if have == shape:
         return x
+    if not shape:  # torch's sum_to to a 0-d shape is a plain sum (SumBackward0)
+        return _r.sum(x)
     lead = len(have) - len(shape)
     # torch's sum_to: one keepdim sum over every reduced dim, then a view dropping the leading ones
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and have[i + lead] != 1)
@@ -98,7 +100,12 @@ def float_like(mask, like):
 
 # -- elementwise / reduction helpers (ops/elementwise.py, activation.py, reduction.py) --------
 where, sign, erf = _e.where, _e.sign, _e.erf
-sgn, rsqrt, xlogy = _e.sgn, _e.rsqrt, _e.xlogy
+sgn, rsqrt, xlogy, logit = _e.sgn, _e.rsqrt, _e.xlogy, _e.logit
+
+
+def logsigmoid(x):
+    from .activation import logsigmoid as _logsigmoid
+    return _logsigmoid(x)
 cumsum, prod, amax = _r.cumsum, _r.prod, _r.amax
 clamp_min, cumprod = _e.clamp_min, _r.cumprod
 
