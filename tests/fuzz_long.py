@@ -18,6 +18,11 @@ import time
 import warnings
 from pathlib import Path
 
+try:
+    import resource
+except ImportError:  # not on Windows: no memory bound there
+    resource = None
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -95,8 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cli-every", type=int, default=500,
                         help="also run every N-th input through the gradcli command (0: never)")
     parser.add_argument("--out", type=Path, default=Path("fuzz-failures"))
+    parser.add_argument("--memory-gb", type=float, default=4.0,
+                        help="address space for this process (default 4): an op that allocates far past "
+                             "--max-elements fails with MemoryError, reported, instead of meeting the OOM killer")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
+    if args.memory_gb and resource is not None:
+        limit = int(args.memory_gb * (1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     names = args.only or list(SHARES)
     total_share = sum(SHARES[n] for n in names)
     started = time.monotonic()

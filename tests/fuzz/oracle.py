@@ -105,6 +105,7 @@ def bug_in_cause(error: SourceError) -> str | None:
 
 
 LOOSE = "loose message: "
+_OUT_OF_MEMORY = "MemoryError: not enough memory"
 # The forms of torch's argument-parser errors (interp/arguments.py writes them at the call site).
 _PARSER_WORDS = re.compile(
     r"TypeError: (\w+\(\): argument '\w+'( \(position \d+\))? (must be|failed to unpack)"
@@ -144,6 +145,8 @@ def check_in_process(source: str | bytes, filename: str = "fuzz.py") -> Verdict:
     except SourceError as e:
         if e.span is None:
             return Verdict(False, "bug", f"error without a position: {e.message}")
+        if e.message.startswith(_OUT_OF_MEMORY):  # FUZZ_LIMITS allow 200,000 elements: far below that
+            return Verdict(False, "bug", f"an op allocated past --max-elements: {e.message[:200]}")
         text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
         why = bug_in_message(e.message, text) or bug_in_cause(e)
         if why and why.startswith(LOOSE):
