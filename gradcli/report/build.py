@@ -45,8 +45,15 @@ def _spans(session) -> dict:
     return spans
 
 
+def _grad_fn(t):
+    try:
+        return t.grad_fn
+    except RuntimeError:  # a view whose history may not be rebuilt (torch prints grad_fn=<Invalid>)
+        return None
+
+
 def row(name: str, t, recorder, span=None, kind: str | None = None) -> TensorRow:
-    node = t.grad_fn
+    node = _grad_fn(t)
     is_leaf = node is None
     return TensorRow(
         name=name, kind=kind or ("leaf" if is_leaf else "node"), shape=tuple(t.shape),
@@ -79,12 +86,12 @@ def unnamed_nodes(session, recorder, roots) -> list[TensorRow]:
     from ..autograd.function import AccumulateGrad
     named = {}
     for _, t, _ in named_tensors(session.result.env):
-        if t.grad_fn is not None:
+        if _grad_fn(t) is not None:
             named[t.grad_fn] = t
     value = getattr(session.result, "last_value", None)
-    if session.program.expr_mode and _is_tensor(value) and value.grad_fn is not None:
+    if session.program.expr_mode and _is_tensor(value) and _grad_fn(value) is not None:
         named[value.grad_fn] = value
-    seen, stack, found = set(), [t.grad_fn for t in roots if t.grad_fn is not None], []
+    seen, stack, found = set(), [_grad_fn(t) for t in roots if _grad_fn(t) is not None], []
     while stack:
         node = stack.pop()
         if node is None or node in seen:
