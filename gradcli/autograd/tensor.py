@@ -25,6 +25,12 @@ _NON_LEAF_GRAD = (
     "internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
 )
 
+_DETACH_VIEW = (
+    "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+    "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+    "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+    "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+
 
 class Size(tuple):
     """torch.Size: a tuple that prints as ``torch.Size([2, 2])``."""
@@ -147,6 +153,8 @@ class Tensor:
         return t
 
     def detach_(self) -> "Tensor":
+        if self._is_view():
+            raise RuntimeError(_DETACH_VIEW)
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -169,6 +177,11 @@ class Tensor:
     @property
     def _version(self) -> int:
         return self._vc[0] if self._vc is not None else 0
+
+    _base = None  # a view's base (ops/views.py: View)
+
+    def _is_view(self) -> bool:
+        return False
 
     # -- metadata ---------------------------------------------------------------------
     @property
@@ -286,8 +299,12 @@ class Tensor:
     def __repr__(self) -> str:
         from .printing import format_tensor
         suffixes = []
-        if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
+        try:
+            name = type(self.grad_fn).__name__ if self.grad_fn is not None else None
+        except RuntimeError:  # a view whose history may not be rebuilt: torch prints it so
+            name = "Invalid"
+        if name is not None:
+            suffixes.append(f"grad_fn=<{name}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
         text = format_tensor(self._data, dtype_name=dtypes.BY_NUMPY[self._data.dtype].name,

@@ -8,6 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, wrap
+from . import views as _views
 from .registry import _ResultSlot
 
 _SCALARS = (int, float, bool)
@@ -69,11 +70,21 @@ def floating(d: np.ndarray) -> np.ndarray:
     return d if d.dtype.kind == "f" else d.astype(dtypes.defaults.float.np)
 
 
-def check_inplace(t: Tensor) -> None:
-    if t._requires_grad and t.grad_fn is None and grad_state.enabled:
-        # a leaf made from a view (``arange(6.).reshape(2, 3).requires_grad_()``) is a view in torch
-        view = "a view of " if t._data.base is not None else ""
-        raise RuntimeError(f"{view}a leaf Variable that requires grad is being used in an in-place operation.")
+def check_inplace(t: Tensor, requires_grad=None) -> None:
+    """torch's checks before an in-place op on ``t`` (``requires_grad``: whether any input of
+    the op requires grad; ``t``'s own flag when not given)."""
+    _views.check_inplace(t, t._requires_grad if requires_grad is None else requires_grad)
+
+
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+            "memory location. Please clone() the tensor before performing the operation.")
+
+
+def check_overlap(d: np.ndarray) -> None:
+    """An op that reads what it writes may not write an expanded tensor (torch's internal-overlap check)."""
+    for n, s in zip(d.shape, d.strides):
+        if s == 0 and n > 1:
+            raise RuntimeError(_OVERLAP)
 
 
 def bump_version(t: Tensor) -> None:
@@ -103,8 +114,7 @@ def rebase(t: Tensor, result: Tensor) -> Tensor:
     bump_version(t)
     node = result.grad_fn
     if node is not None:
-        t.grad_fn = node
-        t._requires_grad = True
+        _views.set_history(t, node)
         for slot in node._saved:
             if type(slot) is _ResultSlot:
                 slot.data = d
@@ -115,15 +125,13 @@ def rebase(t: Tensor, result: Tensor) -> Tensor:
 
 def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
     """Run ``op(t, *args)`` in place on ``t``, with PyTorch's autograd bookkeeping."""
-    check_inplace(t)
-    needs_graph = grad_state.enabled and (
-        t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
-    if needs_graph:
+    if type(t) is _views.View and 0 in t._data.strides:
+        check_overlap(t._data)
+    if grad_state.enabled and (t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)):
+        _views.check_inplace(t, True)
         old = wrap(t._data.copy())
         old.grad_fn = t.grad_fn
         old._requires_grad = t._requires_grad
-        if t.grad_fn is None and t._requires_grad:  # pragma: no cover - rejected above
-            old._accum = t._accum
         return rebase(t, op(old, *args, **kwargs))
     prev = grad_state.enabled
     grad_state.enabled = False

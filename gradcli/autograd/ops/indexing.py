@@ -14,9 +14,10 @@ import warnings
 import numpy as np
 
 from ..grad_mode import state as grad_state
-from ..tensor import Tensor, _wrap_dim, wrap
-from ._dispatch import bump_version
-from .registry import attach, backward_op, defop, record
+from ..tensor import Tensor, _wrap_dim
+from ._dispatch import bump_version, check_inplace, inplace
+from .registry import backward_op, defop, record
+from .views import make_view
 
 _FLOAT_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                 "valid indices (got {})")
@@ -242,9 +243,7 @@ def getitem(self, index):
         size = d.shape[0]
         if not -size <= index < size:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
-        r = record(SELECT, d[index, ...], (self,), {"shape": d.shape, "index": index})
-        r._vc = self._share_vc()
-        return r
+        return make_view(SELECT, d[index, ...], self, {"shape": d.shape, "index": index})
     if d.ndim == 0 and type(index) is int:
         raise IndexError(_ZERO_DIM)
     basic, spec, second = _parse(d, index)
@@ -252,12 +251,7 @@ def getitem(self, index):
     if second is None or spec is not ALIAS:
         if Ellipsis not in basic:
             basic = basic + (Ellipsis,)  # so numpy returns a view even when every item is an int
-        out = d[basic]
-        if spec is ALIAS:
-            x = record(ALIAS, out, (self,))
-        else:
-            x = record(spec, out, (self,), {"shape": d.shape, "index": basic})
-        x._vc = self._share_vc()
+        x = make_view(spec, d[basic], self, None if spec is ALIAS else {"shape": d.shape, "index": basic})
         if second is None:
             return x
     v = x._data
@@ -266,39 +260,22 @@ def getitem(self, index):
 
 
 # -- t[index] = value -------------------------------------------------------------------------
-
-def _take(grad, basic, second):
-    g = grad[basic]
-    return g if second is None else g[second]
-
-
-def _put(grad, shape, basic, second, F):
-    """zeros(shape) with ``grad``'s values at the index (assigned, not added)."""
-    if second is None:
-        return F.view_put_zeros(shape, basic, grad[basic])
-    inner = grad[basic]
-    return F.view_put_zeros(shape, basic, F.view_put_zeros(inner.shape, second, inner[second]))
-
+# As torch: the basic part of the index is a view of the tensor (none when it selects
+# everything), written in place by fill_/copy_, or by index_put_ for an advanced part; the
+# in-place machinery (_dispatch.inplace, views.set_history) makes the base's CopySlices.
 
 _SET_RULE = {"self": "the gradient with zeros at the index", "values": "the gradient at the index"}
-COPY_SLICES = defop("CopySlices", _SET_RULE,
-                    self=lambda grad, shape, basic, second, F: grad - _put(grad, shape, basic, second, F),
-                    values=lambda grad, basic, second: _take(grad, basic, second))
 INDEX_PUT = defop("IndexPutBackward0", _SET_RULE,
-                  self=lambda grad, shape, basic, second, F: grad - _put(grad, shape, basic, second, F),
-                  values=lambda grad, basic, second: _take(grad, basic, second))
-
-
-# a write to the whole tensor is fill_/copy_ in torch: no view function, nothing saved
+                  self=lambda grad, shape, index, F: grad - F.view_put_zeros(shape, index, grad[index]),
+                  values=lambda grad, index: grad[index])
+# fill_/copy_: nothing saved
 FILL = defop("FillBackward3", {"self": "0", "values": "sum of the gradient"},
              self=lambda grad, F: F.zeros_like(grad), values=lambda grad, F: F.sum(grad))
 COPY = defop("CopyBackwards", {"self": "0", "values": "the gradient"},
              self=lambda grad, F: F.zeros_like(grad), values=lambda grad: grad)
 
-# torch saves the indices (and CopySlices its view function): a second backward pass fails
-INDEX.saves = ("index",)
-for _spec in (COPY_SLICES, INDEX_PUT):
-    _spec.saves = ("basic", "second")
+# torch saves the indices: a second backward pass fails
+INDEX.saves = INDEX_PUT.saves = ("index",)
 
 
 def _shape_text(s):
@@ -307,8 +284,6 @@ def _shape_text(s):
 
 def setitem(self, index, value):
     d = self._data
-    if grad_state.enabled and self._requires_grad and self.grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     basic, spec, second = _parse(d, index)
     if isinstance(value, Tensor):
         src = value._data
@@ -317,6 +292,19 @@ def setitem(self, index, value):
     else:
         from ..tensor import _LEGACY_NAMES
         raise TypeError(f"can't assign a {type(value).__name__} to a {_LEGACY_NAMES.get(d.dtype.name, 'torch.Tensor')}")
+    # slices that take a whole dimension select nothing (torch's applySlice returns the tensor)
+    whole = second is None and all(k is Ellipsis or type(k) is slice for k in basic) and (
+        d[basic].strides == d.strides and d[basic].shape == d.shape)
+    if grad_state.enabled and (self._requires_grad or isinstance(value, Tensor) and value._requires_grad):
+        if whole or spec is ALIAS and second is not None:
+            target = self
+        else:
+            if Ellipsis not in basic:
+                basic = basic + (Ellipsis,)
+            target = make_view(spec, d[basic], self, {"shape": d.shape, "index": basic})
+        check_inplace(target, True)
+        _write(target, second, value, src)
+        return
     if second is None:
         try:
             d[basic] = src
@@ -328,22 +316,35 @@ def setitem(self, index, value):
         try:
             view[second] = src
         except ValueError:
-            raise RuntimeError(
-                f"shape mismatch: value tensor of shape {_shape_text(np.shape(src))} cannot be broadcast to "
-                f"indexing result of shape {_shape_text(view[second].shape)}") from None
+            _index_put_error(src, view[second])
     bump_version(self)
-    value_grad = isinstance(value, Tensor) and value._requires_grad
-    if grad_state.enabled and (self._requires_grad or value_grad):
-        old = wrap(d)
-        old.grad_fn = self.grad_fn
-        old._requires_grad = self._requires_grad
-        mask = (1 if self._requires_grad else 0) | (2 if value_grad else 0)
-        if second is None and all(k is Ellipsis or k == _FULL for k in basic):
-            node_spec = COPY if isinstance(value, Tensor) and value._data.ndim else FILL
-        else:
-            node_spec = INDEX_PUT if spec is ALIAS and second is not None else COPY_SLICES
-        attach(node_spec, self, (old, value), mask,
-               {"shape": d.shape, "basic": basic, "second": second})
+
+
+def _write(target, second, value, src):
+    """``target[second] = value`` (all of target when ``second`` is None), recorded."""
+    td = target._data
+    if second is None:
+        spec = FILL if np.ndim(src) == 0 and td.ndim else COPY  # torch's copy_to: fill_ only to spread a number
+        try:
+            out = np.broadcast_to(src, td.shape).astype(td.dtype)
+        except ValueError:
+            _expand_error(np.shape(src), td.shape)
+        op = lambda old, v: record(spec, out, (old, v))  # noqa: E731
+    else:
+        _check_advanced(td, second)
+        out = np.array(td, copy=True)
+        try:
+            out[second] = src
+        except ValueError:
+            _index_put_error(src, td[second])
+        op = lambda old, v: record(INDEX_PUT, out, (old, v), {"shape": td.shape, "index": second})  # noqa: E731
+    inplace(target, op, value)
+
+
+def _index_put_error(src, target):
+    raise RuntimeError(
+        f"shape mismatch: value tensor of shape {_shape_text(np.shape(src))} cannot be broadcast to "
+        f"indexing result of shape {_shape_text(target.shape)}") from None
 
 
 def _expand_error(src_shape, target):

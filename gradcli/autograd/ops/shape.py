@@ -15,10 +15,12 @@ import numpy as np
 from .. import dtypes
 from ..tensor import _wrap_dim, wrap
 from . import indexing as _i
+from ._dispatch import bump_version, check_inplace
 from .joins import (_shape_text, _sizes, _to_copy, cat, clone, concat,  # noqa: F401 (importers of shape)
                     concatenate, contiguous, flip, fliplr, flipud, hstack, numel, repeat, roll, stack, vstack)
 from .joins import TENSOR_METHODS as _JOIN_METHODS, TORCH_EXPORTS as _JOIN_EXPORTS
 from .registry import defop, record
+from .views import make_view, set_view_history
 
 _T_WARNING = (
     "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
@@ -30,11 +32,8 @@ _T0_WARNING = (
     "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)")
 
 
-def _view_of(spec, out, self, params=None):
-    """Record a view op: the result shares ``self``'s version counter."""
-    r = record(spec, out, (self,), params)
-    r._vc = self._share_vc()
-    return r
+# a view op's result: a View of ``self``'s base (see views.py)
+_view_of = make_view
 
 
 def _infer(shape: tuple, numel: int) -> tuple:
@@ -153,26 +152,28 @@ SQUEEZE1 = defop("SqueezeBackward1", {"self": "unsqueeze(dim)"},
                  self=lambda grad, shape, F: F.reshape(grad, shape))
 SQUEEZE2 = defop("SqueezeBackward2", {"self": "reshape to self's shape"},
                  self=lambda grad, shape, F: F.reshape(grad, shape))
-SQUEEZE4 = defop("SqueezeBackward4", {"self": "unsqueeze(dim)"},  # the in-place squeeze_(dim)
-                 self=lambda grad, shape, F: F.reshape(grad, shape))
+# the in-place squeeze_(), squeeze_(dim), squeeze_(dims)
+SQUEEZE_ = tuple(defop(f"SqueezeBackward{k}", {"self": "reshape to self's shape"},
+                       self=lambda grad, shape, F: F.reshape(grad, shape)) for k in (3, 4, 5))
 UNSQUEEZE = defop("UnsqueezeBackward0", {"self": "squeeze(dim)"},
                   self=lambda grad, dim, F: F.squeeze(grad, dim))
 
 
+def _squeezed(d, dim):
+    """squeeze(dim)'s result array, and which of torch's squeeze overloads it is (0, 1, 2)."""
+    if dim is None:
+        return 0, d.reshape(tuple(s for s in d.shape if s != 1))
+    if isinstance(dim, (tuple, list)):
+        dims = {_wrap_dim(k, d.ndim) for k in dim}
+        return 2, d.reshape(tuple(s for i, s in enumerate(d.shape) if not (i in dims and s == 1)))
+    k = _wrap_dim(dim, d.ndim)
+    return 1, d.reshape(d.shape[:k] + d.shape[k + 1:]) if d.ndim and d.shape[k] == 1 else d.view()
+
+
 def squeeze(input, dim=None):
     d = input._data
-    if dim is None:
-        spec = SQUEEZE0
-        out = d.reshape(tuple(s for s in d.shape if s != 1))
-    elif isinstance(dim, (tuple, list)):
-        spec = SQUEEZE2
-        dims = {_wrap_dim(k, d.ndim) for k in dim}
-        out = d.reshape(tuple(s for i, s in enumerate(d.shape) if not (i in dims and s == 1)))
-    else:
-        spec = SQUEEZE1
-        k = _wrap_dim(dim, d.ndim)
-        out = d.reshape(d.shape[:k] + d.shape[k + 1:]) if d.ndim and d.shape[k] == 1 else d.view()
-    return _view_of(spec, out, input, {"shape": d.shape})
+    kind, out = _squeezed(d, dim)
+    return _view_of((SQUEEZE0, SQUEEZE1, SQUEEZE2)[kind], out, input, {"shape": d.shape})
 
 
 def _squeeze_inplace_result(input, dim):
@@ -180,7 +181,7 @@ def _squeeze_inplace_result(input, dim):
     d = input._data
     k = _wrap_dim(dim, d.ndim)
     out = d.reshape(d.shape[:k] + d.shape[k + 1:]) if d.shape[k] == 1 else d
-    return record(SQUEEZE4, out, (input,), {"shape": d.shape})
+    return record(SQUEEZE_[1], out, (input,), {"shape": d.shape})
 
 
 def unsqueeze(input, dim):
@@ -229,7 +230,9 @@ def _legacy_name(d):
 def expand(self, *sizes):
     d = self._data
     shape = _expand_shape(d, _sizes(sizes))
-    return _view_of(EXPAND, np.broadcast_to(d, shape), self)
+    # writable, as torch's: fill_/zero_ may write an expanded tensor, ops that read it may not
+    out = np.lib.stride_tricks.as_strided(d, shape, np.broadcast_to(d, shape).strides, writeable=d.flags.writeable)
+    return _view_of(EXPAND, out, self)
 
 
 def expand_as(self, other):
@@ -249,9 +252,9 @@ def _pieces(self, spec, dim, bounds):
     d = self._data
     lead = (slice(None),) * dim
     out = []
-    for a, b in zip(bounds, bounds[1:]):
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
         index = lead + (slice(a, b),)
-        out.append(_view_of(spec, d[index], self, {"shape": d.shape, "index": index}))
+        out.append(_view_of(spec, d[index], self, {"shape": d.shape, "index": index}, i))
     return tuple(out)
 
 
@@ -295,7 +298,8 @@ def unbind(input, dim=0):
     dim = _wrap_dim(dim, d.ndim)
     lead = (slice(None),) * dim
     shape = d.shape
-    return tuple(_view_of(UNBIND, d[lead + (i,)], input, {"shape": shape, "index": lead + (i,)})
+    # the Ellipsis keeps numpy from returning a 0-d piece as a scalar copy
+    return tuple(_view_of(UNBIND, d[lead + (i, Ellipsis)], input, {"shape": shape, "index": lead + (i,)}, i)
                  for i in range(shape[dim]))
 
 
@@ -329,18 +333,25 @@ PERMUTE = defop("PermuteBackward0", {"self": "permute by the inverse"},
                 self=lambda grad, inverse, F: F.permute(grad, inverse))
 
 
-def t(input):
-    d = input._data
+def _t(d, name="t"):
     if d.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
-    return _view_of(T, d.T, input)
+        raise RuntimeError(f"{name}() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
+    return d.T
+
+
+def t(input):
+    return _view_of(T, _t(input._data), input)
+
+
+def _transposed(d, dim0, dim1):
+    a = _wrap_dim(dim0, d.ndim)
+    b = _wrap_dim(dim1, d.ndim)
+    return np.swapaxes(d, a, b) if d.ndim else d.view(), {"dim0": a, "dim1": b}
 
 
 def transpose(input, dim0, dim1):
-    d = input._data
-    a = _wrap_dim(dim0, d.ndim)
-    b = _wrap_dim(dim1, d.ndim)
-    return _view_of(TRANSPOSE, np.swapaxes(d, a, b) if d.ndim else d.view(), input, {"dim0": a, "dim1": b})
+    out, dims = _transposed(input._data, dim0, dim1)
+    return _view_of(TRANSPOSE, out, input, dims)
 
 
 swapaxes = swapdims = transpose
@@ -428,6 +439,47 @@ def adjoint(input):
     return _mH(input)
 
 
+# -- in-place view ops: the tensor itself takes the new shape ----------------------------------
+
+T1 = defop("TBackward1", {"self": "t(grad)"}, self=lambda grad, F: F.t(grad))
+TRANSPOSE1 = defop("TransposeBackward1", {"self": "transpose(grad)"},
+                   self=lambda grad, dim0, dim1, F: grad if dim0 == dim1 else F.transpose(grad, dim0, dim1))
+UNSQUEEZE1 = defop("UnsqueezeBackward1", {"self": "squeeze(dim)"}, self=lambda grad, dim, F: F.squeeze(grad, dim))
+
+
+def _in_place(self, spec, out, params=None):
+    """``self`` becomes ``out`` (numpy's other view of the same memory), as torch's t_/squeeze_:
+    the version moves on, and the op's node is ``self``'s history (a view stays a view)."""
+    check_inplace(self)
+    node = record(spec, out, (self,), params).grad_fn
+    self._data = out
+    bump_version(self)
+    if node is not None:
+        set_view_history(self, node)
+    return self
+
+
+def t_(self):
+    return _in_place(self, T1, _t(self._data, "t_"))
+
+
+def transpose_(self, dim0, dim1):
+    out, dims = _transposed(self._data, dim0, dim1)
+    return _in_place(self, TRANSPOSE1, out, dims)
+
+
+def squeeze_(self, dim=None):
+    d = self._data
+    kind, out = _squeezed(d, dim)
+    return _in_place(self, SQUEEZE_[kind], out, {"shape": d.shape})
+
+
+def unsqueeze_(self, dim):
+    d = self._data
+    k = _wrap_dim(dim, d.ndim + 1)
+    return _in_place(self, UNSQUEEZE1, d.reshape(d.shape[:k] + (1,) + d.shape[k:]), {"dim": k})
+
+
 TENSOR_METHODS = {
     "view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as,
     "flatten": flatten, "unflatten": unflatten,
@@ -436,6 +488,8 @@ TENSOR_METHODS = {
     "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
     "permute": permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint,
     "T": property(_T), "mT": property(_mT), "H": property(_H), "mH": property(_mH),
+    "t_": t_, "transpose_": transpose_, "swapaxes_": transpose_, "swapdims_": transpose_,
+    "squeeze_": squeeze_, "unsqueeze_": unsqueeze_,
     **_JOIN_METHODS,
 }
 
