@@ -99,10 +99,22 @@ THRESHOLD = defop("ThresholdBackward0", {"self": "1 if self > threshold else 0"}
                   self=lambda grad, self, threshold: THRESHOLD_BACKWARD(grad, self, threshold=threshold))
 LOGSIGMOID = defop("LogSigmoidBackward0", {"self": "1 - σ(self)"},
                    self=lambda grad, self: LOGSIGMOID_BACKWARD(grad, self))
+# torch's hardsigmoid_backward has no derivative formula: under create_graph it is a node
+# that fails when a backward pass reaches it; its kernel multiplies by float(1/6) in any dtype
+_ONE_SIXTH = float(np.float32(1.0) / np.float32(6.0))
+HARDSIGMOID_BACKWARD = backward_op(
+    "NotImplemented",
+    lambda grad, self, F: F.where((self > -3.0) & (self < 3.0), grad * _ONE_SIXTH, 0.0),
+    grad_output=lambda grad: _not_implemented("hardsigmoid_backward"),
+    self=lambda grad: _not_implemented("hardsigmoid_backward"))
 HARDSIGMOID = defop("HardsigmoidBackward0", {"self": "1/6 inside (-3, 3) else 0"},
-                    self=lambda grad, self, F: F.where((self > -3.0) & (self < 3.0), grad / 6.0, 0.0))
+                    self=lambda grad, self: HARDSIGMOID_BACKWARD(grad, self))
 HARDSWISH = defop("HardswishBackward0", {"self": "0 below -3, self/3 + 1/2 to 3, 1 above"},
                   self=lambda grad, self: HARDSWISH_BACKWARD(grad, self))
+
+
+def _not_implemented(op):
+    raise RuntimeError(f"derivative for aten::{op} is not implemented")
 
 
 def _softplus_grad(grad, x, beta, threshold, F):
@@ -235,7 +247,7 @@ def celu_(input, alpha=1.0):
 
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     d = floating(input._data)
     if approximate == "tanh":
         out = 0.5 * d * (1 + np.tanh(_TANH_K * (d + 0.044715 * d * d * d)))
