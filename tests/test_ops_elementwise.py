@@ -44,7 +44,8 @@ UNARY = [
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("name,fn", UNARY, ids=[n for n, _ in UNARY])
 def test_unary_gradients(name, fn, shape):
-    check_grads(fn, rand(*shape, seed=len(name)) + 0.05)
+    # torch's hardsigmoid_backward has no derivative (NotImplemented): first order only
+    check_grads(fn, rand(*shape, seed=len(name)) + 0.05, order=1 if name == "hardsigmoid" else 2)
 
 
 BINARY = [
