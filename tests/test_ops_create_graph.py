@@ -70,6 +70,14 @@ CASES = {
     "bce logits pos_weight": (lambda T, x, y: T.nn.functional.binary_cross_entropy_with_logits(
         x, y.sigmoid(), pos_weight=T.tensor([1.0, 2.0, 0.5], dtype=x.dtype)), X, True),
     "logsigmoid": (lambda T, x, y: T.nn.functional.logsigmoid(x), X, True),
+    "maximum tie": (lambda T, x, y: T.maximum(x, T.cat([y[:1], x[1:]])), X, True),
+    "minimum": (lambda T, x, y: T.minimum(x, y), X, True),
+    "fmax": (lambda T, x, y: T.fmax(x, y), X, True),
+    "fmin": (lambda T, x, y: T.fmin(x, y), X, True),
+    "lerp": (lambda T, x, y: T.lerp(x, y, 0.3), X, True),
+    "lerp tensor weight": (lambda T, x, y: T.lerp(x, y, y.sigmoid()), X, False),
+    "xlogy": (lambda T, x, y: T.xlogy(x, y.abs()), X, True),
+    "nan_to_num": (lambda T, x, y: T.nan_to_num(x / y), X, False),
     "nll_loss": (lambda T, x, y: T.nn.functional.nll_loss(x.log_softmax(1), T.tensor([0, 2])), X, False),
     "cross_entropy": (lambda T, x, y: T.nn.functional.cross_entropy(x, T.tensor([2, 1])), X, False),
 }

@@ -68,6 +68,14 @@ def add_scalar(self, other):
     return self + other
 
 
+def rsub_scalar(other, self):
+    """A backward formula's ``c - self``: C++'s Scalar - Tensor is a sub of a wrapped number
+    (SubBackward0 with no edge for c) under create_graph."""
+    if isinstance(self, Tensor):
+        return sub(_scalar_tensor(other, self), self)
+    return other - self
+
+
 def sub_scalar(self, other):
     """A backward formula's ``self - c``: SubBackward1 under create_graph."""
     if isinstance(self, Tensor):

@@ -177,6 +177,7 @@ class _Numpy:
     div_scalar = staticmethod(_operator.truediv)
     add_scalar = staticmethod(_operator.add)
     sub_scalar = staticmethod(_operator.sub)
+    rsub_scalar = staticmethod(_operator.sub)  # rsub_scalar(c, x) = c - x
 
     @staticmethod
     def maximum(a, b):

@@ -411,17 +411,18 @@ def _bce_backward(grad, self, target, F, weight, reduction, n):
 
 def _bce_double_self(grad, grad_output, self, target, weight, reduction, n, F):
     x, t = self, target
-    gi = (x * x - 2 * x * t + t) / (F.pow(F.add_scalar(x, _EPS), 2) * F.pow(F.add_scalar(1 - x, _EPS), 2))
+    gi = (x * x - F.mul_scalar(x, 2) * t + t) / (
+        F.pow(F.add_scalar(x, _EPS), 2) * F.pow(F.add_scalar(F.rsub_scalar(1, x), _EPS), 2))
     return _mean_div(_weighted(gi * (grad * grad_output), weight), reduction, n, F)
 
 
 def _bce_double_grad_output(grad, self, target, weight, reduction, n, F):
-    ggo = (self - target) / (F.add_scalar(self, _EPS) * F.add_scalar(1 - self, _EPS)) * grad
+    ggo = (self - target) / (F.add_scalar(self, _EPS) * F.add_scalar(F.rsub_scalar(1, self), _EPS)) * grad
     return _mean_div(_weighted(ggo, weight), reduction, n, F)
 
 
 def _bce_double_target(grad, grad_output, self, weight, reduction, n, F):
-    denom = F.clamp_min((1 - self) * self, _EPS)  # torch clamps in place under no_grad
+    denom = F.clamp_min(F.rsub_scalar(1, self) * self, _EPS)  # torch clamps in place under no_grad
     return _mean_div(_weighted(-grad * grad_output, weight) / denom, reduction, n, F)
 
 

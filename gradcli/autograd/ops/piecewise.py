@@ -161,18 +161,23 @@ def frac(self):
 
 # -- binary selections: maximum, minimum, where, lerp ------------------------------------------
 
+# torch: where(self == other, grad / 2, grad).masked_fill_(self < other, 0) (MaskedFillBackward0)
+def _selected(grad, tie, lost, F):
+    return F.masked_fill(F.where(tie, F.div_scalar(grad, 2), grad), lost, 0.0)
+
+
 MAXIMUM = defop("MaximumBackward0", {"self": "1 where self > other (½ on ties)", "other": "1 where other > self (½ on ties)"},
-                self=lambda grad, self, other, F: F.where(self < other, 0.0, F.where(self == other, grad / 2, grad)),
-                other=lambda grad, self, other, F: F.where(self > other, 0.0, F.where(self == other, grad / 2, grad)))
+                self=lambda grad, self, other, F: _selected(grad, self == other, self < other, F),
+                other=lambda grad, self, other, F: _selected(grad, self == other, self > other, F))
 MINIMUM = defop("MinimumBackward0", {"self": "1 where self < other (½ on ties)", "other": "1 where other < self (½ on ties)"},
-                self=lambda grad, self, other, F: F.where(self > other, 0.0, F.where(self == other, grad / 2, grad)),
-                other=lambda grad, self, other, F: F.where(self < other, 0.0, F.where(self == other, grad / 2, grad)))
+                self=lambda grad, self, other, F: _selected(grad, self == other, self > other, F),
+                other=lambda grad, self, other, F: _selected(grad, self == other, self < other, F))
 FMAX = defop("FmaxBackward0", {"self": "1 where self >= other or other is nan", "other": "the rest"},
-             self=lambda grad, self, other, F: F.where((self >= other) | (other != other), grad, 0.0),
-             other=lambda grad, self, other, F: F.where((self >= other) | (other != other), 0.0, grad))
+             self=lambda grad, self, other, F: F.masked_fill(grad, ~((self >= other) | (other != other)), 0.0),
+             other=lambda grad, self, other, F: F.masked_fill(grad, (self >= other) | (other != other), 0.0))
 FMIN = defop("FminBackward0", {"self": "1 where self <= other or other is nan", "other": "the rest"},
-             self=lambda grad, self, other, F: F.where((self <= other) | (other != other), grad, 0.0),
-             other=lambda grad, self, other, F: F.where((self <= other) | (other != other), 0.0, grad))
+             self=lambda grad, self, other, F: F.masked_fill(grad, ~((self <= other) | (other != other)), 0.0),
+             other=lambda grad, self, other, F: F.masked_fill(grad, (self <= other) | (other != other), 0.0))
 WHERE = defop("WhereBackward0", {"self": "1 where condition", "other": "1 where not condition"},
               self=lambda grad, condition, F: F.where(condition, grad, 0.0),
               other=lambda grad, condition, F: F.where(condition, 0.0, grad))
@@ -225,10 +230,10 @@ def _tensor_where(self, condition, other):
 
 
 LERP0 = defop("LerpBackward0", {"self": "1 - weight", "end": "weight"},
-              self=lambda grad, weight: grad * (1 - weight),
-              end=lambda grad, weight: grad * weight)
+              self=lambda grad, weight, F: F.mul_scalar(grad, 1 - weight),
+              end=lambda grad, weight, F: F.mul_scalar(grad, weight))
 LERP1 = defop("LerpBackward1", {"self": "1 - weight", "end": "weight", "weight": "end - self"},
-              self=lambda grad, weight: grad * (1 - weight),
+              self=lambda grad, weight, F: grad * F.rsub_scalar(1, weight),
               end=lambda grad, weight: grad * weight,
               weight=lambda grad, self, end: grad * (end - self))
 

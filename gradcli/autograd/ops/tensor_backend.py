@@ -17,6 +17,7 @@ zeros_like, ones_like, full_like = creation.zeros_like, creation.ones_like, crea
 
 
 mul_scalar, div_scalar, add_scalar, sub_scalar = _a.mul_scalar, _a.div_scalar, _a.add_scalar, _a.sub_scalar
+rsub_scalar = _a.rsub_scalar
 
 
 def pow(x, e):
