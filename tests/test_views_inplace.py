@@ -230,6 +230,33 @@ print(x.grad)
 """)
 
 
+# -- a formula that gives no gradient (torch's undefined tensor: norm of order 0) ---------------------
+
+NO_GRADIENT = ["""
+x = torch.tensor([1., 0., 3.], requires_grad=True)
+torch.norm(x * 2, 0).backward()
+print(x.grad)
+(torch.norm(x, 0) + x.sum()).backward()
+print(x.grad)
+""", """
+x = torch.tensor([1., 0., 3.], requires_grad=True)
+print(torch.autograd.grad(torch.norm(x, 0), x, allow_unused=True))
+print(torch.autograd.grad(torch.norm(x * 2, 0), x, materialize_grads=True))
+print(torch.autograd.grad(torch.norm(x * 2, 0), x))
+""", """
+x = torch.tensor([[1., 0.], [3., 4.]], requires_grad=True)
+y = x.exp()
+(torch.linalg.vector_norm(y, 0, dim=1).sum() * 2 + (y * torch.norm(x * 3, 0)).sum()).backward()
+print(x.grad)
+print(torch.autograd.grad(torch.norm(x, 0) + (x * x).sum(), x, create_graph=True))
+"""]
+
+
+@pytest.mark.parametrize("body", NO_GRADIENT, ids=range(len(NO_GRADIENT)))
+def test_no_gradient_flows_on_as_none(body):
+    _same_as_torch(body)
+
+
 # -- index assignment goes through the same machinery -----------------------------------------------
 
 SETITEM = [

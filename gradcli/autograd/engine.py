@@ -352,6 +352,10 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                 if not ready:
                     break
                 _, _, node, g = heappop(ready)
+                if g is None:  # only "no gradient" reached it (torch's undefined tensor): pass that on
+                    _pass_undefined(node, deps, buffers, ready, tick, needed, captures)
+                    node = None
+                    continue
             # -- hooks, captures, leaves ------------------------------------------------
             if type(node) is AccumulateGrad:
                 if captures is not None:
@@ -418,6 +422,9 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                 else:
                     args = [saved[j] for j in idx]
                     gi = fn(g, *args, F=F) if uses_F else fn(g, *args)
+                if gi is None:  # the formula gives no gradient (torch's undefined tensor)
+                    _send_undefined(nxt, deps, buffers, ready, tick)
+                    continue
                 if meta is not None:
                     m = meta[i]
                     if m is not None:
@@ -496,6 +503,21 @@ def _send(nxt, gi, deps, buffers, ready, held, held_g, tick):
     if held is not None:
         heappush(ready, (-held._seq, tick(), held, held_g))
     return nxt, gi
+
+
+def _send_undefined(nxt, deps, buffers, ready, tick):
+    """``nxt`` gets no gradient along this edge; when it was the last edge, ``nxt`` runs with
+    what the others sent, or with none (then it passes "none" on: a leaf's .grad stays None)."""
+    left = deps[nxt] - 1
+    deps[nxt] = left
+    if not left:
+        heappush(ready, (-nxt._seq, tick(), nxt, buffers.pop(nxt, None)))
+
+
+def _pass_undefined(node, deps, buffers, ready, tick, needed, captures):
+    for nxt in node._edges:
+        if nxt is not None and (needed is None or nxt in needed or captures is not None and nxt in captures):
+            _send_undefined(nxt, deps, buffers, ready, tick)
 
 
 class _Steps:
@@ -697,7 +719,7 @@ def call_node(node, grads):
             args = () if idx is None else (saved[idx],) if type(idx) is int else [saved[j] for j in idx]
             gi = fn(g, *args, F=F) if uses_F else fn(g, *args)
             m = node._in_meta[i] if node._in_meta is not None else None
-            if m is not None:
+            if m is not None and gi is not None:
                 gi = F.sum_to(gi, m[0])
                 if (gi._data.dtype if graph_mode else gi.dtype) != m[1]:
                     gi = F.cast(gi, m[1])

@@ -332,7 +332,7 @@ def _norm_grad(grad, self, result, p, dims, keepdim, F):
             grad = F.unsqueeze(grad, d)
             result = F.unsqueeze(result, d)
     if p == 0:
-        return self * 0.0
+        return None  # torch: no gradient at all (x.grad stays None), not zeros
     if p == 1:
         return F.sign(self) * grad
     safe = F.masked_fill(result, result == 0, 1.0)  # where the norm is 0, self is 0 too: gradient 0

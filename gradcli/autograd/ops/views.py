@@ -292,7 +292,7 @@ def _run_input(fn, i, g, F):
     args = [saved[k] for k in idx]
     gi = formula.fn(g, *args, F=F) if formula.uses_F else formula.fn(g, *args)
     meta = fn._in_meta[i] if fn._in_meta is not None else None
-    if meta is not None:
+    if meta is not None and gi is not None:
         gi = F.sum_to(gi, meta[0])
         if (gi._data.dtype if graph else gi.dtype) != meta[1]:
             gi = F.cast(gi, meta[1])
@@ -301,7 +301,7 @@ def _run_input(fn, i, g, F):
 
 def _base_formula(grad, fn, shape, index, view_fn, F):
     region = _run_input(fn, 0, _checked(TAKE(grad, shape=shape, index=index), fn, view_fn), F)
-    return PUT(grad, region, shape=shape, index=index)
+    return None if region is None else PUT(grad, region, shape=shape, index=index)
 
 
 def _input_formula(i):
@@ -353,14 +353,12 @@ def set_history(t: Tensor, fn) -> None:
         t._view_version = t._vc[0]
         return
     old = base.grad_fn
-    edge = _edge(base)
+    edge = _edge(base) if any(j == 0 for j, _, _ in fn._saved_names.calls) else None
     edges = (edge,) + fn._edges[1:]
     mask = 0
     for i, e in enumerate(edges):
         if e is not None:
             mask |= 1 << i
-    if edge is not None and not any(j == 0 for j, _, _ in fn._saved_names.calls):
-        mask &= ~1
     node = _node(_copy_slices_spec(len(edges)), edges, mask,
                  {"fn": fn, "shape": base._data.shape, "index": index, "view_fn": None})
     base.grad_fn = node
