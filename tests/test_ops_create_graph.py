@@ -78,6 +78,10 @@ CASES = {
     "lerp tensor weight": (lambda T, x, y: T.lerp(x, y, y.sigmoid()), X, False),
     "xlogy": (lambda T, x, y: T.xlogy(x, y.abs()), X, True),
     "nan_to_num": (lambda T, x, y: T.nan_to_num(x / y), X, False),
+    "bmm of expanded": (lambda T, x, y: T.bmm(x.unsqueeze(0).expand(2, 2, 3), y.t().unsqueeze(0).expand(2, 3, 2)),
+                        X, True),
+    "mm of a transpose": (lambda T, x, y: x.t() @ y, X, False),
+    "linear": (lambda T, x, y: T.nn.functional.linear(x, y, T.tensor([0.5, -1.0], dtype=x.dtype)), X, False),
     "nll_loss": (lambda T, x, y: T.nn.functional.nll_loss(x.log_softmax(1), T.tensor([0, 2])), X, False),
     "cross_entropy": (lambda T, x, y: T.nn.functional.cross_entropy(x, T.tensor([2, 1])), X, False),
 }

@@ -86,6 +86,8 @@ class _Numpy:
     sign = staticmethod(np.sign)
     abs = staticmethod(np.abs)
     matmul = staticmethod(np.matmul)
+    mm = staticmethod(np.matmul)
+    bmm = staticmethod(np.matmul)
     outer = staticmethod(np.outer)
     sum_to = staticmethod(sum_to_array)
     erf = None  # set below when needed

@@ -31,9 +31,28 @@ def _same_dtype(a, b):
 
 # -- primitives ---------------------------------------------------------------------------
 
+def mm_mat1_backward(grad, mat2, mat1_col_major, F):
+    """torch's mm_mat1_backward: a column-major mat1 gets its gradient as (mat2 @ gradᵀ)ᵀ."""
+    if mat1_col_major:
+        return F.t(F.mm(mat2, F.t(grad)))
+    return F.mm(grad, F.t(mat2))
+
+
+def mm_mat2_backward(grad, mat1, mat2_col_major, F):
+    """torch's mm_mat2_backward: a column-major mat2 (a transposed weight) gets (gradᵀ @ mat1)ᵀ."""
+    if mat2_col_major:
+        return F.t(F.mm(F.t(grad), mat1))
+    return F.mm(F.t(mat1), grad)
+
+
+def col_major(d):
+    """torch's test for a column-major matrix: strides (1, rows)."""
+    return d.ndim == 2 and d.strides[0] == d.itemsize and d.strides[1] == d.shape[0] * d.itemsize
+
+
 MM = defop("MmBackward0", {"self": "grad @ mat2ᵀ", "mat2": "selfᵀ @ grad"},
-           self=lambda grad, mat2, F: F.matmul(grad, F.t(mat2)),
-           mat2=lambda grad, self, F: F.matmul(F.t(self), grad))
+           self=lambda grad, mat2, col1, F: mm_mat1_backward(grad, mat2, col1, F),
+           mat2=lambda grad, self, col2, F: mm_mat2_backward(grad, self, col2, F))
 MV = defop("MvBackward0", {"self": "outer(grad, vec)", "vec": "selfᵀ @ grad"},
            self=lambda grad, vec, F: F.outer(grad, vec),
            vec=lambda grad, self, F: F.matmul(F.t(self), grad))
@@ -41,8 +60,8 @@ DOT = defop("DotBackward0", {"self": "grad * tensor", "tensor": "grad * self"},
             self=lambda grad, tensor: grad * tensor,
             tensor=lambda grad, self: grad * self)
 BMM = defop("BmmBackward0", {"self": "grad @ mat2ᵀ", "mat2": "selfᵀ @ grad"},
-            self=lambda grad, mat2, F: F.matmul(grad, F.transpose(mat2, 1, 2)),
-            mat2=lambda grad, self, F: F.matmul(F.transpose(self, 1, 2), grad))
+            self=lambda grad, mat2, F: F.bmm(grad, F.transpose(mat2, 1, 2)),
+            mat2=lambda grad, self, F: F.bmm(F.transpose(self, 1, 2), grad))
 
 
 def mm(input, mat2):
@@ -55,7 +74,7 @@ def mm(input, mat2):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
     _same_dtype(a, b)
-    return record(MM, np.matmul(a, b), (input, mat2))
+    return record(MM, np.matmul(a, b), (input, mat2), {"col1": col_major(a), "col2": col_major(b)})
 
 
 def mv(input, vec):

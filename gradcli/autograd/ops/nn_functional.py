@@ -16,19 +16,20 @@ from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hard
                          softsign, tanhshrink, threshold, threshold_)
 from .loss import (_reduction, binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                    cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from .linalg import col_major, mm_mat1_backward, mm_mat2_backward
 from .registry import defop, record
 
 # -- layers as functions --------------------------------------------------------------------------
 
 ADDMM = defop("AddmmBackward0", {"self": "1", "mat1": "grad @ mat2ᵀ", "mat2": "mat1ᵀ @ grad"},
               self=lambda grad: grad,
-              mat1=lambda grad, mat2, F: F.matmul(grad, F.t(mat2)),
-              mat2=lambda grad, mat1, F: F.matmul(F.t(mat1), grad))
+              mat1=lambda grad, mat2, col1, F: mm_mat1_backward(grad, mat2, col1, F),
+              mat2=lambda grad, mat1, col2, F: mm_mat2_backward(grad, mat1, col2, F))
 
 
 def _addmm(bias, mat1, mat2):
     a, b = mat1._data, mat2._data
-    return record(ADDMM, bias._data + a @ b, (bias, mat1, mat2))
+    return record(ADDMM, bias._data + a @ b, (bias, mat1, mat2), {"col1": col_major(a), "col2": col_major(b)})
 
 
 def linear(input, weight, bias=None):
@@ -74,6 +75,8 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
 
 
 def one_hot(tensor, num_classes=-1):
+    import operator
+    num_classes = operator.index(num_classes)  # torch's int: an int or a one-element integer tensor
     d = tensor._data
     if d.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")

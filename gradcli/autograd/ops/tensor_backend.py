@@ -32,7 +32,7 @@ from . import shape as _s  # noqa: E402
 reshape, unsqueeze, transpose, t, clone = _s.reshape, _s.unsqueeze, _s.transpose, _s.t, _s.clone
 flip, roll = _s.flip, _s.roll
 tril, triu, diagonal = _l.tril, _l.triu, _l.diagonal
-matmul, outer = _l.matmul, _l.outer
+matmul, outer, mm, bmm = _l.matmul, _l.outer, _l.mm, _l.bmm
 view_put_zeros, index_put_zeros = _i.view_put_zeros, _i.index_put_zeros
 diagonal_backward = _l.diagonal_backward
 
