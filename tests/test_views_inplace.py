@@ -36,6 +36,7 @@ VIEWS = {
     "permute": "y.permute(1, 0)", "unsqueeze": "y.unsqueeze(1)", "squeeze": "y.squeeze()",
     "narrow": "y.narrow(1, 1, 2)", "diagonal": "y.diagonal()", "view of view": "y[1][1:]",
     "expand of size 1": "y[:1].expand(1, 3)", "movedim": "y.movedim(0, 1)",
+    "torch.select": "torch.select(y, 1, -1)", "unflatten": "y.unflatten(1, (3, 1))",
 }
 
 INPLACE = {
@@ -371,6 +372,8 @@ ERRORS = {
     "expanded mul_ without grad": "torch.zeros(1, 3).expand(2, 3).mul_(2)",
     "detach_ of a view": "y[0].detach_()",
     "t_ of 3-D": "torch.zeros(2, 2, 2).t_()",
+    "select out of range": "torch.select(y, 0, 3)",
+    "select of a 0-d tensor": "y.sum().select(0, 0)",
     "saved result through the view": "v = y[1:]\nv.exp_()\ny.mul_(2)\ny.sum().backward()",
     "saved result, view modified again": "v = y[1:]\nv.exp_()\nv.mul_(2)\ny.sum().backward()",
     "saved view": "v = y[1:]\nz = v * v\ny.mul_(2)\nz.sum().backward()",

@@ -303,6 +303,20 @@ def unbind(input, dim=0):
                  for i in range(shape[dim]))
 
 
+def select(input, dim, index):
+    d = input._data
+    if not d.ndim:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    index = int(index)
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {_shape_text(d.shape)} "
+                         f"at dimension {dim}")
+    at = (slice(None),) * dim + (index, Ellipsis)
+    return _view_of(_i.SELECT, d[at], input, {"shape": d.shape, "index": at})
+
+
 NARROW = defop("SliceBackward0", {"self": "the gradient in place, zeros elsewhere"},
                self=lambda grad, shape, index: _i.view_backward(grad, shape, index))
 
@@ -484,7 +498,7 @@ TENSOR_METHODS = {
     "view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as,
     "flatten": flatten, "unflatten": unflatten,
     "squeeze": squeeze, "unsqueeze": unsqueeze, "expand": expand, "expand_as": expand_as,
-    "split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow,
+    "split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select,
     "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
     "permute": permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint,
     "T": property(_T), "mT": property(_mT), "H": property(_H), "mH": property(_mH),
@@ -496,7 +510,7 @@ TENSOR_METHODS = {
 TORCH_EXPORTS = {
     "reshape": reshape, "flatten": flatten, "unflatten": unflatten,
     "squeeze": squeeze, "unsqueeze": unsqueeze, "split": split, "chunk": chunk,
-    "unbind": unbind, "narrow": narrow, "t": t, "transpose": transpose, "swapaxes": transpose,
+    "unbind": unbind, "narrow": narrow, "select": select, "t": t, "transpose": transpose, "swapaxes": transpose,
     "swapdims": transpose, "permute": permute, "movedim": movedim, "moveaxis": movedim,
     "adjoint": adjoint, **_JOIN_EXPORTS,
 }
