@@ -1,9 +1,10 @@
-"""Shape ops that return views: view, reshape, squeeze, expand, narrow, split/chunk/unbind,
-transposes and permutations.  The ones that copy (clone, cat, stack, repeat, flip,
-roll) live in ops/joins.py and are re-exported here.
+"""Shape ops that return views: view, reshape, squeeze, expand, transposes and permutations,
+and their in-place forms (t_, squeeze_...).  Views of part of a tensor (split, chunk,
+unbind, select, narrow) live in ops/pieces.py, the ops that copy (clone, cat, stack,
+repeat, flip, roll) in ops/joins.py; both are re-exported here.
 
-Ops PyTorch returns as views return numpy views here and share the base's version
-counter, so an in-place change through a view invalidates what was saved from the base.
+A view's result is a View (ops/views.py): numpy's view of the same memory, sharing the
+base's version counter, so in-place changes through it reach the base and its history.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import _wrap_dim, wrap
-from . import indexing as _i
 from ._dispatch import bump_version, check_inplace
 from .joins import (_shape_text, _sizes, _to_copy, cat, clone, concat,  # noqa: F401 (importers of shape)
                     concatenate, contiguous, flip, fliplr, flipud, hstack, numel, repeat, roll, stack, vstack)
 from .joins import TENSOR_METHODS as _JOIN_METHODS, TORCH_EXPORTS as _JOIN_EXPORTS
+from .pieces import chunk, narrow, select, split, unbind  # noqa: F401 (importers of shape)
+from .pieces import TENSOR_METHODS as _PIECE_METHODS
 from .registry import defop, record
 from .views import make_view, set_view_history
 
@@ -239,105 +241,6 @@ def expand_as(self, other):
     return expand(self, other._data.shape)
 
 
-# zeros of self's shape with the piece's gradient in place
-SPLIT = defop("SplitBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-              self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
-SPLIT_SIZES = defop("SplitWithSizesBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-                    self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
-UNBIND = defop("UnbindBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-               self=lambda grad, shape, index: _i.STACK_BACKWARD(grad, shape=shape, index=index))
-
-
-def _pieces(self, spec, dim, bounds):
-    d = self._data
-    lead = (slice(None),) * dim
-    out = []
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        index = lead + (slice(a, b),)
-        out.append(_view_of(spec, d[index], self, {"shape": d.shape, "index": index}, i))
-    return tuple(out)
-
-
-def split(tensor, split_size_or_sections, dim=0):
-    d = tensor._data
-    if d.ndim == 0:
-        raise RuntimeError("split expects at least a 1-dimensional tensor")
-    dim = _wrap_dim(dim, d.ndim)
-    n = d.shape[dim]
-    if isinstance(split_size_or_sections, (list, tuple)):
-        sizes = [int(s) for s in split_size_or_sections]
-        if sum(sizes) != n:
-            raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
-                f"dimension {dim}), but got split_sizes={_shape_text(sizes)}")
-        bounds = [0]
-        for s in sizes:
-            bounds.append(bounds[-1] + s)
-        return _pieces(tensor, SPLIT_SIZES, dim, bounds)
-    size = int(split_size_or_sections)
-    if size == 0 and n != 0:
-        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
-    bounds = list(range(0, n, size)) + [n] if n else [0, 0]
-    return _pieces(tensor, SPLIT, dim, bounds)
-
-
-def chunk(input, chunks, dim=0):
-    d = input._data
-    if chunks <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    if d.ndim == 0:
-        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
-    n = d.shape[_wrap_dim(dim, d.ndim)]
-    return split(input, max(-(-n // chunks), 1) if n else 1, dim)
-
-
-def unbind(input, dim=0):
-    d = input._data
-    if d.ndim == 0:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    dim = _wrap_dim(dim, d.ndim)
-    lead = (slice(None),) * dim
-    shape = d.shape
-    # the Ellipsis keeps numpy from returning a 0-d piece as a scalar copy
-    return tuple(_view_of(UNBIND, d[lead + (i, Ellipsis)], input, {"shape": shape, "index": lead + (i,)}, i)
-                 for i in range(shape[dim]))
-
-
-def select(input, dim, index):
-    d = input._data
-    if not d.ndim:
-        raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    dim = _wrap_dim(dim, d.ndim)
-    n = d.shape[dim]
-    index = int(index)
-    if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for tensor of size {_shape_text(d.shape)} "
-                         f"at dimension {dim}")
-    at = (slice(None),) * dim + (index, Ellipsis)
-    return _view_of(_i.SELECT, d[at], input, {"shape": d.shape, "index": at})
-
-
-NARROW = defop("SliceBackward0", {"self": "the gradient in place, zeros elsewhere"},
-               self=lambda grad, shape, index: _i.view_backward(grad, shape, index))
-
-
-def narrow(input, dim, start, length):
-    d = input._data
-    if not d.ndim:
-        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    dim = _wrap_dim(dim, d.ndim)
-    n = d.shape[dim]
-    start = int(start)
-    if not -n <= start <= n:
-        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
-    if start < 0:
-        start += n
-    if start + length > n:
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    index = (slice(None),) * dim + (slice(start, start + length),)
-    return _view_of(NARROW, d[index], input, {"shape": d.shape, "index": index})
-
-
 # -- transposes ----------------------------------------------------------------------------
 
 T = defop("TBackward0", {"self": "t(grad)"}, self=lambda grad, F: F.t(grad))
@@ -498,19 +401,16 @@ TENSOR_METHODS = {
     "view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as,
     "flatten": flatten, "unflatten": unflatten,
     "squeeze": squeeze, "unsqueeze": unsqueeze, "expand": expand, "expand_as": expand_as,
-    "split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select,
     "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
     "permute": permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint,
     "T": property(_T), "mT": property(_mT), "H": property(_H), "mH": property(_mH),
     "t_": t_, "transpose_": transpose_, "swapaxes_": transpose_, "swapdims_": transpose_,
     "squeeze_": squeeze_, "unsqueeze_": unsqueeze_,
-    **_JOIN_METHODS,
+    **_JOIN_METHODS, **_PIECE_METHODS,
 }
 
 TORCH_EXPORTS = {
-    "reshape": reshape, "flatten": flatten, "unflatten": unflatten,
-    "squeeze": squeeze, "unsqueeze": unsqueeze, "split": split, "chunk": chunk,
-    "unbind": unbind, "narrow": narrow, "select": select, "t": t, "transpose": transpose, "swapaxes": transpose,
-    "swapdims": transpose, "permute": permute, "movedim": movedim, "moveaxis": movedim,
-    "adjoint": adjoint, **_JOIN_EXPORTS,
+    "reshape": reshape, "flatten": flatten, "unflatten": unflatten, "squeeze": squeeze,
+    "unsqueeze": unsqueeze, "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
+    "permute": permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint, **_JOIN_EXPORTS, **_PIECE_METHODS,
 }

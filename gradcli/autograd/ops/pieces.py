@@ -1,0 +1,114 @@
+"""Views of part of a tensor: the pieces of split, chunk and unbind (one multi-output op in
+torch, so a piece may not be written in place), select and narrow."""
+
+from __future__ import annotations
+
+from ..tensor import _wrap_dim
+from . import indexing as _i
+from .joins import _shape_text
+from .registry import defop
+from .views import make_view as _view_of
+
+
+# each piece has its own node (see function.py); its gradient is zeros of self's shape with
+# the piece's gradient in place
+SPLIT = defop("SplitBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
+              self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
+SPLIT_SIZES = defop("SplitWithSizesBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
+                    self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
+UNBIND = defop("UnbindBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
+               self=lambda grad, shape, index: _i.STACK_BACKWARD(grad, shape=shape, index=index))
+
+
+def _pieces(self, spec, dim, bounds):
+    d = self._data
+    lead = (slice(None),) * dim
+    out = []
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        index = lead + (slice(a, b),)
+        out.append(_view_of(spec, d[index], self, {"shape": d.shape, "index": index}, i))
+    return tuple(out)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    d = tensor._data
+    if d.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                f"dimension {dim}), but got split_sizes={_shape_text(sizes)}")
+        bounds = [0]
+        for s in sizes:
+            bounds.append(bounds[-1] + s)
+        return _pieces(tensor, SPLIT_SIZES, dim, bounds)
+    size = int(split_size_or_sections)
+    if size == 0 and n != 0:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    bounds = list(range(0, n, size)) + [n] if n else [0, 0]
+    return _pieces(tensor, SPLIT, dim, bounds)
+
+
+def chunk(input, chunks, dim=0):
+    d = input._data
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if d.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    n = d.shape[_wrap_dim(dim, d.ndim)]
+    return split(input, max(-(-n // chunks), 1) if n else 1, dim)
+
+
+def unbind(input, dim=0):
+    d = input._data
+    if d.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    dim = _wrap_dim(dim, d.ndim)
+    lead = (slice(None),) * dim
+    shape = d.shape
+    # the Ellipsis keeps numpy from returning a 0-d piece as a scalar copy
+    return tuple(_view_of(UNBIND, d[lead + (i, Ellipsis)], input, {"shape": shape, "index": lead + (i,)}, i)
+                 for i in range(shape[dim]))
+
+
+def select(input, dim, index):
+    d = input._data
+    if not d.ndim:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    index = int(index)
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {_shape_text(d.shape)} "
+                         f"at dimension {dim}")
+    at = (slice(None),) * dim + (index, Ellipsis)
+    return _view_of(_i.SELECT, d[at], input, {"shape": d.shape, "index": at})
+
+
+NARROW = defop("SliceBackward0", {"self": "the gradient in place, zeros elsewhere"},
+               self=lambda grad, shape, index: _i.view_backward(grad, shape, index))
+
+
+def narrow(input, dim, start, length):
+    d = input._data
+    if not d.ndim:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    start = int(start)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    if start < 0:
+        start += n
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    index = (slice(None),) * dim + (slice(start, start + length),)
+    return _view_of(NARROW, d[index], input, {"shape": d.shape, "index": index})
+
+
+TENSOR_METHODS = {"split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select}
+TORCH_EXPORTS = dict(TENSOR_METHODS)
