@@ -320,3 +320,11 @@ def test_inplace_on_a_leaf_made_from_a_view_names_the_view(make, view):
     message = ("a view of " if view else "") + "a leaf Variable that requires grad is being used"
     with pytest.raises(RuntimeError, match="^" + message):
         x.add_(1)
+
+
+def test_erfc_keeps_its_tail_and_lerp_checks_dtypes_as_torch():
+    torch = pytest.importorskip("torch")
+    x = np.array([0.5, 8.0, 26.0])
+    np.testing.assert_allclose(gt.erfc(gt.tensor(x))._data, torch.erfc(torch.from_numpy(x)).numpy(), rtol=1e-14)
+    same_error(torch, lambda T: T.lerp(T.ones(2, dtype=T.float64), T.ones(2), 0.3))
+    same_error(torch, lambda T: T.lerp(T.ones(2), T.ones(2), T.ones(2, dtype=T.float64)))

@@ -279,6 +279,15 @@ def erf_array(x):
     return np.asarray(_erf_scalar(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
 
 
+_erfc_scalar = np.frompyfunc(_math.erfc, 1, 1)
+
+
+def erfc_array(x):
+    """erfc without 1 - erf's cancellation (torch's erfc keeps 1e-29 where 1 - erf is 0)."""
+    x = np.asarray(x)
+    return np.asarray(_erfc_scalar(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+
+
 _Numpy.erf = staticmethod(erf_array)
 _Numpy.sgn = staticmethod(np.sign)
 _Numpy.isfinite = staticmethod(np.isfinite)

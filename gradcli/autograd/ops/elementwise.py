@@ -167,8 +167,8 @@ def erf(self):
 
 
 def erfc(self):
-    from .backends import erf_array
-    return record(ERFC, 1.0 - erf_array(floating(self._data)), (self,))
+    from .backends import erfc_array
+    return record(ERFC, erfc_array(floating(self._data)), (self,))
 
 
 def logit(self, eps=None):

@@ -238,7 +238,19 @@ LERP1 = defop("LerpBackward1", {"self": "1 - weight", "end": "weight", "weight":
               weight=lambda grad, self, end: grad * (end - self))
 
 
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int"}
+
+
+def _lerp_dtypes(input, end, weight):
+    want = input._data.dtype
+    for name, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t._data.dtype != want:
+            raise RuntimeError(f"expected dtype {_C_NAMES.get(want.name, want.name)} for `{name}` but got dtype "
+                               f"{_C_NAMES.get(t._data.dtype.name, t._data.dtype.name)}")
+
+
 def lerp(input, end, weight):
+    _lerp_dtypes(input, end, weight)
     a, b = operands(input, end)
     if isinstance(weight, Tensor):
         w = weight._data
