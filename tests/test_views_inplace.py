@@ -387,14 +387,40 @@ def test_errors_match_torch(case):
     _same_as_torch(_BASE + ERRORS[case])
 
 
-def test_writes_an_expanded_tensor_may_do():
-    _same_as_torch("""
+EXPANDED = ["""
 z = torch.zeros(1, 3)
 e = z.expand(2, 3)
 print(e.fill_(1.), z)
 e[0] = 2.
+e[1, 1:] = torch.tensor(3.)
 print(e.zero_(), z)
-""")
+e[[0, 1], 0] = 4.
+print(z)
+""", """
+x = torch.tensor([[1., 2., 3.]], requires_grad=True)
+y = x * 1
+e = y.expand(2, 3)
+print(e.fill_(2.), y)
+y.sum().backward()
+""", """
+x = torch.tensor([[1., 2., 3.]], requires_grad=True)
+y = x * 1
+e = y.expand(2, 3)
+print(e.zero_(), y)
+e[0] = 5.
+print(y)
+""", "torch.zeros(1, 3).expand(2, 3)[:, 0] = 5.", "torch.zeros(1, 3).expand(2, 3).fill_(torch.tensor(2.))",
+    "torch.zeros(1, 3).expand(2, 3)[...] = torch.tensor(2.)", """
+x = torch.tensor([[1., 2., 3.]], requires_grad=True)
+(x * 1).expand(2, 3).fill_(torch.tensor(2., requires_grad=True))
+"""]
+
+
+@pytest.mark.parametrize("body", EXPANDED, ids=range(len(EXPANDED)))
+def test_what_may_write_an_expanded_tensor(body):
+    # fill_ with a number, zero_ and index_put_ may; copy_, ops that read it and fill_ with a tensor
+    # may not; the gradient of a write through an expanded view is refused in backward
+    _same_as_torch(body)
 
 
 # -- the machinery ------------------------------------------------------------------------------

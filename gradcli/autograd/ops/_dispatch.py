@@ -76,15 +76,8 @@ def check_inplace(t: Tensor, requires_grad=None) -> None:
     _views.check_inplace(t, t._requires_grad if requires_grad is None else requires_grad)
 
 
-_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
-            "memory location. Please clone() the tensor before performing the operation.")
-
-
-def check_overlap(d: np.ndarray) -> None:
-    """An op that reads what it writes may not write an expanded tensor (torch's internal-overlap check)."""
-    for n, s in zip(d.shape, d.strides):
-        if s == 0 and n > 1:
-            raise RuntimeError(_OVERLAP)
+# the in-place ops torch lets write an expanded tensor: fill_ with a number, zero_, index_put_
+_OVERLAP_OK = frozenset(("FillBackward2", "ZeroBackward0", "IndexPutBackward0"))
 
 
 def bump_version(t: Tensor) -> None:
@@ -125,14 +118,18 @@ def rebase(t: Tensor, result: Tensor) -> Tensor:
 
 def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
     """Run ``op(t, *args)`` in place on ``t``, with PyTorch's autograd bookkeeping."""
-    if type(t) is _views.View and 0 in t._data.strides:
-        check_overlap(t._data)
+    overlap = type(t) is _views.View and 0 in t._data.strides and _views.has_overlap(t._data)
     if grad_state.enabled and (t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)):
         _views.check_inplace(t, True)
         old = wrap(t._data.copy())
         old.grad_fn = t.grad_fn
         old._requires_grad = t._requires_grad
-        return rebase(t, op(old, *args, **kwargs))
+        result = op(old, *args, **kwargs)
+        if overlap and type(result.grad_fn).__name__ not in _OVERLAP_OK:
+            raise RuntimeError(_views.OVERLAP)
+        return rebase(t, result)
+    if overlap:  # (fill_/zero_/index assignment write an expanded tensor directly without a graph)
+        raise RuntimeError(_views.OVERLAP)
     prev = grad_state.enabled
     grad_state.enabled = False
     try:

@@ -17,7 +17,7 @@ from ..grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap_dim
 from ._dispatch import bump_version, check_inplace, inplace
 from .registry import backward_op, defop, record
-from .views import make_view
+from .views import OVERLAP, has_overlap, make_view
 
 _FLOAT_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                 "valid indices (got {})")
@@ -293,8 +293,11 @@ def setitem(self, index, value):
         from ..tensor import _LEGACY_NAMES
         raise TypeError(f"can't assign a {type(value).__name__} to a {_LEGACY_NAMES.get(d.dtype.name, 'torch.Tensor')}")
     # slices that take a whole dimension select nothing (torch's applySlice returns the tensor)
+    region = d[basic]
+    if second is None and 0 in region.strides and has_overlap(region):  # copy_/fill_ of a tensor: refused
+        raise RuntimeError(OVERLAP)
     whole = second is None and all(k is Ellipsis or type(k) is slice for k in basic) and (
-        d[basic].strides == d.strides and d[basic].shape == d.shape)
+        region.strides == d.strides and region.shape == d.shape)
     if grad_state.enabled and (self._requires_grad or isinstance(value, Tensor) and value._requires_grad):
         if whole or spec is ALIAS and second is not None:
             target = self

@@ -158,6 +158,15 @@ def check_inplace(t: Tensor, requires_grad: bool) -> None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
 
+OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+           "memory location. Please clone() the tensor before performing the operation.")
+
+
+def has_overlap(d: np.ndarray) -> bool:
+    """Whether elements of ``d`` share memory (an expanded tensor: a zero stride over a dim > 1)."""
+    return any(s == 0 and n > 1 for n, s in zip(d.shape, d.strides))
+
+
 # -- where a view lies in its base ---------------------------------------------------------------
 
 def _offsets(a: np.ndarray) -> np.ndarray:
@@ -299,7 +308,9 @@ def _run_input(fn, i, g, F):
     return gi
 
 
-def _base_formula(grad, fn, shape, index, view_fn, F):
+def _base_formula(grad, fn, shape, index, view_fn, overlap, F):
+    if overlap:  # torch writes the region's gradient back through the view: refused like any such write
+        raise RuntimeError(OVERLAP)
     region = _run_input(fn, 0, _checked(TAKE(grad, shape=shape, index=index), fn, view_fn), F)
     return None if region is None else PUT(grad, region, shape=shape, index=index)
 
@@ -359,8 +370,9 @@ def set_history(t: Tensor, fn) -> None:
     for i, e in enumerate(edges):
         if e is not None:
             mask |= 1 << i
+    overlap = 0 in t._data.strides and has_overlap(t._data)
     node = _node(_copy_slices_spec(len(edges)), edges, mask,
-                 {"fn": fn, "shape": base._data.shape, "index": index, "view_fn": None})
+                 {"fn": fn, "shape": base._data.shape, "index": index, "view_fn": None, "overlap": overlap})
     base.grad_fn = node
     base._requires_grad = True
     if base._retains_grad:
