@@ -89,6 +89,8 @@ def test_refused_arguments_get_torchs_message(call):
 def test_a_call_that_works_is_not_checked():
     # the check runs only after a failure: a working call costs nothing and says nothing
     from gradcli.interp.arguments import parser_error
+    assert parser_error("method", "expand", (3,), {}) is None  # one int: the whole list, as varargs
+    assert parser_error("method", "permute", (1, 0), {}) is None
     assert parser_error("method", "logit", (0.1,), {}) is None
     assert parser_error("torch", "zeros", (2, 3), {"dtype": None}) is None
     assert parser_error("torch", "add", (1, 2), {}) is None  # numbers stand for tensors here

@@ -23,6 +23,8 @@ CALLS = [
     "torch.set_rng_state(torch.get_rng_state())",
     "torch.range(torch.tensor(0), 0.5)", "torch.range(torch.tensor([0, 1]), 0.5)",
     "torch.arange(torch.tensor(0), 3)",
+    "F.one_hot(torch.tensor(0), torch.tensor(0))", "F.one_hot(torch.tensor([1]), torch.tensor(3))",
+    "F.one_hot(torch.tensor([1]), 1.5)",
 ]
 
 
@@ -54,3 +56,13 @@ def test_a_foreign_rng_state_is_refused_with_the_size_expected():
     message = _outcome_gradcli("torch.set_rng_state(torch.zeros(5, dtype=torch.uint8))")
     assert message.startswith("RuntimeError: Expected a CPUGeneratorImplState of size ")
     assert message.endswith(" but found the input RNG state size to be 5")
+
+
+def test_every_name_the_torch_module_offers_is_pytorchs():
+    # helpers of the op modules (add_scalar, new_zeros, nonzero_tuple...) once leaked into torch.*
+    torch = pytest.importorskip("torch")
+    from gradcli.autograd import namespace
+    ours = namespace.build_torch_module()
+    assert [k for k in vars(ours) if not k.startswith("_") and not hasattr(torch, k)] == []
+    functional = namespace.public_attributes(ours.nn.functional)
+    assert [k for k in functional if not hasattr(torch.nn.functional, k)] == []

@@ -113,4 +113,13 @@ def build_torch_module() -> Module:
     autograd.__dict__.update(_collect(_P + "gradcheck"))
     optim = LazyModule("torch.optim", lambda: _collect(_P + "optim"))
     torch.__dict__.update(nn=nn, autograd=autograd, optim=optim)
+    for name in _NOT_TORCH:
+        torch.__dict__.pop(name, None)
     return torch
+
+
+# Functions the op modules define for Tensor methods or for each other: torch has no such names
+# (a program reaching them got gradcli's own argument errors, not AttributeError).
+_NOT_TORCH = ("Variable", "add_scalar", "sub_scalar", "div_scalar", "legacy_tensor", "nonzero_tuple",
+              "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros", "softmin",
+              "bernoulli_", "exponential_", "normal_", "random_", "uniform_")

@@ -78,7 +78,7 @@ class _Call:
         """(error, [(param, value, position)]): the values each parameter gets."""
         name, args, kwargs = self.name, self.args, self.kwargs
         positional = s.positional
-        varargs = (len(positional) == 1 and positional[0].type == "tuple of ints" and len(args) > 1
+        varargs = (len(positional) == 1 and positional[0].type == "tuple of ints" and args
                    and not signatures.takes_one_int(name, positional[0].name) and _is_index(args[0]))
         if len(args) > len(positional) and not varargs:
             return _too_many(name, s, len(args)), []
