@@ -181,3 +181,16 @@ ERROR_CASES = [
 def test_errors_match_torch(name, fn):
     torch = pytest.importorskip("torch")
     same_error(torch, fn)
+
+
+@pytest.mark.parametrize("sa,sb", [((2, 1), (1, 3)), ((1, 1), (1, 3)), ((3, 1), (1, 1)), ((2, 3, 1), (1, 2)),
+                                   ((2, 2, 1), (2, 1, 2)), ((2, 1), (1,)), ((2, 2), (2, 2))])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_signed_zeros_of_products_match_torch(sa, sb, dtype):
+    """0 · -1 is -0: where torch's kernel multiplies without accumulating (an outer-product
+    gemm) the sign survives, and prints as -0."""
+    torch = pytest.importorskip("torch")
+    a, b = np.zeros(sa, dtype=dtype), -np.ones(sb, dtype=dtype)
+    ours = (gt.from_numpy(a) @ gt.from_numpy(b))._data
+    theirs = (torch.from_numpy(a) @ torch.from_numpy(b)).numpy()
+    assert np.array_equal(np.signbit(ours), np.signbit(theirs))

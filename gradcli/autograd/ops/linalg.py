@@ -74,7 +74,16 @@ def mm(input, mat2):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
     _same_dtype(a, b)
-    return record(MM, np.matmul(a, b), (input, mat2), {"col1": col_major(a), "col2": col_major(b)})
+    return record(MM, _gemm(a, b), (input, mat2), {"col1": col_major(a), "col2": col_major(b)})
+
+
+def _gemm(a, b):
+    """a @ b for matrices. An inner size of 1 with more than one row and column is an outer
+    product in torch's BLAS: each element is the one product, so 0 · -1 stays -0 where
+    numpy's accumulation from +0 gives +0 (printed as -0. / 0. by torch and by us)."""
+    if a.shape[1] == 1 and a.shape[0] > 1 and b.shape[1] > 1:
+        return np.multiply(a, b)
+    return np.matmul(a, b)
 
 
 def mv(input, vec):
