@@ -137,8 +137,15 @@ def test_norm_subgradient_at_zero_is_zero_like_torch():
 
 def test_norm_0_counts_nonzeros():
     torch = pytest.importorskip("torch")
-    # NOTE: torch leaves .grad undefined (None) for p=0; gradcli gives zeros
     compare_with_torch(torch, lambda t, a: a.norm(0), np.array([[0., 1., 2.], [0., 0., 3.]]), grad=False)
+
+
+def test_norm_0_leaves_grad_undefined_like_torch():
+    torch = pytest.importorskip("torch")
+    for lib in (gt, torch):
+        x = lib.tensor([0., 1., 2.], requires_grad=True)
+        x.norm(0).backward()
+        assert x.grad is None
 
 
 def test_float32_matmul():
