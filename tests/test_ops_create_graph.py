@@ -82,6 +82,11 @@ CASES = {
                         X, True),
     "mm of a transpose": (lambda T, x, y: x.t() @ y, X, False),
     "linear": (lambda T, x, y: T.nn.functional.linear(x, y, T.tensor([0.5, -1.0], dtype=x.dtype)), X, False),
+    "norm": (lambda T, x, y: x.norm(), X, True),
+    "norm of zeros": (lambda T, x, y: (x * 0).norm(), X, True),
+    "norm p=3 dim": (lambda T, x, y: x.norm(3, dim=1), X, False),
+    "norm p=1.5": (lambda T, x, y: x.norm(1.5), POSITIVE, False),
+    "norm p=0.5": (lambda T, x, y: x.norm(0.5), POSITIVE, False),
     "nll_loss": (lambda T, x, y: T.nn.functional.nll_loss(x.log_softmax(1), T.tensor([0, 2])), X, False),
     "cross_entropy": (lambda T, x, y: T.nn.functional.cross_entropy(x, T.tensor([2, 1])), X, False),
 }

@@ -355,6 +355,8 @@ def diagonal_backward(grad_output, shape, offset, dim1, dim2):
 # -- norms ---------------------------------------------------------------------------------------
 
 def _norm_grad(grad, self, result, p, dims, keepdim, F):
+    """torch's norm_backward, formula for formula (the zero norm masked after the division, so
+    its second derivative is torch's nan at a zero vector)."""
     if dims is not None and not keepdim:
         for d in dims:
             grad = F.unsqueeze(grad, d)
@@ -362,19 +364,21 @@ def _norm_grad(grad, self, result, p, dims, keepdim, F):
     if p == 0:
         return None  # torch: no gradient at all (x.grad stays None), not zeros
     if p == 1:
-        return F.sign(self) * grad
-    safe = F.masked_fill(result, result == 0, 1.0)  # where the norm is 0, self is 0 too: gradient 0
+        return F.sgn(self) * grad
     if p == 2:
-        return self * (grad / safe)
+        return grad * F.masked_fill(self / result, result == 0, 0.0)
     if math.isinf(p):
-        mask = F.float_like(F.abs(self) == result, self)
-        return F.sign(self) * mask * (grad / F.sum(mask, dims, True))
+        self_abs = F.abs(self)
+        mask = F.float_like((self_abs == result) | (self_abs != self_abs), self)
+        return F.sgn(self) * ((grad / F.sum(mask, dims, True)) * mask)
     if p < 1:
-        scaled = F.sign(self) * F.masked_fill(F.abs(self), self == 0, 1.0) ** (p - 1)
-        return F.masked_fill(scaled, self == 0, 0.0) * grad * result ** (1 - p)
+        scaled = F.sgn(self) * F.masked_fill(F.pow(F.abs(self), p - 1), self == 0, 0.0)
+        return scaled * grad * F.pow(result, 1 - p)
     if p < 2:
-        return F.sign(self) * F.abs(self) ** (p - 1) * (grad / safe ** (p - 1))
-    return self * F.abs(self) ** (p - 2) * (grad / safe ** (p - 1))
+        scaled = F.sgn(self) * F.pow(F.abs(self), p - 1)
+    else:
+        scaled = self * F.pow(F.abs(self), p - 2)
+    return scaled * F.masked_fill(grad / F.pow(result, p - 1), result == 0, 0.0)
 
 
 VECTOR_NORM = defop("LinalgVectorNormBackward0", {"self": "d‖self‖ₚ/dself (0 where the norm is 0)"},
