@@ -40,6 +40,11 @@ CALLS = [
     "torch.randn()", "torch.rand(1, 'a')", "torch.rand((1,), 'a')", "x.squeeze('a', 0)",
     "x.squeeze(0, 'a')", "x.max(dim=0.5)", "torch.sum(x, dim=0, foo=1, keepdim=True)", "x.where()",
     "torch.eq(x, [1])", "x.div(x, 'floor')", "torch.add(*[x] * 11)",
+    # torch.nn.functional's Python functions hand their arguments on to the parser
+    "F.leaky_relu(x, 'mean')", "F.elu(x, 'a')", "F.hardswish(1)", "F.hardswish(1, True)", "F.mish([1])",
+    "F.silu(x, 1, 2)", "F.relu6(x.shape)", "F.hardsigmoid(x, foo=1)",
+    # sizes past --max-elements are refused before they are allocated
+    "torch.multinomial(torch.tensor(1.), 1)", "torch.multinomial(torch.ones(2), 1.5)",
 ]
 
 

@@ -24,8 +24,21 @@ CALLS = [
     "torch.range(torch.tensor(0), 0.5)", "torch.range(torch.tensor([0, 1]), 0.5)",
     "torch.arange(torch.tensor(0), 3)",
     "F.one_hot(torch.tensor(0), torch.tensor(0))", "F.one_hot(torch.tensor([1]), torch.tensor(3))",
-    "F.one_hot(torch.tensor([1]), 1.5)",
+    "F.one_hot(torch.tensor([1]), 1.5)", "torch.randperm(torch.tensor(3)).shape",
+    "torch.multinomial(torch.ones(2, 2, 2), 1)",
 ]
+
+
+# Sizes a program's text does not show: refused with the size, before numpy allocates them.
+TOO_BIG = ["torch.arange(10**10)", "torch.range(0, 10**10)", "torch.linspace(0, 1, 10**10)",
+           "torch.logspace(0, 1, 10**10)", "torch.eye(10**5)", "torch.randperm(10**10)",
+           "torch.FloatTensor(10**5, 10**5)", "torch.multinomial(torch.ones(2), 10**10, True)"]
+
+
+@pytest.mark.parametrize("call", TOO_BIG)
+def test_sizes_past_max_elements_are_refused_before_allocation(call):
+    message = _outcome_gradcli(call)
+    assert message.startswith("MemoryError: a tensor of shape [") and "more than the limit of" in message
 
 
 def _outcome_gradcli(call: str) -> str:

@@ -128,6 +128,7 @@ def legacy_tensor(cls, args, dtype) -> Tensor:
         for a in args:
             if not isinstance(a, int):
                 raise TypeError(f"new(): argument 'size' must be tuple of ints, but found element of type {type(a).__name__}")
+        check_shape(args)
         arr = np.zeros(args, dtype=dtype.np)
     t = object.__new__(cls)
     t._data = arr
@@ -256,6 +257,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
     nd = _np_dtype(dtype) or (np.dtype(np.int64) if all_int else dtypes.defaults.float.np)
     n = max(int(math.ceil((end - start) / step)), 0)
+    check_shape((n,))
     if all_int and nd.kind in "iu":
         arr = (start + np.arange(n, dtype=np.int64) * step).astype(nd)
     else:
@@ -289,6 +291,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     start, end = _number(start, "range", 1, "start"), _number(end, "range", 2, "end")
     step = _number(step, "range", 3, "step")
     n = int(math.floor((end - start) / step)) + 1
+    check_shape((n,))
     nd = _np_dtype(dtype) or dtypes.defaults.float.np
     return _finish((start + np.arange(n, dtype=np.float64) * step).astype(nd), requires_grad)
 
@@ -315,6 +318,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
         raise TypeError(f"linspace(): argument 'steps' (position 3) must be int, not {type(steps).__name__}")
     if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
+    check_shape((steps,))
     start, end = _number(start, "linspace", 1, "start"), _number(end, "linspace", 2, "end")
     nd = _np_dtype(dtype) or dtypes.defaults.float.np
     return _finish(_linspace_array(start, end, steps, nd), requires_grad)
@@ -323,6 +327,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     if steps < 0:
         raise RuntimeError("logspace(): number of steps must be non-negative")
+    check_shape((steps,))
     start, end = _number(start, "logspace", 1, "start"), _number(end, "logspace", 2, "end")
     nd = _np_dtype(dtype) or dtypes.defaults.float.np
     exponents = _linspace_array(start, end, steps, np.dtype(np.float64))
@@ -334,6 +339,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is not None and m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
+    check_shape((n, n if m is None else m))
     return _finish(np.eye(n, n if m is None else m, dtype=_float(dtype)), requires_grad)
 
 

@@ -120,6 +120,6 @@ def build_torch_module() -> Module:
 
 # Functions the op modules define for Tensor methods or for each other: torch has no such names
 # (a program reaching them got gradcli's own argument errors, not AttributeError).
-_NOT_TORCH = ("Variable", "add_scalar", "sub_scalar", "div_scalar", "legacy_tensor", "nonzero_tuple",
-              "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros", "softmin",
+_NOT_TORCH = ("Variable", "add_scalar", "sub_scalar", "rsub_scalar", "div_scalar", "legacy_tensor",
+              "nonzero_tuple", "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros", "softmin",
               "bernoulli_", "exponential_", "normal_", "random_", "uniform_")

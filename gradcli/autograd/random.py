@@ -8,10 +8,13 @@ errors follow torch.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from . import dtypes
 from .creation import _finish, _np_dtype, _size
+from .limits import check_shape
 from .ops._dispatch import _torch_type_name, check_inplace, bump_version
 from .tensor import Tensor, wrap
 
@@ -157,8 +160,10 @@ def randint_like(input, low=0, high=None, *, dtype=None, requires_grad=False) ->
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    n = operator.index(n)  # torch's int: an int or a one-element integer tensor
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
+    check_shape((n,), 8)
     nd = _np_dtype(dtype) if dtype is not None else np.dtype(np.int64)
     return _finish(_rng(generator).permutation(n).astype(nd), requires_grad)
 
@@ -190,6 +195,10 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
+    if input._data.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    num_samples = operator.index(num_samples)
+    check_shape(input._data.shape[:-1] + (num_samples,), 8)
     d = input._data.astype(np.float64)
     if (d < 0).any():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")

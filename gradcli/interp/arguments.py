@@ -42,6 +42,8 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
         if kwargs:
             return f"{owner}.{name}() takes no keyword arguments"
         return f"{owner}.{name}() takes no arguments ({len(args)} given)" if args else None
+    if entry.types_only:  # Python's own words for counts and keywords; the parser's for types
+        return _types_only(name, entry.signatures[0], tuple(args), kwargs)
     call = _Call(name, tuple(args), kwargs)
     errors = []
     for s in entry.signatures:  # torch takes the first overload that fits, in this order
@@ -61,6 +63,16 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
     if entry.hidden:
         return f"{head} ({entry.signatures[0].text})"
     return head + " one of:\n" + "".join(f" * ({s.text})\n" for s in entry.signatures)
+
+
+def _types_only(name: str, s: Signature, args: tuple, kwargs: dict) -> str | None:
+    if len(args) > len(s.positional) or any(k not in {p.name for p in s.params} for k in kwargs):
+        return None
+    bound = dict(zip((p.name for p in s.positional), args), **kwargs)
+    if bound.get("inplace"):
+        name += "_"
+    error = _Call(name, args, kwargs).error(s)
+    return error if error is not None and error.startswith(f"{name}(): argument") else None
 
 
 # numpy's argument names, which torch takes for its own
@@ -201,6 +213,7 @@ class Entry:
     signatures: tuple[Signature, ...]
     hidden: bool = False  # torch has overloads it does not list
     no_arguments: bool = False  # a method that takes none
+    types_only: bool = False  # a Python function of torch's: only its argument types are parsed
 
 
 def lookup(kind: str, name: str) -> Entry | None:
@@ -247,6 +260,8 @@ def _entry(text: str) -> Entry:
         return Entry((), no_arguments=True)
     if text.startswith("+ "):
         return Entry((_signature(text[2:]),), hidden=True)
+    if text.startswith("~ "):
+        return Entry((_signature(text[2:]),), types_only=True)
     if text.startswith("("):
         return Entry(tuple(_signature(s.strip()[1:-1]) for s in text.split(" | ")))
     return Entry((_signature(text),))

@@ -6,7 +6,9 @@ what PyTorch would have said about the call's arguments. Observed from PyTorch 2
 One entry per line (continued on indented lines): ``names: signature``, in torch's words.
 ``(a) | (b)``: overloads, listed in this order in an "invalid combination" error;
 ``+ s``: one listed signature, with overloads torch does not list; ``-``: a Tensor method
-that takes no arguments. ``$options``: the tensor-factory keywords. A Tensor method not
+that takes no arguments; ``~ s``: a torch.nn.functional function written in Python that
+hands its arguments on to the parser (wrong types get the parser's words, wrong counts
+Python's; a true ``inplace`` calls the ``_`` op). ``$options``: the tensor-factory keywords. A Tensor method not
 in METHODS takes its function's signature without the leading ``Tensor input`` and ``out``.
 """
 
@@ -258,6 +260,10 @@ xlogy:
 """
 
 NN = """
+celu elu: ~ Tensor input, Number alpha = 1.0, object inplace = False
+hardsigmoid hardswish mish relu relu6 selu silu: ~ Tensor input, object inplace = False
+leaky_relu: ~ Tensor input, Number negative_slope = 0.01, object inplace = False
+threshold: ~ Tensor input, Number threshold, Number value, object inplace = False
 bilinear: Tensor input1, Tensor input2, Tensor weight, Tensor bias = None
 cosine_similarity: Tensor x1, Tensor x2, int dim = 1, float eps = 1e-8
 gelu: Tensor input, *, str approximate = 'none', Tensor out = None
