@@ -300,3 +300,19 @@ def test_float32_scans_accumulate_in_double_as_torch(name):
     for dim in (0, 1):
         np.testing.assert_array_equal(getattr(gt.tensor(d), name)(dim)._data,
                                       getattr(torch.from_numpy(d), name)(dim).numpy())
+
+
+def test_unbroadcast_gradients_sum_in_torchs_order():
+    # the engine's sum_to reduces with torch's kernel order (a bias gradient over a batch)
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    for dtype in (np.float32, np.float64):
+        for shape, bshape in [((5, 3), (3,)), ((17, 9), (9,)), ((4, 6), (4, 1)), ((2, 3, 4), (3, 1)), ((7,), ())]:
+            a = (rng.standard_normal(shape) * 10).astype(dtype)
+            b = rng.standard_normal(bshape).astype(dtype)
+            got = []
+            for lib in (gt, torch):
+                x = lib.tensor(b, requires_grad=True)
+                (lib.tensor(a) * x).sum().backward()
+                got.append(np.asarray(x.grad.tolist()))
+            np.testing.assert_array_equal(got[0], got[1], err_msg=f"{shape} {bshape} {dtype}")

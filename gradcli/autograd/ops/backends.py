@@ -13,7 +13,7 @@ import operator as _operator
 import numpy as np
 
 from .parallel import via_float64
-from .summation import torch_mean
+from .summation import torch_mean, torch_sum
 
 
 def pow_scalar(a, e):
@@ -54,8 +54,8 @@ def sum_to_array(g, shape):
         return g
     lead = g.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
+    if axes:  # torch's sum_to sums with its own kernel: its order, its last bits
+        g = torch_sum(g, axes, True) if g.dtype.kind == "f" else g.sum(axis=axes, keepdims=True)
     if lead:
         g = g.reshape(g.shape[lead:])
     return g.reshape(shape)
@@ -130,6 +130,10 @@ class _Numpy:
 
     @staticmethod
     def sum(x, dim=None, keepdim=False):
+        x = np.asarray(x)
+        if x.dtype.kind == "f":  # torch's order of summation (summation.py)
+            dims = _axes(dim)
+            return np.asarray(torch_sum(x, (dims,) if isinstance(dims, int) else dims, keepdim))
         return np.asarray(np.sum(x, axis=_axes(dim), keepdims=keepdim))
 
     @staticmethod
