@@ -161,9 +161,21 @@ def _layout(shape, strides, reduced):
 
 def _view(a, dims):
     """``a`` as an array whose axes are the iterator's dims, outermost first."""
+    perm, shape = _view_plan(dims, a.shape)
+    return a.transpose(perm).reshape(shape)
+
+
+@functools.lru_cache(maxsize=1024)
+def _view_plan(dims, shape):
     order = [d for _, _, _, logical in reversed(dims) for d in reversed(logical)]
-    v = a.transpose(order + [d for d in range(a.ndim) if a.shape[d] == 1 and d not in order])
-    return v.reshape([size for size, *_ in reversed(dims)])
+    perm = tuple(order + [d for d in range(len(shape)) if shape[d] == 1 and d not in order])
+    return perm, tuple(size for size, *_ in reversed(dims))
+
+
+def _last_first(v):
+    """v with its last axis moved to the front (np.moveaxis without its argument checks)."""
+    n = v.ndim
+    return v.transpose((n - 1,) + tuple(range(n - 1)))
 
 
 def _kernel(v, dims, itemsize, lanes, split=None):
@@ -172,7 +184,7 @@ def _kernel(v, dims, itemsize, lanes, split=None):
     Returns the per-row results, shape v.shape[:-1].
     """
     s0, st0 = dims[0][0], dims[0][1]
-    inner = np.moveaxis(v, -1, 0)
+    inner = _last_first(v)
     if len(dims) == 1 or dims[1][2]:
         if st0 == itemsize and s0 >= lanes:
             return _inner_vec(inner, lanes)
@@ -255,19 +267,19 @@ def torch_sum(a, axis=None, keepdims=False):
         r = _sum_1d(v, lanes, v.strides[0] == a.itemsize) + a.dtype.type(0)
         return r.reshape((1,) * nd) if keepdims else r
     if axis is None:
-        reduced = set(range(nd))
+        reduced = frozenset(range(nd))
     elif isinstance(axis, tuple):
-        reduced = {d % nd for d in axis} if nd else set()
+        reduced = frozenset(d % nd for d in axis) if nd else frozenset()
     else:
-        reduced = {axis % nd} if nd else set()
-    out_shape = tuple(1 if d in reduced else s for d, s in enumerate(a.shape)) if keepdims else \
-        tuple(s for d, s in enumerate(a.shape) if d not in reduced)
-    if a.size == 0 or not any(a.shape[d] != 1 for d in reduced):
+        reduced = frozenset((axis % nd,)) if nd else frozenset()
+    shape = a.shape
+    out_shape = _out_shape(shape, reduced, keepdims)
+    if a.size == 0 or not any(shape[d] != 1 for d in reduced):
         return np.sum(a, axis=tuple(reduced), keepdims=keepdims) + a.dtype.type(0)
-    if any(s <= 0 for s, n in zip(a.strides, a.shape) if n != 1):
+    if any(s <= 0 for s, n in zip(a.strides, shape) if n != 1):
         a = np.ascontiguousarray(a)
     itemsize = a.itemsize
-    dims = _layout(a.shape, a.strides, frozenset(reduced))
+    dims = _layout(shape, a.strides, reduced)
     v = _view(a, dims)
     if a.size >= _GRAIN and THREADS > 1:
         if len(dims) == 1:
@@ -278,10 +290,27 @@ def torch_sum(a, axis=None, keepdims=False):
     else:
         r = _kernel(v, dims, itemsize, lanes)
     r = _accumulate(r, dims)
+    back = _back_plan(dims, shape)
+    if back is None:
+        return np.asarray(r).reshape(out_shape)
+    kept_shape, perm = back
+    return r.reshape(kept_shape).transpose(perm).reshape(out_shape)
+
+
+@functools.lru_cache(maxsize=1024)
+def _out_shape(shape, reduced, keepdims):
+    if keepdims:
+        return tuple(1 if d in reduced else s for d, s in enumerate(shape))
+    return tuple(s for d, s in enumerate(shape) if d not in reduced)
+
+
+@functools.lru_cache(maxsize=1024)
+def _back_plan(dims, shape):
+    """How the kept dims, in iteration order, go back to the input's order."""
     kept = [d for _, _, red, logical in reversed(dims) if not red for d in reversed(logical)]
     if not kept:
-        return np.asarray(r).reshape(out_shape)
-    return r.reshape([a.shape[d] for d in kept]).transpose(np.argsort(kept)).reshape(out_shape)
+        return None
+    return tuple(shape[d] for d in kept), tuple(int(i) for i in np.argsort(kept))
 
 
 def _two_pass(v, lanes, contiguous):
