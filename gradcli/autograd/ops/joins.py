@@ -39,8 +39,27 @@ def clone(input, *, memory_format=None):
     return record(CLONE, np.array(input._data, copy=True, order="C"), (input,))
 
 
+def _repeat_backward(grad, shape, reps, F):
+    """torch's repeat_backward: the new leading dims summed one by one, then one reshape to
+    (repeat, size) pairs and one sum over the repeats (SumBackward1 under create_graph)."""
+    if 0 in reps:
+        return F.new_zeros(grad, shape)
+    lead = len(reps) - len(shape)
+    for _ in range(lead):
+        grad = F.sum(grad, 0)
+    split, dims = [], []
+    for r, s in zip(reps[lead:], shape):
+        if r != 1:
+            split.append(r)
+            dims.append(len(split) - 1)
+        split.append(s)
+    if dims:
+        grad = F.sum(F.reshape(grad, tuple(split)), tuple(dims))
+    return grad
+
+
 REPEAT = defop("RepeatBackward0", {"self": "sum over the repeated copies"},
-               self=lambda grad, shape, split, dims, F: F.reshape(F.sum(F.reshape(grad, split), dims), shape))
+               self=lambda grad, shape, reps, F: _repeat_backward(grad, shape, reps, F))
 
 
 def repeat(self, *sizes):
@@ -50,12 +69,8 @@ def repeat(self, *sizes):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
     padded = (1,) * (len(reps) - d.ndim) + d.shape
-    split = []
-    for r, s in zip(reps, padded):
-        split += [r, s]
     out = np.tile(d.reshape(padded), reps)
-    return record(REPEAT, out, (self,), {"shape": d.shape, "split": tuple(split),
-                                           "dims": tuple(range(0, 2 * len(reps), 2))})
+    return record(REPEAT, out, (self,), {"shape": d.shape, "reps": reps})
 
 
 
