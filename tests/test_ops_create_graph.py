@@ -89,7 +89,9 @@ CASES = {
     "norm p=0.5": (lambda T, x, y: x.norm(0.5), POSITIVE, False),
     "repeat": (lambda T, x, y: x.repeat(2, 1), X, True),
     "repeat new dims": (lambda T, x, y: x.repeat(3, 1, 2), X, True),
-    "repeat zero": (lambda T, x, y: x.repeat(0, 1) .sum() + x.sum(), X, True),
+    "repeat zero": (lambda T, x, y: x.repeat(0, 1).sum() + x.sum(), X, True),
+    "squeeze": (lambda T, x, y: x.unsqueeze(0).unsqueeze(2).squeeze(), X, True),
+    "squeeze dim": (lambda T, x, y: x.unsqueeze(0).unsqueeze(-1).squeeze(0), X, True),
     "nll_loss": (lambda T, x, y: T.nn.functional.nll_loss(x.log_softmax(1), T.tensor([0, 2])), X, False),
     "cross_entropy": (lambda T, x, y: T.nn.functional.cross_entropy(x, T.tensor([2, 1])), X, False),
 }

@@ -148,15 +148,30 @@ def unflatten(input, dim, sizes):
 
 # -- size-1 dimensions -----------------------------------------------------------------
 
-SQUEEZE0 = defop("SqueezeBackward0", {"self": "reshape to self's shape"},
-                 self=lambda grad, shape, F: F.reshape(grad, shape))
+def _unsqueeze_to(grad, shape, F):
+    """torch's unsqueeze_to: the squeezed size-1 dims back by unsqueeze (UnsqueezeBackward0
+    under create_graph), found by matching grad's dims to shape's from the left."""
+    have = tuple(grad.shape)
+    j = 0
+    for d, size in enumerate(shape):
+        if j < len(have) and have[j] == size:
+            j += 1
+        else:  # a squeezed size-1 dim
+            grad = F.unsqueeze(grad, d)
+            have = have[:j] + (1,) + have[j:]
+            j += 1
+    return grad
+
+
+SQUEEZE0 = defop("SqueezeBackward0", {"self": "unsqueeze the squeezed dims"},
+                 self=lambda grad, shape, F: _unsqueeze_to(grad, shape, F))
 SQUEEZE1 = defop("SqueezeBackward1", {"self": "unsqueeze(dim)"},
-                 self=lambda grad, shape, F: F.reshape(grad, shape))
-SQUEEZE2 = defop("SqueezeBackward2", {"self": "reshape to self's shape"},
-                 self=lambda grad, shape, F: F.reshape(grad, shape))
+                 self=lambda grad, shape, F: _unsqueeze_to(grad, shape, F))
+SQUEEZE2 = defop("SqueezeBackward2", {"self": "unsqueeze the squeezed dims"},
+                 self=lambda grad, shape, F: _unsqueeze_to(grad, shape, F))
 # the in-place squeeze_(), squeeze_(dim), squeeze_(dims)
-SQUEEZE_ = tuple(defop(f"SqueezeBackward{k}", {"self": "reshape to self's shape"},
-                       self=lambda grad, shape, F: F.reshape(grad, shape)) for k in (3, 4, 5))
+SQUEEZE_ = tuple(defop(f"SqueezeBackward{k}", {"self": "unsqueeze the squeezed dims"},
+                       self=lambda grad, shape, F: _unsqueeze_to(grad, shape, F)) for k in (3, 4, 5))
 UNSQUEEZE = defop("UnsqueezeBackward0", {"self": "squeeze(dim)"},
                   self=lambda grad, dim, F: F.squeeze(grad, dim))
 
