@@ -26,13 +26,15 @@ CALLS = [
     "F.one_hot(torch.tensor(0), torch.tensor(0))", "F.one_hot(torch.tensor([1]), torch.tensor(3))",
     "F.one_hot(torch.tensor([1]), 1.5)", "torch.randperm(torch.tensor(3)).shape",
     "torch.multinomial(torch.ones(2, 2, 2), 1)",
+    "F.linear(torch.randn(3), torch.randn(3), torch.randn(3))", "F.linear(torch.ones(2, 3), torch.ones(3))",
 ]
 
 
 # Sizes a program's text does not show: refused with the size, before numpy allocates them.
 TOO_BIG = ["torch.arange(10**10)", "torch.range(0, 10**10)", "torch.linspace(0, 1, 10**10)",
            "torch.logspace(0, 1, 10**10)", "torch.eye(10**5)", "torch.randperm(10**10)",
-           "torch.FloatTensor(10**5, 10**5)", "torch.multinomial(torch.ones(2), 10**10, True)"]
+           "torch.FloatTensor(10**5, 10**5)", "torch.multinomial(torch.ones(2), 10**10, True)",
+           "F.one_hot(torch.tensor(0), 10**10)"]
 
 
 @pytest.mark.parametrize("call", TOO_BIG)

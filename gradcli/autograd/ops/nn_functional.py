@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from ..limits import check_shape
 from ..tensor import _wrap_dim, wrap
 from . import elementwise as _e
 from . import reduction as _r
@@ -38,6 +39,8 @@ def linear(input, weight, bias=None):
     x = input._data
     if bias is None:
         return linalg.matmul(input, wt)
+    if weight._data.ndim != 2:  # with a bias torch takes addmm's path, which wants a matrix
+        raise RuntimeError(f"mat2 must be a matrix, got {weight._data.ndim}-D tensor")
     if x.shape[-1] != weight._data.shape[-1] if x.ndim else True:
         if x.ndim == 0:
             raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
@@ -88,6 +91,7 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("Class values must be non-negative.")
     if d.size and d.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
+    check_shape(d.shape + (num_classes,), 8)
     return wrap((d[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
