@@ -25,6 +25,7 @@ from .function import AccumulateGrad
 from .grad_mode import state as grad_state
 from .ops import backends
 from .ops.registry import _ResultSlot, accumulate_node, defop, record
+from .ops.views import View
 from .tensor import Size, Tensor, wrap
 
 _FREED = (
@@ -394,7 +395,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                     # _unpack, inlined for the common single saved value
                     v = saved[0]
                     tv = type(v)
-                    if tv is Tensor:
+                    if tv is Tensor or tv is View:
                         vc = v._vc
                         if (vc[0] if vc is not None else 0) == node._versions[0]:
                             saved = (v._data,)
