@@ -351,7 +351,12 @@ ERRORS = {
     "its base modified": "with torch.no_grad():\n    nv = y[1:]\ny.mul_(2)\nprint(nv)\nprint(nv * 2)",
     "view of a no_grad view": "with torch.no_grad():\n    nv = y[1:]\nnv[0].mul_(2)",
     "no_grad view, base modified under no_grad": "with torch.no_grad():\n    nv = y[1:]\n    y.add_(1)\nprint(nv)\nprint(nv * 2)",
+    "index assignment into a no_grad view": "with torch.no_grad():\n    nv = y[1:]\nnv[0] = 5.",
+    "whole assignment to a no_grad view": "with torch.no_grad():\n    nv = y[1:]\nnv[...] = 5.",
     "unbind piece": "a, b, c = y.unbind()\nb.mul_(2)",
+    "unbind piece assigned": "a, b, c = y.unbind()\nb[...] = 7.",
+    "unbind piece assigned under no_grad": "a, b, c = y.unbind()\nwith torch.no_grad():\n    b[...] = 7.\n"
+                                           "print(y, b)\nprint(b * 2)",
     "unbind piece, base modified": "a, b, c = y.unbind()\ny.mul_(2)\nprint(a)\nprint(a * 2)",
     "iterating": "for r in y:\n    r.add_(1)",
     "split piece": "p = y.split([1, 2])\np[1].mul_(2)",

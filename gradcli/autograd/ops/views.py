@@ -378,7 +378,7 @@ def set_history(t: Tensor, fn) -> None:
     if base._retains_grad:
         move_retain_grad(base, old, node)
     view_fn = t.grad_fn  # rebuilt over the CopySlices, as torch does at once
-    if node._saved:  # a saved output of fn names the view's grad_fn while it lives (torch's weak ref)
+    if node._saved and view_fn is not None:  # a saved output of fn names the view's grad_fn while it lives
         node._saved = tuple(_weakref(view_fn) if n == "view_fn" else v
                             for n, v in zip(node._saved_names.names, node._saved))
 
