@@ -15,25 +15,17 @@ import pytest
 
 import difftest_gen as dg
 
-SEEDS = range(0, 400)
+# seeds of both families past the fixed ranges that pin fixes of the parity rounds (create_graph
+# node names, torch's formula order, binary_cross_entropy's range check, norm at zero...)
+REGRESSION_SEEDS = [442, 544, 747, 1166, 1643, 1907, 2242, 2429, 2666, 2860, 5013, 1000570]
+SEEDS = list(range(0, 400)) + REGRESSION_SEEDS
 
 # seed -> why it still differs (see tests/difftest_findings.md)
 KNOWN: dict[int, str] = {
-    10: "value_ulp: float64 sum order (numpy pairwise vs torch's vectorized cascade)",
-    16: 'value_ulp: float64 last digit of a quotient chain',
-    72: 'value_ulp: 0.99999994 vs 1.0 (float32 rounding)',
-    73: 'value_ulp: -1.3e-17 vs -0.0 (exp last ulp)',
-    98: 'value_ulp: -0.0 vs 0.0',
-    112: 'value_ulp: softmax backward noise -6e-17 vs 0',
-    124: 'grad_fn: create_graph mean backward is DivBackward1 (grad / n as mul.Scalar) in torch',
-    128: 'value_ulp: 2.98e-08 vs 0 (float32 rounding)',
-    180: "hardsigmoid's create_graph derivative is torch's NotImplemented node",
-    191: 'grad_fn: a formula constant is MulBackward1 in torch (pow backward)',
-    198: 'grad_fn: create_graph sum backward SumBackward0 vs SumBackward1',
+    10: "value_ulp: float64 bmm of 2-term dot products (MKL's fused multiply-add)",
+    128: "value_ulp: float32 log_softmax double-backward noise (torch's vectorized SLEEF exp)",
     269: 'value_ulp: float32 cos/sin last ulp',
-    299: 'grad_fn: create_graph where/mul',
     302: 'value_ulp: float32 erf',
-    321: 'value_ulp: -0.0 vs 0.0',
 }
 
 
