@@ -143,8 +143,9 @@ class State:
             raise LimitExceeded(f"step limit of {self.max_steps} exceeded (raise it with --max-steps)",
                                 Span(*pos))
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise LimitExceeded(f"timeout of {self.timeout:g} seconds exceeded (raise it with --timeout)",
-                                Span(*pos))
+            # the same words as the CLI's alarm, which may be the one to notice first
+            raise LimitExceeded(f"TimeoutError: gave up after --timeout {self.timeout:g} seconds", Span(*pos),
+                                hint="raise --timeout, or make the program do less")
         self.plan_next_check()
 
     def too_deep(self, pos: tuple) -> LimitExceeded:

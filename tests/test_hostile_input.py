@@ -1,0 +1,101 @@
+"""Issue 7's hostile inputs, through the real ``gradcli`` command: exit code and message.
+
+Each program is a file of bytes; the command must end with the documented exit code and
+its first line on standard error must be the documented message (never a traceback).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+from fuzz.oracle import GRADCLI
+
+TEN_MB = 10_000_000
+
+# (name, program bytes, extra options, exit code, first line of stderr as a regex; for exit 0, stdout)
+CASES = [
+    ("invalid UTF-8", b"x = 1\ny = '\xff\xfe'\n", [], 1,
+     r"p\.py:2:6: error: SyntaxError: Non-UTF-8 code starting with '\\xff' on line 2, but no encoding "
+     r"declared \(gradcli reads programs as UTF-8\)"),
+    ("binary junk", bytes(range(256)) * 40, [], 1,
+     r"p\.py:2:118: error: SyntaxError: Non-UTF-8 code starting with '\\x80' on line 2"),
+    ("a NUL byte", b"x = 1\x00\n", [], 1, r"p\.py:1:6: error: SyntaxError: source code cannot contain null bytes"),
+    ("a BOM", b"\xef\xbb\xbfimport torch\nprint(torch.ones(2))\n", [], 0, "tensor([1., 1.])\n"),
+    ("a BOM does not shift columns", b"\xef\xbb\xbfx = = 1\n", [], 1,
+     r"p\.py:1:5: error: SyntaxError: invalid syntax: unexpected '=' \(expected an expression\)"),
+    ("a 10 MB line that is valid", b"x = 1  #" + b"a" * TEN_MB + b"\nprint(x)\n", [], 0, "1\n"),
+    ("a 10 MB expression", b"x = 1" + b" + 1" * (TEN_MB // 4) + b"\n", [], 1,
+     r"p\.py:1:1: error: SyntaxError: too many nested expressions"),
+    ("10,000 nested parentheses", b"x = " + b"(" * 10_000 + b"1" + b")" * 10_000 + b"\n", [], 1,
+     r"p\.py:1:205: error: SyntaxError: too many nested parentheses"),
+    ("10,000 unary minus signs", b"x = " + b"-" * 10_000 + b"1\n", [], 1,
+     r"p\.py:1:1: error: SyntaxError: too many nested expressions"),
+    ("10,000 nested blocks", b"".join(b" " * i + b"if True:\n" for i in range(10_000)) + b" " * 10_000 + b"pass\n",
+     [], 1, r"p\.py:102:102: error: IndentationError: too many levels of indentation"),
+    ("unbalanced indentation", b"if True:\n    x = 1\n  y = 2\n", [], 1,
+     r"p\.py:3:3: error: IndentationError: unindent does not match any outer indentation level"),
+    ("an unexpected indent", b"x = 1\n    y = 2\n", [], 1, r"p\.py:2:5: error: IndentationError: unexpected indent"),
+    ("tabs mixed with spaces", b"if True:\n    x = 1\n\ty = 2\n", [], 1,
+     r"p\.py:3:2: error: TabError: inconsistent use of tabs and spaces in indentation"),
+    ("--max-steps", b"n = 0\nwhile True:\n    n += 1\n", ["--max-steps", "1000"], 1,
+     r"p\.py:2:1: error: step limit of 1000 exceeded \(raise it with --max-steps\)"),
+    ("--max-steps counts calls", b"def f():\n    return 1\nn = 0\nwhile n < 100:\n    n += f()\n",
+     ["--max-steps", "50"], 1, r"p\.py:\d+:\d+: error: step limit of 50 exceeded \(raise it with --max-steps\)"),
+    ("--max-steps bounds a long range", b"x = sum(range(10**12))\n", [], 1,
+     r"p\.py:1:9: error: step limit of 10000000 exceeded: range\(0, 1000000000000\) has 1,000,000,000,000 items "
+     r"\(raise it with --max-steps\)"),
+    ("--max-elements", b"import torch\nx = torch.ones(2000)\n", ["--max-elements", "1000"], 1,
+     r"p\.py:2:5: error: MemoryError: a tensor of shape \[2000\] would hold 2,000 elements \(8\.0 KB\), more than "
+     r"the limit of 1,000 \(raise it with --max-elements\)"),
+    ("--max-elements by default", b"import torch\nx = torch.ones(100000, 100000)\n", [], 1,
+     r"p\.py:2:5: error: MemoryError: a tensor of shape \[100000, 100000\] would hold 10,000,000,000 elements "
+     r"\(40\.0 GB\), more than the limit of 1,000,000,000 \(raise it with --max-elements\)"),
+    ("--timeout", b"n = 0\nwhile True:\n    n += 1\n", ["--timeout", "0.5"], 1,
+     r"p\.py:\d+:\d+: error: TimeoutError: gave up after --timeout 0\.5 seconds"),
+    ("the recursion limit", b"def f(n):\n    return f(n + 1)\nf(0)\n", [], 1,
+     r"p\.py:1:1: error: recursion deeper than 200 calls \(the program's functions call themselves too deeply\)"),
+]
+
+
+@pytest.mark.parametrize("name,program,options,code,expected", CASES, ids=[c[0] for c in CASES])
+def test_hostile_program_ends_with_its_documented_exit_and_message(tmp_path, name, program, options, code,
+                                                                 expected):
+    path = tmp_path / "p.py"
+    path.write_bytes(program)
+    p = subprocess.run([GRADCLI, "run", str(path), *options], capture_output=True, timeout=120,
+                       stdin=subprocess.DEVNULL, cwd=tmp_path)
+    err = p.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err
+    assert p.returncode == code, err[:500]
+    if code == 0:
+        assert p.stdout.decode() == expected and err == ""
+    else:
+        first = err.split("\n", 1)[0]
+        assert re.fullmatch(expected + r".*", first.replace(str(tmp_path) + "/", "")), first[:300]
+
+
+def test_ctrl_c_exits_130_and_says_nothing(tmp_path):
+    path = tmp_path / "p.py"
+    path.write_text("import torch\nx = torch.ones(3)\nwhile True:\n    x = x + 1\n")
+    p = subprocess.Popen([GRADCLI, "run", str(path), "--max-steps", "1000000000"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    time.sleep(2.0)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    assert (p.returncode, out, err) == (130, b"", b"")
+
+
+def test_output_into_a_closed_pipe_ends_quietly_with_exit_0(tmp_path):
+    path = tmp_path / "p.py"
+    path.write_text("for i in range(1000000):\n    print(i)\n")
+    p = subprocess.Popen([GRADCLI, "run", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL)
+    assert p.stdout.readline() == b"0\n"
+    p.stdout.close()  # the reader goes away, as `| head -1` does
+    err = p.stderr.read()
+    assert (p.wait(timeout=60), err) == (0, b"")
