@@ -67,7 +67,10 @@ def mutated_program(rng: random.Random) -> bytes:
 
 
 def random_bytes(rng: random.Random) -> bytes:
-    """Junk: random bytes, or random picks of the specials and printable text."""
+    """Junk: random bytes, random picks of the specials and printable text, now and then a
+    hostile shape of issue 7's size (up to 10 MB lines, 10,000 levels of nesting)."""
+    if rng.random() < 0.01:
+        return hostile_shape(rng)
     kind = rng.randrange(3)
     n = rng.randint(0, 400)
     if kind == 0:
@@ -76,6 +79,25 @@ def random_bytes(rng: random.Random) -> bytes:
         return bytes(rng.choice(b" \n\t()[]{}:;,.=+-*/@<>!~%&|^#'\"\\xy01") for _ in range(n))
     return b"".join(rng.choice(SPECIALS + [b"x", b" ", b"\n", b"=", b"(", b")", b":", b",", b"1"])
                     for _ in range(rng.randint(0, 40)))
+
+
+def hostile_shape(rng: random.Random) -> bytes:
+    """A program with one dimension pushed far: sizes drawn log-uniformly, so most stay cheap."""
+    n = int(10 ** rng.uniform(1, 4))  # nesting depth, 10 to 10,000
+    width = int(10 ** rng.uniform(2, 7))  # line length, 100 bytes to 10 MB
+    shapes = [
+        lambda: b"x = " + b"(" * n + b"1" + b")" * n + b"\n",
+        lambda: b"x = " + b"[" * n + b"]" * rng.choice([n, n - 1, 0]) + b"\n",
+        lambda: b"x = " + b"-" * n + b"1\n",
+        lambda: b"".join(b" " * i + b"if True:\n" for i in range(n)) + b" " * n + b"pass\n",
+        lambda: b"".join(b"\t" * (i % 3) + b" " * (i % 5) + b"if x:\n" for i in range(n)),
+        lambda: b"x = 1 #" + b"a" * width + b"\nprint(x)\n",
+        lambda: b"x = 1" + b" + 1" * (width // 4) + b"\n",
+        lambda: b"x = '" + b"a" * width + b"'\n",
+        lambda: b"\xef\xbb\xbf" + bytes(rng.randrange(256) for _ in range(min(width, 5000))),
+        lambda: b"import torch\nx = torch.ones(" + b", ".join([b"2"] * min(n, 60)) + b")\n",
+    ]
+    return rng.choice(shapes)()
 
 
 _SEEDS = seeds()
