@@ -316,3 +316,23 @@ def test_unbroadcast_gradients_sum_in_torchs_order():
                 (lib.tensor(a) * x).sum().backward()
                 got.append(np.asarray(x.grad.tolist()))
             np.testing.assert_array_equal(got[0], got[1], err_msg=f"{shape} {bshape} {dtype}")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_family_rounds_as_torchs_kernels(dtype):
+    # last dim: torch's vectorized sum (lanes, then the lanes folded) and times 1/sum; other
+    # dims: a sum along the dim and a division; logsumexp: its sum kernel. What still differs
+    # is torch's SLEEF exp inside the last-dim kernels.
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    rates = {}
+    for n in (3, 5, 10, 17, 40):
+        for dim in (1, 0):
+            d = (rng.standard_normal((6, n)) * 3).astype(dtype)
+            for name in ("softmax", "log_softmax", "logsumexp"):
+                got = getattr(gt, name)(gt.tensor(d), dim)._data
+                want = getattr(torch, name)(torch.from_numpy(d), dim).numpy()
+                rates.setdefault((name, dim), []).append(np.mean(got == want))
+    assert min(np.mean(rates[("softmax", 1)]), np.mean(rates[("log_softmax", 1)])) >= 0.85
+    assert np.mean(rates[("softmax", 0)]) == 1.0 and np.mean(rates[("log_softmax", 0)]) >= 0.99
+    assert np.mean(rates[("logsumexp", 0)] + rates[("logsumexp", 1)]) >= 0.95

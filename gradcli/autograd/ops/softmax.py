@@ -7,7 +7,11 @@ import numpy as np
 from ..tensor import _wrap_dim
 from ._dims import _dims, _expand_back
 from ._dispatch import floating
+from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
+from .summation import torch_sum
+
+_Numpy_exp, _Numpy_log = _np_backend.exp, _np_backend.log
 
 LOGSUMEXP = defop("LogsumexpBackward0", {"self": "exp(self - result)"},
                   self=lambda grad, self, result, dims, keepdim, F: _expand_back(grad, self.shape, dims, keepdim, F)
@@ -38,15 +42,17 @@ LOG_SOFTMAX = defop("LogSoftmaxBackward0", {"self": "grad - exp(result)·Σ grad
 
 
 def logsumexp(input, dim, keepdim=False):
+    # torch: amax (0 where infinite), exp of the difference, its sum kernel, log, plus the max
     d = floating(input._data)
     dims = _dims(dim, d.ndim) if not (isinstance(dim, (list, tuple)) and len(dim) == 0) else tuple(range(d.ndim))
     if d.size == 0:
         out = np.log(np.sum(np.exp(d), axis=dims, keepdims=keepdim))
     else:
         m = np.max(d, axis=dims, keepdims=True)
-        m = np.where(np.isfinite(m), m, 0)
+        m = np.where(np.isinf(m), 0, m).astype(d.dtype, copy=False)
+        total = torch_sum(_Numpy_exp(d - m), dims, True) if dims else _Numpy_exp(d - m)
         with np.errstate(divide="ignore"):
-            out = np.log(np.sum(np.exp(d - m), axis=dims, keepdims=True)) + m
+            out = _Numpy_log(total) + m
         if not keepdim:
             out = out.reshape([s for i, s in enumerate(d.shape) if i not in dims])
     return record(LOGSUMEXP, out.astype(d.dtype, copy=False), (input,), {"dims": dims, "keepdim": keepdim})
@@ -65,28 +71,73 @@ def _softmax_input(name, input, dim, dtype):
     return input, d, _wrap_dim(dim, d.ndim)
 
 
+_LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}  # AVX2 vector lanes
+
+
+def _reduce_all_rows(e):
+    """vec::reduce_all's sum over the last axis, as torch's last-dim softmax kernels add: lanes
+    of vectors, the tail into the first lanes, then the lanes (float: halves folded in a tree)."""
+    lanes = _LANES[e.dtype]
+    n = e.shape[-1]
+    if n < lanes:  # fewer than a vector: left to right
+        acc = e[..., 0]
+        for i in range(1, n):
+            acc = acc + e[..., i]
+        return acc[..., None]
+    acc = e[..., :lanes]
+    full = n - n % lanes
+    for k in range(lanes, full, lanes):
+        acc = acc + e[..., k:k + lanes]
+    if full < n:
+        acc = np.concatenate([acc[..., :n - full] + e[..., full:], acc[..., n - full:]], axis=-1)
+    if lanes == 8:
+        while acc.shape[-1] > 1:
+            half = acc.shape[-1] // 2
+            acc = acc[..., :half] + acc[..., half:]
+        return acc
+    total = acc[..., 0]
+    for i in range(1, lanes):
+        total = total + acc[..., i]
+    return total[..., None]
+
+
+def _sum_along(e, axis):
+    """The other-dim kernels' sum: left to right along ``axis``."""
+    total = np.take(e, 0, axis=axis)
+    for i in range(1, e.shape[axis]):
+        total = total + np.take(e, i, axis=axis)
+    return np.expand_dims(total, axis)
+
+
+def _exp_shifted(d, axis):
+    shifted = d - np.max(d, axis=axis, keepdims=True)
+    return shifted, _Numpy_exp(shifted)
+
+
 def softmax(input, dim, dtype=None):
     input, d, axis = _softmax_input("softmax", input, dim, dtype)
     if d.ndim == 0:
         return record(SOFTMAX, np.ones_like(d), (input,), {"dim": None})
-    shifted = d - np.max(d, axis=axis, keepdims=True)
-    if d.dtype == np.float32:  # torch: a correctly rounded exp, then times 1/sum
-        e = np.exp(shifted.astype(np.float64)).astype(np.float32)
-        return record(SOFTMAX, e * (1 / np.sum(e, axis=axis, keepdims=True)), (input,), {"dim": axis})
-    e = np.exp(shifted)
-    return record(SOFTMAX, e / np.sum(e, axis=axis, keepdims=True), (input,), {"dim": axis})
+    _, e = _exp_shifted(d, axis)
+    if d.size == 0:
+        return record(SOFTMAX, e, (input,), {"dim": axis})
+    if axis == d.ndim - 1:  # torch's last-dim kernel multiplies by 1/sum
+        out = e * (1 / _reduce_all_rows(e))
+    else:
+        out = e / _sum_along(e, axis)
+    return record(SOFTMAX, out, (input,), {"dim": axis})
 
 
 def log_softmax(input, dim, dtype=None):
     input, d, axis = _softmax_input("log_softmax", input, dim, dtype)
     if d.ndim == 0:
         return record(LOG_SOFTMAX, np.zeros_like(d), (input,), {"dim": None})
-    shifted = d - np.max(d, axis=axis, keepdims=True)
-    if d.dtype == np.float32:  # torch's float32 exp and log round once (see elementwise._via64)
-        total = np.sum(np.exp(shifted.astype(np.float64)).astype(np.float32), axis=axis, keepdims=True)
-        out = shifted - np.log(total.astype(np.float64)).astype(np.float32)
-    else:
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted, e = _exp_shifted(d, axis)
+    if d.size == 0:
+        return record(LOG_SOFTMAX, shifted, (input,), {"dim": axis})
+    total = _reduce_all_rows(e) if axis == d.ndim - 1 else _sum_along(e, axis)
+    with np.errstate(divide="ignore"):
+        out = shifted - _Numpy_log(total)
     return record(LOG_SOFTMAX, out, (input,), {"dim": axis})
 
 
