@@ -328,3 +328,13 @@ def test_erfc_keeps_its_tail_and_lerp_checks_dtypes_as_torch():
     np.testing.assert_allclose(gt.erfc(gt.tensor(x))._data, torch.erfc(torch.from_numpy(x)).numpy(), rtol=1e-14)
     same_error(torch, lambda T: T.lerp(T.ones(2, dtype=T.float64), T.ones(2), 0.3))
     same_error(torch, lambda T: T.lerp(T.ones(2), T.ones(2), T.ones(2, dtype=T.float64)))
+
+
+@pytest.mark.parametrize("fn", [lambda x: x.sgn(), lambda x: gt.where(x > 0, x, x * 2)])
+def test_ops_saving_tensors_refuse_a_second_backward(fn):
+    # torch's sgn saves self and its result, where its condition
+    x = gt.tensor([1.0, -2.0], requires_grad=True)
+    y = fn(x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward()

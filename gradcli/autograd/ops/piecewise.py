@@ -110,7 +110,8 @@ def clamp_(self, min=None, max=None):
 
 
 SIGN = defop("SignBackward0", {"self": "0"}, self=_zero_grad)
-SGN = defop("SgnBackward0", {"self": "0"}, self=_zero_grad)
+# torch's sgn_backward saves self and the result (a second backward pass fails)
+SGN = defop("SgnBackward0", {"self": "0"}, self=lambda grad, self, result, F: F.zeros_like(grad))
 FLOOR = defop("FloorBackward0", {"self": "0"}, self=_zero_grad)
 CEIL = defop("CeilBackward0", {"self": "0"}, self=_zero_grad)
 TRUNC = defop("TruncBackward0", {"self": "0"}, self=_zero_grad)
@@ -181,6 +182,7 @@ FMIN = defop("FminBackward0", {"self": "1 where self <= other or other is nan", 
 WHERE = defop("WhereBackward0", {"self": "1 where condition", "other": "1 where not condition"},
               self=lambda grad, condition, F: F.where(condition, grad, 0.0),
               other=lambda grad, condition, F: F.where(condition, 0.0, grad))
+WHERE.saves = ("condition",)  # torch saves the condition tensor: a second backward pass fails
 
 
 def _selection(name, fn, spec):
