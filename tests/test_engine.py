@@ -603,7 +603,8 @@ def test_nonleaf_grad_access_warns_with_torchs_text():
 
 
 def test_backward_create_graph_warns_once_about_cycle(monkeypatch):
-    monkeypatch.setattr(engine, "_warned_cycle", False)
+    from gradcli.autograd import entry
+    monkeypatch.setattr(entry, "_warned_cycle", False)
     x = gt.tensor([1.], requires_grad=True)
     with pytest.warns(UserWarning, match="^Using backward\\(\\) with create_graph=True will create a "
                                          "reference cycle"):
