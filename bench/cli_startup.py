@@ -2,7 +2,8 @@
 
     /work/venv/bin/python bench/cli_startup.py [--repeat N]
 
-Prints the median wall time of each command next to a bare ``python -c pass`` and the
+Prints the median wall time of each command next to a bare ``python -c pass``, the
+floor set by importing the dependencies alone (numpy, typer, rich), and the
 issue's budget (``gradcli backward`` on lesson-6, table output: 0.25 s), and which of
 numpy, lark and rich ``gradcli --help`` imports (it should import none).
 """
@@ -56,6 +57,11 @@ def main() -> None:
     lesson6 = "examples/lesson6_graph.py"
     rows = [
         ("python -c pass", [sys.executable, "-c", "pass"]),
+        # the floor any numpy engine with a Typer CLI and Rich tables starts from
+        ("python -c 'import numpy'", [sys.executable, "-c", "import numpy"]),
+        ("python -c 'import numpy, typer'", [sys.executable, "-c", "import numpy, typer"]),
+        ("python -c 'import numpy, typer, rich.table'",
+         [sys.executable, "-c", "import numpy, typer, rich.console, rich.table"]),
         ("gradcli --help", g + ["--help"]),
         ("gradcli --version", g + ["--version"]),
         (f"gradcli run {lesson6}", g + ["run", lesson6]),
