@@ -258,3 +258,14 @@ def test_hardsigmoid_derivative_is_torchs():
             g.sum().backward()
         out.append((g.tolist(), g.grad_fn.name().replace("torch::autograd::", ""), str(err.value)))
     assert out[0] == out[1]
+
+
+def test_softplus_values_are_torchs_bit_for_bit():
+    # torch's kernel: log1p(exp(x·beta)) / beta past nothing but the threshold
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    for dtype in (np.float32, np.float64):
+        x = (rng.standard_normal(7) * 4).astype(dtype)  # fewer than a vector: torch's scalar loop
+        for kw in ({}, {"beta": 2.0}, {"beta": 0.5, "threshold": 3.0}):
+            np.testing.assert_array_equal(F.softplus(gt.tensor(x), **kw)._data,
+                                          torch.nn.functional.softplus(torch.from_numpy(x), **kw).numpy())

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._dispatch import floating, inplace
-from .backends import erf_array, logsigmoid_array
+from .backends import erf_array, log1p_array, logsigmoid_array
+from .backends import numpy_ as _F
 from .registry import backward_op, defop, record
 
 _SQRT_HALF = 0.7071067811865476
@@ -164,9 +165,9 @@ def _silu_derivative(x, F):
 
 
 def _softplus_array(d, beta=1.0):
-    # log(1 + exp(beta x)) / beta without overflow
-    bx = d * beta
-    return (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / beta
+    # torch's kernel: log1p(exp(x·beta)) / beta, each function rounded once in d's dtype
+    with np.errstate(over="ignore"):
+        return log1p_array(_F.exp(d * beta)) / beta
 
 
 def _mish_derivative(x, F):
@@ -269,8 +270,8 @@ def silu(input, inplace=False):
 
 def _mish(input):
     d = floating(input._data)
-    with np.errstate(over="ignore"):
-        out = d * np.tanh(_softplus_array(d))
+    # torch's kernel: x·tanh(log1p(exp(x))), each function rounded once in d's dtype
+    out = d * _F.tanh(_softplus_array(d))
     return record(MISH, out.astype(d.dtype, copy=False), (input,))
 
 
