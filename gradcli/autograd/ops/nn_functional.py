@@ -15,8 +15,9 @@ from . import reduction as _r
 from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
                          leaky_relu_, logsigmoid, mish, relu, relu6, relu_, selu, silu, softplus,
                          softsign, tanhshrink, threshold, threshold_)
-from .loss import (_reduction, binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
-                   cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from .binary_cross_entropy import binary_cross_entropy, binary_cross_entropy_with_logits
+from .loss import (_reduction, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,  # noqa: F401
+                   smooth_l1_loss)
 from .linalg import col_major, mm_mat1_backward, mm_mat2_backward
 from .registry import defop, record
 
