@@ -43,6 +43,14 @@ def test_grammar_programs_end_well(program):
     assert verdict.ok, (program, verdict.detail)
 
 
+def test_the_command_may_warn_before_its_error():
+    from fuzz.oracle import _after_warnings
+    err = ("p.py:6: UserWarning: Implicit dimension choice for softmin has been deprecated.\n"
+           "  a = F.softmin(1)\np.py:6:5: error: TypeError: softmin(): ...\n")
+    assert _after_warnings(err) == "p.py:6:5: error: TypeError: softmin(): ..."
+    assert _after_warnings("p.py:1:1: error: SyntaxError: x\n") == "p.py:1:1: error: SyntaxError: x"
+
+
 def test_layout_turns_markers_into_indentation():
     assert layout("if x :\x03\x01pass \x03\x02y \x03") == "if x :\n    pass \ny \n\n"
 

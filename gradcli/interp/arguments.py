@@ -42,6 +42,11 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
         if kwargs:
             return f"{owner}.{name}() takes no keyword arguments"
         return f"{owner}.{name}() takes no arguments ({len(args)} given)" if args else None
+    if entry.delegate:  # F.softmax(x, dim) is x.softmax(dim): torch parses that call
+        dim = args[1] if len(args) > 1 else kwargs.get("dim")
+        if not args or not _is_tensor(args[0]) or dim is None:
+            return None
+        return parser_error("method", entry.delegate, (dim,), {})
     if entry.types_only:  # Python's own words for counts and keywords; the parser's for types
         return _types_only(name, entry.signatures[0], tuple(args), kwargs)
     call = _Call(name, tuple(args), kwargs)
@@ -214,6 +219,7 @@ class Entry:
     hidden: bool = False  # torch has overloads it does not list
     no_arguments: bool = False  # a method that takes none
     types_only: bool = False  # a Python function of torch's: only its argument types are parsed
+    delegate: str | None = None  # a Python function of torch's that calls this Tensor method with dim
 
 
 def lookup(kind: str, name: str) -> Entry | None:
@@ -262,6 +268,8 @@ def _entry(text: str) -> Entry:
         return Entry((_signature(text[2:]),), hidden=True)
     if text.startswith("~ "):
         return Entry((_signature(text[2:]),), types_only=True)
+    if text.startswith("-> "):
+        return Entry((), delegate=text[3:].strip())
     if text.startswith("("):
         return Entry(tuple(_signature(s.strip()[1:-1]) for s in text.split(" | ")))
     return Entry((_signature(text),))

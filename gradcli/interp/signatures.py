@@ -8,7 +8,7 @@ One entry per line (continued on indented lines): ``names: signature``, in torch
 ``+ s``: one listed signature, with overloads torch does not list; ``-``: a Tensor method
 that takes no arguments; ``~ s``: a torch.nn.functional function written in Python that
 hands its arguments on to the parser (wrong types get the parser's words, wrong counts
-Python's; a true ``inplace`` calls the ``_`` op). ``$options``: the tensor-factory keywords. A Tensor method not
+Python's; a true ``inplace`` calls the ``_`` op); ``-> m``: one that calls ``input.m(dim)``. ``$options``: the tensor-factory keywords. A Tensor method not
 in METHODS takes its function's signature without the leading ``Tensor input`` and ``out``.
 """
 
@@ -264,6 +264,8 @@ celu elu: ~ Tensor input, Number alpha = 1.0, object inplace = False
 hardsigmoid hardswish mish relu relu6 selu silu: ~ Tensor input, object inplace = False
 leaky_relu: ~ Tensor input, Number negative_slope = 0.01, object inplace = False
 threshold: ~ Tensor input, Number threshold, Number value, object inplace = False
+softmax softmin: -> softmax
+log_softmax: -> log_softmax
 bilinear: Tensor input1, Tensor input2, Tensor weight, Tensor bias = None
 cosine_similarity: Tensor x1, Tensor x2, int dim = 1, float eps = 1e-8
 gelu: Tensor input, *, str approximate = 'none', Tensor out = None

@@ -164,6 +164,18 @@ def check_in_process(source: str | bytes, filename: str = "fuzz.py") -> Verdict:
     return Verdict(True, "ran")
 
 
+_WARNING = re.compile(r"^.*:\d+: \w*Warning: ")
+
+
+def _after_warnings(err: str) -> str:
+    """The first line of stderr after the program's warnings (each its line, then its source)."""
+    lines = err.lstrip().split("\n")
+    i = 0
+    while i < len(lines) and _WARNING.match(lines[i]):
+        i += 2 if i + 1 < len(lines) and lines[i + 1].startswith("  ") else 1
+    return lines[i] if i < len(lines) else ""
+
+
 def check_cli(source: bytes, workdir: Path, command: str = "run", timeout: float = 60) -> Verdict:
     """Through the installed ``gradcli`` command, its stdout a pipe: exit 0/1, no traceback."""
     path = workdir / "input.py"
@@ -180,7 +192,7 @@ def check_cli(source: bytes, workdir: Path, command: str = "run", timeout: float
     if "Traceback (most recent call last)" in err:
         return Verdict(False, "bug", f"traceback on stderr: {err[-1500:]}")
     if p.returncode == 1:
-        first = err.lstrip().split("\n", 1)[0]
+        first = _after_warnings(err)
         if not re.match(r"^[^\n]*:\d+:\d+: error: ", first):
             return Verdict(False, "bug", f"exit 1 without FILE:LINE:COL: {first[:300]}")
         why = bug_in_message(first.split(": error: ", 1)[1], source.decode("utf-8", "replace"))

@@ -78,8 +78,10 @@ def isreal(input):
 
 def _logical(name, fn):
     def op(input, other):
-        a = input._data if isinstance(input, Tensor) else np.asarray(input)
-        b = other._data if isinstance(other, Tensor) else np.asarray(other)
+        if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+            # torch takes tensors only; the call site names the argument in its parser's words
+            raise TypeError(f"{name}() takes tensors only")
+        a, b = input._data, other._data
         try:
             return wrap(np.asarray(fn(a, b)))
         except ValueError:
