@@ -103,3 +103,22 @@ def test_a_call_that_works_is_not_checked():
     assert parser_error("torch", "zeros", (2, 3), {"dtype": None}) is None
     assert parser_error("torch", "add", (1, 2), {}) is None  # numbers stand for tensors here
     assert parser_error("method", "no_such_op", ("a",), {}) is None
+
+
+def test_every_op_torch_parses_has_its_signature():
+    # a new engine op whose torch counterpart goes through the argument parser needs its line
+    # in interp/signatures.py (read it off torch's error messages)
+    torch = pytest.importorskip("torch")
+    from gradcli.autograd import namespace
+    from gradcli.autograd.tensor import Tensor
+    from gradcli.interp.arguments import lookup
+    ours, x = namespace.build_torch_module(), torch.randn(1)
+
+    def parsed(obj):
+        return type(obj).__name__ == "builtin_function_or_method"
+    not_parsed = {"tensor", "as_tensor", "from_numpy", "new_tensor"}  # data, not a signature
+    functions = [n for n, v in vars(ours).items() if not n.startswith("_") and callable(v)
+                 and parsed(getattr(torch, n, None)) and lookup("torch", n) is None]
+    methods = [n for n in dir(Tensor) if not n.startswith("_") and callable(getattr(Tensor, n))
+               and parsed(getattr(x, n, None)) and lookup("method", n) is None]
+    assert sorted(set(functions + methods) - not_parsed) == []

@@ -215,6 +215,7 @@ rsub:
 scalar_tensor:
     Number s, *, torch.dtype dtype = None, bool requires_grad = None, torch.device device = None,
     torch.layout layout = None, bool pin_memory = None
+select: Tensor input, int dim, int index
 sort:
     (Tensor input, *, bool stable, int dim = -1, bool descending = False, tuple of Tensors out =
     None)
