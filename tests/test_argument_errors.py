@@ -43,7 +43,7 @@ CALLS = [
     # torch.nn.functional's Python functions hand their arguments on to the parser
     "F.leaky_relu(x, 'mean')", "F.elu(x, 'a')", "F.hardswish(1)", "F.hardswish(1, True)", "F.mish([1])",
     "F.silu(x, 1, 2)", "F.relu6(x.shape)", "F.hardsigmoid(x, foo=1)", "F.softmin(x, 0.5)",
-    "F.log_softmax(x, [0])", "F.softmax(x, dim='a')",
+    "F.log_softmax(x, [0])", "F.softmax(x, dim='a')", "F.elu(x, 1.0, alpha='a')",
     # tensors only, though numpy would take anything
     "torch.logical_and(x, 1)", "x.logical_or(True)", "x.logical_and_(1)", "torch.logical_xor([1], x)",
     # sizes past --max-elements are refused before they are allocated

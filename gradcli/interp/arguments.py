@@ -73,7 +73,7 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
 def _types_only(name: str, s: Signature, args: tuple, kwargs: dict) -> str | None:
     if len(args) > len(s.positional) or any(k not in {p.name for p in s.params} for k in kwargs):
         return None
-    bound = dict(zip((p.name for p in s.positional), args), **kwargs)
+    bound = {**dict(zip((p.name for p in s.positional), args)), **kwargs}
     if bound.get("inplace"):
         name += "_"
     error = _Call(name, args, kwargs).error(s)

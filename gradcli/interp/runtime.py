@@ -77,8 +77,11 @@ def call_error(e: BaseException, pos: tuple, fn, args, kwargs: dict | None = Non
     get the parser's message; a non-tensor that reached an engine op is named by argument."""
     if not isinstance(e, _NOT_ABOUT_ARGUMENTS):
         from gradcli.interp import arguments
-        op = arguments.resolve(fn, name)
-        message = op and arguments.parser_error(op[0], op[1], args, kwargs or {})
+        try:
+            op = arguments.resolve(fn, name)
+            message = op and arguments.parser_error(op[0], op[1], args, kwargs or {})
+        except Exception:  # noqa: BLE001 - a gap in the parser's table: the op's own error stands
+            message = None
         if message:
             return ProgramRuntimeError(f"TypeError: {message}", Span(*pos))
     if isinstance(e, (AttributeError, TypeError)):
