@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import time
+import tracemalloc
 
 import pytest
 
@@ -101,3 +102,19 @@ def test_output_into_a_closed_pipe_ends_quietly_with_exit_0(tmp_path):
     p.stdout.close()  # the reader goes away, as `| head -1` does
     err = p.stderr.read()
     assert (p.wait(timeout=60), err) == (0, b"")
+
+
+@pytest.mark.parametrize("quote", [b"'", b'"""'])
+def test_a_long_string_literal_takes_memory_in_proportion(monkeypatch, quote):
+    # the string terminals once kept state per character in the regex engine: 4.5 GB for 10 MB
+    # (they still keep some per backslash escape: about 140 bytes each)
+    from gradcli.syntax import parser
+    monkeypatch.setattr(parser, "cache_dir", lambda: None)
+    tracemalloc.start()
+    try:
+        module = parser.parse(b"x = " + quote + b"a\\'" + b"a" * TEN_MB + quote + b"\n", "p.py")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(module.body[0].value.value) == TEN_MB + 2
+    assert peak < 12 * TEN_MB
