@@ -12,7 +12,7 @@ import operator as _operator
 
 import numpy as np
 
-from .parallel import via_float64
+from .float32_math import via_float64
 from .summation import torch_mean, torch_sum
 
 

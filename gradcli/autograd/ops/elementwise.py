@@ -15,7 +15,7 @@ from .. import dtypes
 from ..tensor import Tensor, wrap
 from ._dispatch import floating, inplace, operands
 from .backends import log_array, xlogy_array
-from .parallel import via_float64
+from .float32_math import one_minus_square, via_float64
 # the rest of the family, reachable as elementwise.<name> (the torch/Tensor tables below use them)
 from .arithmetic import (_binary_arrays, _scalar_tensor, add, div, floor_divide, mul,  # noqa: F401
                          mul_scalar, neg, positive, pow, remainder, rpow, rsub, square, sub)
@@ -63,10 +63,7 @@ TAN = defop("TanBackward0", {"self": "1 + tan²(self)"},
 def _one_minus_square(output):
     # torch's kernel fuses 1 - y·y (an FMA: the exact value, rounded once)
     if isinstance(output, (np.ndarray, np.generic)):
-        if output.dtype == np.float32:
-            return (1.0 - np.square(output.astype(np.float64))).astype(np.float32)
-        if output.dtype == np.float64:
-            return (1.0 - np.square(output.astype(np.longdouble))).astype(np.float64)
+        return one_minus_square(output)
     return 1 - output * output
 
 
