@@ -15,6 +15,7 @@ import tracemalloc
 import pytest
 
 from fuzz.oracle import GRADCLI
+from gradcli.errors import SourceError
 
 TEN_MB = 10_000_000
 
@@ -104,7 +105,7 @@ def test_output_into_a_closed_pipe_ends_quietly_with_exit_0(tmp_path):
     assert (p.wait(timeout=60), err) == (0, b"")
 
 
-@pytest.mark.parametrize("quote", [b"'", b'"""'])
+@pytest.mark.parametrize("quote", [b"'", b'"""', b""])
 def test_a_long_string_literal_takes_memory_in_proportion(monkeypatch, quote):
     # the string terminals once kept state per character in the regex engine: 4.5 GB for 10 MB
     # (they still keep some per backslash escape: about 140 bytes each)
@@ -112,9 +113,13 @@ def test_a_long_string_literal_takes_memory_in_proportion(monkeypatch, quote):
     monkeypatch.setattr(parser, "cache_dir", lambda: None)
     tracemalloc.start()
     try:
-        module = parser.parse(b"x = " + quote + b"a\\'" + b"a" * TEN_MB + quote + b"\n", "p.py")
+        if quote:
+            module = parser.parse(b"x = " + quote + b"a\\'" + b"a" * TEN_MB + quote + b"\n", "p.py")
+            assert len(module.body[0].value.value) == TEN_MB + 2
+        else:  # digits: a number literal that long is refused, after a cheap match
+            with pytest.raises(SourceError, match="integer literal too long"):
+                parser.parse(b"x = " + b"9" * TEN_MB + b"\n", "p.py")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert len(module.body[0].value.value) == TEN_MB + 2
     assert peak < 12 * TEN_MB
