@@ -27,6 +27,8 @@ CALLS = [
     "F.one_hot(torch.tensor([1]), 1.5)", "torch.randperm(torch.tensor(3)).shape",
     "torch.multinomial(torch.ones(2, 2, 2), 1)",
     "F.linear(torch.randn(3), torch.randn(3), torch.randn(3))", "F.linear(torch.ones(2, 3), torch.ones(3))",
+    "torch.sign(torch.tensor([True, False]))", "torch.tensor([True]).sgn()",
+    "torch.nan_to_num(torch.tensor([float('nan'), 1.]), nan=None)",
 ]
 
 

@@ -192,6 +192,7 @@ def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     d = self._data
     if d.dtype.kind != "f":
         return record(NAN_TO_NUM, d.copy(), (self,))
+    nan = 0.0 if nan is None else nan  # torch's None is its default, 0
     return record(NAN_TO_NUM, np.nan_to_num(d, nan=nan, posinf=posinf, neginf=neginf), (self,))
 
 

@@ -120,12 +120,16 @@ ROUND1 = defop("RoundBackward1", {"self": "0"}, self=_zero_grad)
 FRAC = defop("FracBackward0", {"self": "1"}, self=lambda grad: grad)
 
 
+def _sign(d):
+    return d.copy() if d.dtype == np.bool_ else np.sign(d)  # torch: the sign of a bool is itself
+
+
 def sign(self):
-    return record(SIGN, np.sign(self._data), (self,))
+    return record(SIGN, _sign(self._data), (self,))
 
 
 def sgn(self):
-    return record(SGN, np.sign(self._data), (self,))
+    return record(SGN, _sign(self._data), (self,))
 
 
 def signbit(self):
