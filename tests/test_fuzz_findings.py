@@ -29,11 +29,12 @@ CALLS = [
     "F.linear(torch.randn(3), torch.randn(3), torch.randn(3))", "F.linear(torch.ones(2, 3), torch.ones(3))",
     "torch.sign(torch.tensor([True, False]))", "torch.tensor([True]).sgn()",
     "torch.nan_to_num(torch.tensor([float('nan'), 1.]), nan=None)",
+    "torch.ones(2).repeat(-1, 2)", "torch.ones(2).repeat(3, -2)", "torch.ones(2, 1).repeat(2, 3)",
 ]
 
 
 # Sizes a program's text does not show: refused with the size, before numpy allocates them.
-TOO_BIG = ["torch.arange(10**10)", "torch.range(0, 10**10)", "torch.linspace(0, 1, 10**10)",
+TOO_BIG = ["torch.ones(2).repeat(10**9, 2)", "torch.arange(10**10)", "torch.range(0, 10**10)", "torch.linspace(0, 1, 10**10)",
            "torch.logspace(0, 1, 10**10)", "torch.eye(10**5)", "torch.randperm(10**10)",
            "torch.FloatTensor(10**5, 10**5)", "torch.multinomial(torch.ones(2), 10**10, True)",
            "F.one_hot(torch.tensor(0), 10**10)"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..limits import check_shape
 from ..tensor import Tensor, _wrap_dim
 from .registry import defop, record
 
@@ -69,6 +70,12 @@ def repeat(self, *sizes):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
     padded = (1,) * (len(reps) - d.ndim) + d.shape
+    shape = [p * r for p, r in zip(padded, reps)]
+    negative = next((s for s in shape if s < 0), None)
+    if negative is not None:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: "
+                           f"[{', '.join(map(str, shape))}]")
+    check_shape(shape, d.itemsize)
     out = np.tile(d.reshape(padded), reps)
     return record(REPEAT, out, (self,), {"shape": d.shape, "reps": reps})
 
