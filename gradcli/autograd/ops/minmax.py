@@ -142,11 +142,6 @@ def _along(name, arg, spec, input, dim, keepdim):
     return _SORTLIKE[name](values, wrap(np.asarray(idx, dtype=np.int64)))
 
 
-def _nanarg(fn):
-    # torch picks a nan as the max/min when there is one; numpy's argmax/argmin do the same
-    return fn
-
-
 def max(input, dim=None, keepdim=False, *, out=None):
     if isinstance(dim, Tensor):
         from .elementwise import maximum
