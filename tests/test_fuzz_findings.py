@@ -30,6 +30,25 @@ CALLS = [
     "torch.sign(torch.tensor([True, False]))", "torch.tensor([True]).sgn()",
     "torch.nan_to_num(torch.tensor([float('nan'), 1.]), nan=None)",
     "torch.ones(2).repeat(-1, 2)", "torch.ones(2).repeat(3, -2)", "torch.ones(2, 1).repeat(2, 3)",
+    # a max with no identity over an empty dim: softmax & co. give an empty result, norms refuse
+    "F.softmax(torch.zeros(3, 0, requires_grad=True), 1)", "F.softmax(torch.zeros(1, 0), 1, 0)",
+    "F.log_softmax(torch.arange(0, dtype=torch.float64), -1)", "F.softmin(torch.zeros(3, 0), 1)",
+    "F.log_softmax(torch.zeros(3, 0, requires_grad=True), 0)", "torch.logsumexp(torch.zeros(3, 0), 1)",
+    "(lambda x: torch.autograd.grad(F.softmax(x, 1).sum(), x))(torch.zeros(3, 0, requires_grad=True))",
+    "(lambda x: torch.autograd.grad(F.log_softmax(x, 1).sum(), x, create_graph=True))"
+    "(torch.zeros(3, 0, requires_grad=True))",
+    "F.cross_entropy(torch.zeros(2, 0, requires_grad=True), torch.zeros(2, dtype=torch.long))",
+    "F.cross_entropy(torch.zeros(0, 3, requires_grad=True), torch.zeros(0, 3))",
+    "F.cross_entropy(torch.zeros(2, 0, requires_grad=True), torch.zeros(2, 0))",
+    "F.cross_entropy(torch.zeros(2, 0), torch.zeros(2, 0), label_smoothing=0.5)",
+    "F.cross_entropy(torch.zeros(2, 0), torch.zeros(2, 0), reduction='none')",
+    "(lambda x: torch.autograd.grad(F.cross_entropy(x, torch.zeros(0, 3)), x))(torch.zeros(0, 3, requires_grad=True))",
+    "torch.zeros(0).median()", "torch.zeros(2, 0, dtype=torch.long).median()",
+    "torch.zeros(0, dtype=torch.int16).median()", "torch.zeros(0, dtype=torch.bool).median()",
+    "(lambda x: torch.autograd.grad(x.median(), x))(torch.zeros(2, 0, requires_grad=True))",
+    "torch.linalg.vector_norm(torch.zeros(3, 0), float('inf'))", "torch.zeros(3, 0).norm(-1.5, 1)",
+    "torch.linalg.vector_norm(torch.zeros(3, 0), float('-inf'), (0, -1))",
+    "torch.linalg.vector_norm(torch.zeros(3, 0), -2, 0)", "F.normalize(torch.zeros(3, 0), float('inf'))",
 ]
 
 

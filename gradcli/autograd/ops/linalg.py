@@ -400,6 +400,18 @@ def _norm_forward(d, p, axes, keepdim):
     return np.sum(a ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
 
 
+def _check_identity(d, p, dim):
+    """torch refuses a max/min-like norm (inf, or a negative order) over an empty reduction."""
+    dims = () if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+    if not dims:
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on an empty tensor because the "
+                           "operation does not have an identity")
+    for k in dims:  # torch's own text has no space before "because"
+        if d.shape[_wrap_dim(k, d.ndim)] == 0:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {k}because "
+                               "this dimension is empty and the operation does not have an identity")
+
+
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     d = x._data
     if d.dtype.kind not in "fc":
@@ -409,6 +421,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
         d = d.astype(dtype.np)
     p = float(ord)
+    if d.size == 0 and (p < 0 or p == math.inf):
+        _check_identity(d, p, dim)
     if dim is None:
         dims = None
     else:

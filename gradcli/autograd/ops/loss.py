@@ -365,7 +365,8 @@ def _smoothed(lsm, target, weight, ignore_index, reduction, eps, class_dim, nll)
 def _cross_entropy_probs(lsm, target, weight, reduction, eps, class_dim):
     n_classes = lsm._data.shape[class_dim]
     if eps > 0:
-        target = _e.add(_mul_scalar(target, 1 - eps), eps / n_classes)
+        # no classes: C++'s eps / 0 is inf, added to an empty target
+        target = _e.add(_mul_scalar(target, 1 - eps), eps / n_classes if n_classes else float("inf"))
     prod = _e.mul(lsm, target)
     if weight is not None:
         shape = [1] * lsm._data.ndim
@@ -376,6 +377,8 @@ def _cross_entropy_probs(lsm, target, weight, reduction, eps, class_dim):
     loss = _e.neg(_r.sum(prod))
     if reduction == "sum":
         return loss
+    if lsm._data.size == 0:  # torch: the sum filled with nan, then negated
+        return _e.neg(_mul_scalar(_r.sum(prod), float("nan")))
     batch = lsm._data.size // n_classes if lsm._data.ndim > 1 else 1
     return _div_scalar(loss, batch)
 

@@ -101,16 +101,28 @@ for _spec in (MAX0, MIN0, MEDIAN1):
 
 def _whole(name, fn, spec, input):
     d = input._data
-    if d.size == 0:
+    if d.size == 0 and name == "median":  # torch: the result filled with nan, cast to the dtype
+        out = np.asarray(_nan_as(d.dtype))
+    elif d.size == 0:
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                            "Specify the reduction dim with the 'dim' argument.")
-    out = np.asarray(fn(d))
+    else:
+        out = np.asarray(fn(d))
     if input._requires_grad:
         # torch: the nan positions when the result is nan, else the elements equal to it
         hit = np.asarray(np.isnan(d) if d.dtype.kind == "f" and np.isnan(out) else d == out)
         count = np.asarray(np.count_nonzero(hit), dtype=d.dtype)
         return record(spec, out, (input,), {"mask": hit, "count": count})
     return wrap(out)
+
+
+def _nan_as(dtype):
+    """C++'s nan converted to ``dtype``: the lowest value of 32/64-bit ints, 0 of narrower ones."""
+    if dtype.kind in "fc":
+        return np.array(np.nan, dtype)
+    if dtype.kind == "b":
+        return np.array(True)
+    return np.array(np.iinfo(dtype).min if dtype.itemsize >= 4 and dtype.kind == "i" else 0, dtype)
 
 
 def _check_nonempty(name, d, axis):

@@ -110,6 +110,8 @@ def _sum_along(e, axis):
 
 
 def _exp_shifted(d, axis):
+    if d.size == 0:  # numpy's max has no identity; torch's result is as empty as the input
+        return d.copy(), d.copy()
     shifted = d - np.max(d, axis=axis, keepdims=True)
     return shifted, _Numpy_exp(shifted)
 
