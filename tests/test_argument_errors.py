@@ -54,8 +54,8 @@ CALLS = [
 # Calls PyTorch refuses that gradcli's engine ops accept: the parser's check runs only
 # once a call has failed, so they go through. Each one is a gap in an engine op.
 LENIENT = [
-    "x.nan_to_num_(x)", "x.triu(0.5)", "x.amax(0, 1)", "x.roll((1, 2.5))", "x.sum(0, 'a')",
-    "x.sum(dim=(0, 0.5))", "x.view(3, 4.0)", "x.max(0, 1)", "x.numpy(1)", "x.reshape(True, 12)",
+    "x.nan_to_num_(x)", "x.triu(0.5)", "x.amax(0, 1)", "x.sum(0, 'a')",
+    "x.max(0, 1)", "x.numpy(1)",
     "torch.flip(x, 1, 0)", "torch.zeros(2, size=3)", "torch.randn()", "torch.eq(x, [1])",
     "x.std(0, 1, 0.5)",
 ]

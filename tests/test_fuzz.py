@@ -71,11 +71,6 @@ def test_junk_bytes_end_well():
 # words. (Argument types and counts are torch's: interp/arguments.py.) Each entry stays
 # until its op is fixed; the owner is the op's file.
 KNOWN_ENGINE_GAPS = re.compile("|".join([
-    # a dim given twice to flip/amax/sum...: torch's "dim 0 appears multiple times in the list of
-    # dims" (ops/shape.py, ops/reduction.py)
-    r"ValueError: (repeated axis|duplicate value in 'axis')",
-    # roll by a bool tensor: torch reads True as 1 (ops/shape.py)
-    r"'shift' and 'axis' should be scalars",
     # binary_cross_entropy_with_logits/huber_loss of bool tensors: numpy refuses `-` on bools
     # (ops/loss.py)
     r"numpy boolean (negative|subtract)",

@@ -146,11 +146,11 @@ class _Call:
         wrong = f"{self.name}(): argument '{p.name}'{where} must be {p.type}"
         if p.type == "tuple of ints":
             if isinstance(value, (list, tuple)):
-                if not value or _int_like(value[0]):
+                if not value or (_int_like(value[0]) and type(value[0]) is not bool):
                     return None
                 return f"{wrong}, but found element of type {type_name(value[0])} at pos 0"
-            if _is_tensor(value) and not value.dtype.is_floating_point:
-                return None
+            if _is_tensor(value) and value.numel() == 1 and not value.dtype.is_floating_point:
+                return None  # a one-element integer (or bool) tensor is read as one int
             if _is_index(value) and signatures.takes_one_int(self.name, p.name):
                 return None
             return f"{wrong}, not {type_name(value)}"
@@ -184,7 +184,7 @@ def _is_index(value) -> bool:
 
 def _int_like(value) -> bool:
     if _is_tensor(value):
-        return value.dim() == 0 and not value.dtype.is_floating_point
+        return value.numel() == 1 and not value.dtype.is_floating_point
     return isinstance(value, int)  # True counts as 1 in a list of ints
 
 

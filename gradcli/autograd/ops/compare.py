@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim, wrap
+from ._dims import distinct_dims, int_list
 from ._dispatch import _torch_type_name, broadcast_error, operands
 
 _NUMBERS = (int, float, bool)
@@ -136,9 +137,8 @@ def _reduce_dims(input, dim):
     if dim is None:
         return None
     nd = input._data.ndim
-    if isinstance(dim, (list, tuple)):
-        return tuple(_wrap_dim(d, nd) for d in dim)
-    return _wrap_dim(dim, nd)
+    dims = distinct_dims(int_list(dim), nd)
+    return dims if nd else ()  # a 0-d tensor takes dim 0 or -1 and reduces nothing
 
 
 def any(input, dim=None, keepdim=False):

@@ -12,6 +12,7 @@ import numpy as np
 from .. import dtypes
 from ..limits import check_shape
 from ..tensor import Tensor, _wrap_dim
+from ._dims import distinct_dims, int_list
 from .registry import defop, record
 
 
@@ -19,7 +20,7 @@ def _sizes(args) -> tuple:
     """view(2, 3) / view((2, 3)) / view([2, 3]) / view(torch.Size) -> (2, 3)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
-    return tuple(int(a) for a in args)
+    return int_list(args)  # a float, or a bool first, is torch's TypeError
 
 
 def _shape_text(shape) -> str:
@@ -187,9 +188,11 @@ def _dim_list(dims, nd):
 
 
 def flip(input, *dims):
-    if len(dims) == 1 and not isinstance(dims[0], int):
+    if not dims:
+        raise TypeError("flip() needs dims")
+    if len(dims) == 1:
         dims = dims[0]
-    dims = _dim_list(dims, input._data.ndim)
+    dims = distinct_dims(int_list(dims), input._data.ndim)
     if not input._data.ndim:  # a 0-d tensor takes dim 0 or -1 and flips nothing
         dims = ()
     return record(FLIP, np.flip(input._data, dims).copy(), (input,), {"dims": dims})
@@ -205,21 +208,21 @@ def flipud(input):
 
 def roll(input, shifts, dims=None):
     d = input._data
-    if dims is None:  # roll the flattened tensor
-        return record(ROLL, np.roll(d, shifts), (input,), {"back": _neg(shifts), "dims": None})
-    shifts_t = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    shifts_t = int_list(shifts)
+    dims = () if dims is None else int_list(dims)
+    if not shifts_t:
+        raise RuntimeError("`shifts` required")
+    if not dims:  # roll the flattened tensor
+        if len(shifts_t) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
+        return record(ROLL, np.roll(d, shifts_t[0]), (input,), {"back": -shifts_t[0], "dims": None})
     if not d.ndim:
-        k = dims if isinstance(dims, int) else tuple(dims)[0]
-        raise IndexError(f"Dimension specified as {k} but tensor has no dimensions")
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     dims_t = _dim_list(dims, d.ndim)
     if len(shifts_t) != len(dims_t):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
     out = np.roll(d, shifts_t, dims_t)
     return record(ROLL, out, (input,), {"back": tuple(-s for s in shifts_t), "dims": dims_t})
-
-
-def _neg(shifts):
-    return -shifts if isinstance(shifts, int) else tuple(-s for s in shifts)
 
 
 # -- the dtype copy behind F.cast (gradients cast back to an input's dtype) ----------------------

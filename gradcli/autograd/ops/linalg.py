@@ -14,6 +14,7 @@ import numpy as np
 from .. import dtypes
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap_dim
+from ._dims import distinct_dims, int_list
 from . import shape as _s
 from .registry import defop, record
 from .shape import _view_of
@@ -426,7 +427,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if dim is None:
         dims = None
     else:
-        dims = tuple(sorted({_wrap_dim(k, d.ndim) for k in ((dim,) if isinstance(dim, int) else dim)}))
+        dims = tuple(sorted(distinct_dims(int_list(dim), d.ndim)))
         if not dims or not d.ndim:  # a 0-d tensor takes dim 0/-1 and reduces nothing
             dims = None
     if p == 2:

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim, wrap
-from ._dims import _dims, _expand_back, _mean_backward
+from ._dims import _dims, _expand_back, _mean_backward, distinct_dims, int_list
 from .backends import cumprod_array, cumsum_array
 from .minmax import amax, amin, aminmax, argmax, argmin, max, median, min
 from .registry import defop, record
@@ -143,8 +143,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 def count_nonzero(input, dim=None):
     d = input._data
-    axis = None if dim is None else (tuple(_wrap_dim(x, d.ndim) for x in dim) if isinstance(dim, (list, tuple))
-                                     else _wrap_dim(dim, d.ndim))
+    axis = None if dim is None else distinct_dims(int_list(dim), d.ndim) or None  # () counts all
+    if not d.ndim:  # a 0-d tensor takes dim 0 or -1
+        axis = None
     return wrap(np.asarray(np.count_nonzero(d, axis=axis), dtype=np.int64))
 
 

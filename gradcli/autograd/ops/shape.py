@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import _wrap_dim, wrap
+from ._dims import distinct_dims
 from ._dispatch import bump_version, check_inplace
 from .joins import (_shape_text, _sizes, _to_copy, cat, clone, concat,  # noqa: F401 (importers of shape)
                     concatenate, contiguous, flip, fliplr, flipud, hstack, numel, repeat, roll, stack, vstack)
@@ -181,7 +182,7 @@ def _squeezed(d, dim):
     if dim is None:
         return 0, d.reshape(tuple(s for s in d.shape if s != 1))
     if isinstance(dim, (tuple, list)):
-        dims = {_wrap_dim(k, d.ndim) for k in dim}
+        dims = distinct_dims(dim, d.ndim)
         return 2, d.reshape(tuple(s for i, s in enumerate(d.shape) if not (i in dims and s == 1)))
     k = _wrap_dim(dim, d.ndim)
     return 1, d.reshape(d.shape[:k] + d.shape[k + 1:]) if d.ndim and d.shape[k] == 1 else d.view()
@@ -314,6 +315,10 @@ def movedim(input, source, destination):
         raise RuntimeError(
             f"movedim: Invalid source or destination dims: source ({_shape_text(src)} dims) should "
             f"contain the same number of dims as destination ({_shape_text(dst)} dims)")
+    for which, given in (("source", src), ("destination", dst)):
+        wrapped = [_wrap_dim(k, nd) for k in given]
+        if len(set(wrapped)) != len(wrapped):
+            raise RuntimeError(f"movedim: repeated dim in `{which}` ({_shape_text(given)})")
     src = [_wrap_dim(k, nd) for k in src]
     dst = [_wrap_dim(k, nd) for k in dst]
     if not nd:  # torch: a 0-d tensor is moved by an alias

@@ -44,7 +44,10 @@ LOG_SOFTMAX = defop("LogSoftmaxBackward0", {"self": "grad - exp(result)·Σ grad
 def logsumexp(input, dim, keepdim=False):
     # torch: amax (0 where infinite), exp of the difference, its sum kernel, log, plus the max
     d = floating(input._data)
-    dims = _dims(dim, d.ndim) if not (isinstance(dim, (list, tuple)) and len(dim) == 0) else tuple(range(d.ndim))
+    dims = _dims(dim, d.ndim)
+    if isinstance(dim, (list, tuple)) and not dim and d.ndim and d.size and not keepdim:
+        # torch's kernel writes its [1, 1...] max into the [] result and refuses
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape [{', '.join(['1'] * d.ndim)}]")
     if d.size == 0:
         out = np.log(np.sum(np.exp(d), axis=dims, keepdims=keepdim))
     else:
