@@ -29,3 +29,88 @@ def test_tanh_derivative_factor(n):
     got = one_minus_square(y)
     want = (np.float32(1) - y * y) if n >= LARGE else (1 - np.square(y.astype(np.float64))).astype(np.float32)
     assert got.dtype == np.float32 and np.array_equal(got, want)
+
+
+# -- SLEEF's expf_u10 and torch's vectorized/scalar split (sigmoid) --------------------------
+
+from gradcli.autograd.ops.float32_math import sigmoid, vectorized  # noqa: E402
+from gradcli.autograd.ops.sleef_f32 import expf_u10, fma32  # noqa: E402
+
+
+def _u32(a):
+    return np.asarray(a, np.float32).view(np.uint32)
+
+
+def test_fma32_rounds_once():
+    # 1 + 2^-24 + 2^-60 (exact a*b+c) rounds up; a float64 sum would round to the midpoint 1 + 2^-24
+    # and then to even (1.0): the double rounding fma32 avoids
+    a, b = np.float32(1 + 2.0 ** -12), np.float32(2.0 ** -12 + 2.0 ** -23)
+    c = np.float32(1) - np.float32(2.0 ** -12) - np.float32(2.0 ** -23)
+    exact = (1 + 2.0 ** -12) * (2.0 ** -12 + 2.0 ** -23) + float(c)
+    assert float(fma32(a, b, c)) == float(np.float32(np.nextafter(exact, 2)))
+    assert fma32(np.float32(3), np.float32(5), np.float32(7)) == np.float32(22)
+
+
+def test_expf_u10_pinned_bits():
+    # SLEEF's expf_u10 as torch's AVX2 sigmoid runs it (values read from torch 2.13)
+    x = np.array([0, -0.0, 1, -1, 0.5, 88.5, 89, -87.5, -103.5, -104.5, 100.5, np.inf, -np.inf, np.nan],
+                 np.float32)
+    e = expf_u10(x)
+    assert e[0] == 1 and e[1] == 1 and e[9] == 0 and e[10] == np.inf and e[11] == np.inf and e[12] == 0
+    assert np.isnan(e[13]) and e[5] < np.inf and e[6] == np.inf
+    assert 0 < e[8] < np.finfo(np.float32).tiny  # a subnormal, through SLEEF's two-step ldexp
+    assert _u32(e[2]) == _u32(np.float32(np.e))
+
+
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 31, 33, 100, 5000, 40024])
+def test_sigmoid_vector_and_tail_as_torch(n):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(n)
+    for scale in (3, 40):
+        x = (rng.standard_normal(n) * scale).astype(np.float32)
+        want = torch.sigmoid(torch.from_numpy(x)).numpy()
+        got = sigmoid(x)
+        # the scalar tail takes glibc's expf, off the correctly rounded exp ~0.03% of the time
+        assert (_u32(got[vectorized(x)]) == _u32(want[vectorized(x)])).all()
+        assert (_u32(got) != _u32(want)).mean() <= 0.002
+
+
+def test_sigmoid_layouts_as_torch():
+    torch = pytest.importorskip("torch")
+    b = np.random.default_rng(1).normal(0, 6, (6, 10, 50)).astype(np.float32)
+    t = torch.from_numpy(b)
+    for tv, a in [(t.permute(2, 0, 1), b.transpose(2, 0, 1)), (t[:, :7], b[:, :7]), (t[:, :, ::2], b[:, :, ::2]),
+                  (t[:, :1].expand(6, 9, 50), np.broadcast_to(b[:, :1], (6, 9, 50))),
+                  (t[:, :, :1].expand(6, 10, 33), np.broadcast_to(b[:, :, :1], (6, 10, 33))), (t[0, 0, 0], b[0, 0, 0])]:
+        assert np.array_equal(_u32(E.sigmoid(wrap(np.asarray(a)))._data), _u32(torch.sigmoid(tv).numpy()))
+
+
+def test_sigmoid_large_random_sample_as_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.standard_normal(40000) * 4, rng.uniform(-110, 110, 40000),
+                        np.frombuffer(rng.bytes(4 * 40000), np.float32).astype(np.float64)]).astype(np.float32)
+    x = x[: x.size // 16 * 16]
+    x = x[np.isfinite(x) | np.isinf(x)]
+    for i in range(0, x.size - 16, 30000):  # runs below the thread grain
+        chunk = x[i:i + 30000][: min(30000, x.size - i) // 16 * 16]
+        assert np.array_equal(_u32(sigmoid(chunk)), _u32(torch.sigmoid(torch.from_numpy(chunk)).numpy()))
+
+
+def test_vectorized_split():
+    assert not vectorized(np.zeros(15, np.float32)).any()
+    assert vectorized(np.zeros(33, np.float32)).tolist() == [True] * 32 + [False]
+    m = vectorized(np.zeros((3, 20), np.float32)[:, :18])  # rows of 18: 16 vector + 2 scalar each
+    assert m.sum() == 48 and not m[:, 16:].any()
+    assert not vectorized(np.zeros(40, np.float32)[::2]).any()
+    assert vectorized(np.zeros((4, 8), np.float32)).all()  # coalesced: one run of 32
+
+
+def test_sigmoid_pinned_bits_of_torchs_vector_path():
+    # four inputs where torch's 16-wide sigmoid (SLEEF exp) is an ulp off the once-rounded
+    # exp route, which the same inputs still take in a 3-element tensor (torch 2.13, AVX2)
+    x = np.array([0xbeeaadf8, 0xc00dd902, 0x3f83a7ad, 0xc0283e04] * 4, np.uint32).view(np.float32)
+    vec = [0x3ec6560e, 0x3dc94c4c, 0x3f3c9425, 0x3d89d921]
+    sca = [0x3ec6560f, 0x3dc94c4b, 0x3f3c9426, 0x3d89d922]
+    assert _u32(E.sigmoid(wrap(x))._data).tolist() == vec * 4
+    assert _u32(E.sigmoid(wrap(x[:3].copy()))._data).tolist() == sca[:3]

@@ -24,7 +24,8 @@ def test_float32_forward_rounds_as_torch(name):
     torch = pytest.importorskip("torch")
     x = _domain(name)
     want = np.concatenate([getattr(torch, name)(torch.from_numpy(x[i:i + 3])).numpy() for i in range(0, x.size, 3)])
-    got = getattr(E, name)(wrap(x))._data
+    # the same 3-element tensors on both sides: torch's vectorized path (16+ floats) differs
+    got = np.concatenate([getattr(E, name)(wrap(x[i:i + 3]))._data for i in range(0, x.size, 3)])
     assert got.dtype == np.float32
     assert (got != want).mean() <= CLOSE.get(name, 0.0)
 

@@ -15,6 +15,7 @@ from .. import dtypes
 from ..tensor import Tensor, wrap
 from ._dispatch import floating, inplace, operands
 from .backends import log_array, xlogy_array
+from . import float32_math
 from .float32_math import one_minus_square, via_float64
 # the rest of the family, reachable as elementwise.<name> (the torch/Tensor tables below use them)
 from .arithmetic import (_binary_arrays, _scalar_tensor, add, div, floor_divide, mul,  # noqa: F401
@@ -103,8 +104,8 @@ def _via64(fn):
 
 
 def _sigmoid(d):
-    if d.dtype == np.float32:  # torch: a correctly rounded exp, then 1 / (1 + e) in float32
-        return np.float32(1.0) / (np.float32(1.0) + np.exp(-d.astype(np.float64)).astype(np.float32))
+    if d.dtype == np.float32:  # torch: SLEEF's exp on vectorized elements, libm's on the rest
+        return float32_math.sigmoid(d)
     return 1.0 / (1.0 + np.exp(-d))
 
 

@@ -1,0 +1,61 @@
+"""SLEEF's float32 kernels as torch's AVX2 ``Vectorized<float>`` runs them, in numpy.
+
+torch computes ``exp`` inside its vectorized CPU kernels (sigmoid, softmax...) with SLEEF's
+``expf_u10``: a Cody-Waite reduction by ln 2 and a degree-6 polynomial, every multiply-add
+an FMA (one rounding). The algorithm and its constants are SLEEF's published ones; the code
+is ours. An FMA is emulated in float64: the float32 product is exact there, and the one case
+where rounding the float64 sum to float32 differs from rounding the exact sum (the float64
+sum lands on a float32 midpoint) is corrected with the sum's exact error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+f32, f64 = np.float32, np.float64
+
+R_LN2F = f32(1.4426950408889634)
+L2UF = f32(0.693145751953125)  # ln 2, upper bits (exact product with q)
+L2LF = f32(1.428606765330187045e-06)  # ln 2 - L2UF
+EXPF_COEFFS = tuple(f32(c) for c in (
+    0.000198527617612853646278381, 0.00139304355252534151077271, 0.00833336077630519866943359,
+    0.0416664853692054748535156, 0.166666671633720397949219, 0.5))
+
+
+def fma32(a, b, c) -> np.ndarray:
+    """float32 ``a*b + c`` rounded once."""
+    p = np.asarray(a, f64) * np.asarray(b, f64)
+    c = np.asarray(c, f64)
+    s = p + c
+    mid = (s.view(np.uint64) & 0x1FFFFFFF) == 0x10000000  # a float32 midpoint (or exact tail)
+    if mid.any():
+        bb = s - p
+        err = (p - (s - bb)) + (c - bb)  # TwoSum: s + err == p + c exactly
+        s = np.where(mid & (err != 0), np.nextafter(s, s + err), s)
+    return s.astype(f32)
+
+
+def _pow2(e: np.ndarray) -> np.ndarray:
+    """2**e as float32 from its bits (SLEEF's vpow2i: no range check)."""
+    return (((e + 0x7F) << 23) & 0xFFFFFFFF).astype(np.uint32).view(f32)
+
+
+def expf_u10(d: np.ndarray) -> np.ndarray:
+    """SLEEF ``expf_u10`` of a float32 array, bit for bit."""
+    d = np.asarray(d, f32)
+    with np.errstate(all="ignore"):
+        qf = np.rint(d * R_LN2F)  # cvtps2dq: round half even, out of range / nan -> INT_MIN
+        bad = ~(np.abs(qf) < f32(2.0 ** 31))
+        q = np.where(bad, -(2 ** 31), qf).astype(np.int64)
+        qf = q.astype(f32)
+        s = fma32(qf, -L2UF, d)
+        s = fma32(qf, -L2LF, s)
+        u = np.full(d.shape, EXPF_COEFFS[0], f32)
+        for c in EXPF_COEFFS[1:]:
+            u = fma32(u, s, c)
+        u = f32(1) + fma32(s * s, u, s)
+        h = q >> 1  # ldexp in two steps, as SLEEF's vldexp2
+        u = u * _pow2(h) * _pow2(q - h)
+        u = np.where(d < f32(-104), f32(0), u)
+        u = np.where(d > f32(100), f32(np.inf), u)
+    return u.astype(f32, copy=False)
