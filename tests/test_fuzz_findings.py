@@ -79,6 +79,32 @@ CALLS = [
     "torch.ones(3, 4).reshape(3, torch.tensor(4.))", "torch.ones(3, 4).reshape((3, torch.tensor([4])))",
     "torch.ones(3, 4).expand(2, 3, 4.0)", "torch.ones(3, 4).repeat(True, 1)", "torch.ones(3, 4).permute((True, 0))",
     "torch.ones(3, 4).permute(1, 0.0)", "torch.ones(3, 4).permute(torch.tensor(1), 0)",
+    # losses of bool and integer tensors: torch's kernel dtypes, its casts, its sub_check
+    "torch.tensor([True]) - torch.tensor([1])", "1 - torch.tensor([True])", "torch.tensor([1.]) - True",
+    "torch.tensor([True]) - True", "torch.rsub(torch.tensor([True]), 1)", "torch.tensor([1.]).sub_(torch.tensor([True]))",
+]
+_B, _I, _F = "torch.tensor([True, False])", "torch.tensor([1, 0])", "torch.tensor([0.25, 0.5])"
+_U8, _F64 = "torch.tensor([1, 0], dtype=torch.uint8)", "torch.tensor([0.25, 0.5], dtype=torch.float64)"
+CALLS += [f"F.{loss}({a}, {b})" for loss in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
+                                             "binary_cross_entropy", "binary_cross_entropy_with_logits")
+          for a, b in ((_B, _B), (_B, _I), (_B, _F), (_I, _B), (_I, _I), (_I, _F), (_F, _B), (_F, _I), (_U8, _U8),
+                       (_F, _F64), (_F64, _F))]
+CALLS += [
+    "F.smooth_l1_loss(torch.tensor([True, False]), torch.tensor([1, 0]), beta=0)",
+    "F.mse_loss(torch.tensor([1, 0]), torch.tensor([1, 0]), reduction='none')",
+    f"F.binary_cross_entropy_with_logits({_F}, {_F}, pos_weight=torch.tensor([True, False]))",
+    f"F.binary_cross_entropy_with_logits({_F}, {_I}, pos_weight={_F})",
+    f"F.binary_cross_entropy_with_logits({_F}, {_B}, weight={_F})", f"F.binary_cross_entropy_with_logits({_F}, {_F}, weight={_B})",
+    f"F.binary_cross_entropy({_F}, {_F}, weight={_I})",
+    "F.nll_loss(torch.tensor([[True, False]]), torch.tensor([0]))", "F.nll_loss(torch.tensor([[1, 0]]), torch.tensor([5]))",
+    "F.nll_loss(torch.ones(1, 2, 3, dtype=torch.long), torch.zeros(1, 3, dtype=torch.long))",
+    "F.cross_entropy(torch.tensor([[0.5, 0.5]]), torch.tensor([[True, False]]))",
+    "F.cross_entropy(torch.tensor([[0.5, 0.5]]), torch.tensor([[1, 0]], dtype=torch.uint8), label_smoothing=0.1)",
+    f"(lambda x: torch.autograd.grad(F.huber_loss(x, {_F64}), x))({_F}.requires_grad_())",
+    f"(lambda x: torch.autograd.grad(F.huber_loss(x, {_B}), x))({_F}.requires_grad_())",
+    f"(lambda x: torch.autograd.grad(F.mse_loss(x, {_I}), x))({_F}.requires_grad_())",
+    f"(lambda x: torch.autograd.grad(F.binary_cross_entropy_with_logits(x, {_F64}), x))({_F}.requires_grad_())",
+    f"(lambda x: F.binary_cross_entropy_with_logits(x, {_F64}))({_F}.requires_grad_())",
 ]
 
 

@@ -97,10 +97,22 @@ def add(self, other, *, alpha=1):
     return record(ADD, _binary_arrays(np.add, a, b), (self, other), {"alpha": alpha})
 
 
-def sub(self, other, *, alpha=1):
-    if isinstance(self, Tensor) and self._data.dtype == np.bool_ or isinstance(other, Tensor) and other._data.dtype == np.bool_:
+def _is_bool(x):
+    return type(x) is bool or isinstance(x, Tensor) and x._data.dtype == np.bool_
+
+
+def _check_sub(self, other):
+    """torch's sub_check: a Python bool counts as a bool tensor."""
+    if _is_bool(self) and _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(self) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def sub(self, other, *, alpha=1):
+    _check_sub(self, other)
     a, b = operands(self, other)
     if alpha != 1:
         b = b * alpha
@@ -109,6 +121,7 @@ def sub(self, other, *, alpha=1):
 
 def rsub(self, other, *, alpha=1):
     """other - alpha * self (what ``3 - x`` calls)."""
+    _check_sub(self, other)
     if isinstance(other, Tensor):
         a, b = operands(self, other)
         if alpha != 1:

@@ -7,7 +7,9 @@ import numpy as np
 
 from ..tensor import Size
 from .backends import log1p_array, log_array, logsigmoid_array
-from .loss import _reduce, _reduction
+from ._dispatch import _torch_type_name, operands
+from .arithmetic import _check_sub
+from .loss import _check_cast, _floating_kernel, _reduce, _reduction
 from .registry import backward_op, defop, record
 
 _EPS = 1e-12  # torch's EPSILON in binary_cross_entropy's kernels, for every dtype
@@ -110,6 +112,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({Size(target._data.shape)!r}) that is different to the input "
                          f"size ({Size(input._data.shape)!r}) is deprecated. Please ensure they have the same size.")
     x, t = input._data, target._data
+    if t.dtype != x.dtype:  # one dtype for the kernel's input, target and result
+        raise RuntimeError(f"Found dtype {_torch_type_name(t.dtype)} but expected {_torch_type_name(x.dtype)}")
+    _floating_kernel("binary_cross_entropy", x.dtype)
     _check_unit_interval(x, "input")
     _check_unit_interval(t, "target")
     with np.errstate(divide="ignore"):
@@ -130,7 +135,14 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         raise ValueError(f"Target size ({Size(target._data.shape)!r}) must be the same as input size "
                          f"({Size(input._data.shape)!r})")
     x, t = input._data, target._data
-    # torch: (1 - t)·x - log_sigmoid(x), log_sigmoid scaled by (pos_weight - 1)·t + 1
+    # torch: (1 - t)·x - log_sigmoid(x), log_sigmoid scaled by (pos_weight - 1)·t + 1; the
+    # product (1 - t)·x is written into 1 - t, so the result has target's dtype
+    _floating_kernel("log_sigmoid_cpu", x.dtype)
+    if pos_weight is not None:
+        _check_sub(pos_weight, 1)
+    if t.dtype == np.bool_:  # 1 - a bool target: torch's "two bool tensors"
+        _check_sub(target, True)
+    _check_cast(np.result_type(*operands(target, input)), t.dtype)
     log_sig = logsigmoid_array(x)
     pw = None if pos_weight is None else pos_weight._data.astype(x.dtype)
     if pw is not None:
@@ -140,5 +152,5 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if weight is not None:
         w = weight._data.astype(x.dtype)
         out = out * w
-    return record(BCE_LOGITS, _reduce(out.astype(x.dtype, copy=False), reduction).astype(x.dtype, copy=False),
+    return record(BCE_LOGITS, _reduce(out.astype(t.dtype, copy=False), reduction).astype(t.dtype, copy=False),
                   (input, target), {"weight": w, "pos_weight": pw, "reduction": reduction, "n": max(x.size, 1)})

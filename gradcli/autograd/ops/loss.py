@@ -103,10 +103,18 @@ SMOOTH_L1 = defop("SmoothL1LossBackward0", {"self": "(self-target)/beta inside b
                       grad, target, self, reduction=reduction, n=n, beta=beta))
 HUBER = defop("HuberLossBackward0", {"self": "self-target inside delta, delta·sign outside",
                                      "target": "the negation"},
-              self=lambda grad, self, target, reduction, n, delta: HUBER_BACKWARD(
-                  grad, self, target, reduction=reduction, n=n, delta=delta),
-              target=lambda grad, self, target, reduction, n, delta: HUBER_BACKWARD(
-                  grad, target, self, reduction=reduction, n=n, delta=delta))
+              self=lambda grad, self, target, reduction, n, delta: _huber_backward(
+                  grad, self, target, reduction, n, delta),
+              target=lambda grad, self, target, reduction, n, delta: _huber_backward(
+                  grad, target, self, reduction, n, delta))
+
+
+def _huber_backward(grad, self, target, reduction, n, delta):
+    # torch's huber_loss_backward kernel takes one dtype: a target of another one fails there
+    a, b = (x._data.dtype if isinstance(x, Tensor) else x.dtype for x in (self, target))
+    if a != b:
+        raise RuntimeError(f"Found dtype {_torch_type_name(b)} but expected {_torch_type_name(a)}")
+    return HUBER_BACKWARD(grad, self, target, reduction=reduction, n=n, delta=delta)
 
 
 def _smooth_l1_slope(diff, beta, F):
@@ -119,9 +127,26 @@ def _huber_slope(diff, delta, F):
     return F.where(F.abs(diff) <= delta, diff, delta * F.sign(diff))
 
 
-def _pointwise_loss(spec, input, target, reduction, forward, params=None):
+def _floating_kernel(kernel, dtype):
+    """torch's kernels dispatch on floating types only."""
+    if dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(dtype)}\'')
+
+
+def _check_cast(result, output):
+    if not np.can_cast(result, output, casting="same_kind"):
+        raise RuntimeError(f"result type {_torch_type_name(result)} can't be cast to the desired output type "
+                           f"{_torch_type_name(output)}")
+
+
+def _pointwise_loss(spec, input, target, reduction, forward, params=None, kernel=None):
     _warn_size(input, target)
     a, b = operands(input, target)
+    common = np.result_type(a, b)
+    if kernel == "huber_cpu":  # the result in input's dtype: the common type must cast to it
+        _check_cast(common, input._data.dtype)
+        common = input._data.dtype
+    _floating_kernel(kernel, common)
     try:
         diff = np.subtract(a, b)
     except ValueError:
@@ -130,12 +155,12 @@ def _pointwise_loss(spec, input, target, reduction, forward, params=None):
     p = {"reduction": reduction, "n": max(diff.size, 1)}
     if params:
         p.update(params)
-    return record(spec, _reduce(forward(diff), reduction), (input, target), p)
+    return record(spec, _reduce(forward(diff), reduction).astype(common, copy=False), (input, target), p)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _reduction(reduction, size_average, reduce)
-    return _pointwise_loss(MSE, input, target, reduction, lambda d: d * d)
+    return _pointwise_loss(MSE, input, target, reduction, lambda d: d * d, kernel="mse_cpu")
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -159,7 +184,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
             return ad
         return np.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta)
 
-    return _pointwise_loss(SMOOTH_L1, input, target, reduction, forward, {"beta": beta})
+    return _pointwise_loss(SMOOTH_L1, input, target, reduction, forward, {"beta": beta}, "smooth_l1_cpu")
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -171,7 +196,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         ad = np.abs(d)
         return np.where(ad <= delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
 
-    return _pointwise_loss(HUBER, input, target, reduction, forward, {"delta": delta})
+    return _pointwise_loss(HUBER, input, target, reduction, forward, {"delta": delta}, "huber_cpu")
 
 
 # -- classification losses ---------------------------------------------------------------------
@@ -302,6 +327,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if w is not None and w.shape != (n_classes,):
         raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no classes but "
                            f"got weight tensor of shape: {_dims_text(w.shape)}")
+    _floating_kernel("nll_loss2d_forward_out_frame" if x.ndim >= 3 else "nll_loss_out_frame", x.dtype)
     keep = tc != ignore_index
     bad = keep & ((tc < 0) | (tc >= n_classes))
     if bad.any():
@@ -331,7 +357,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _reduction(reduction, size_average, reduce)
     class_dim = 0 if input._data.ndim == 1 else 1
     lsm = _r.log_softmax(input, class_dim)
-    if target._data.dtype.kind == "f" and target._data.shape == input._data.shape:
+    if target._data.shape == input._data.shape:
+        if target._data.dtype.kind != "f":
+            raise RuntimeError("Expected floating point type for target with class probabilities, got "
+                               + _torch_type_name(target._data.dtype))
         return _cross_entropy_probs(lsm, target, weight, reduction, label_smoothing, class_dim)
     nll = nll_loss(lsm, target, weight, None, ignore_index, None, reduction)
     if label_smoothing <= 0.0:
@@ -391,6 +420,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
                       UserWarning, stacklevel=2)
+    if input._data.dtype.kind in "biu" or target._data.dtype.kind in "biu":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = _e.mul(_e.exp(target), _e.sub(target, input))
     else:
