@@ -90,6 +90,22 @@ CALLS += [f"F.{loss}({a}, {b})" for loss in ("mse_loss", "l1_loss", "smooth_l1_l
           for a, b in ((_B, _B), (_B, _I), (_B, _F), (_I, _B), (_I, _I), (_I, _F), (_F, _B), (_F, _I), (_U8, _U8),
                        (_F, _F64), (_F64, _F))]
 CALLS += [
+    # dropout's p may be a 0-d tensor; its arguments are those torch parses for _VF.dropout
+    "F.dropout(torch.ones(3), torch.tensor(1))", "F.dropout(torch.ones(3), torch.tensor(0.))",
+    "F.dropout(torch.tensor(0), torch.ones((), dtype=torch.int64))", "F.dropout(torch.ones(3), torch.tensor([0.5, 0.5]))",
+    "F.dropout(torch.ones(3), torch.tensor(1.5))", "F.dropout(torch.ones(3), 0.5, 1)", "F.dropout(torch.ones(3), 0.5, 'a')",
+    "F.dropout(torch.ones(3), 0.0, None)", "F.dropout(torch.ones(3), 0.5, training=1)", "F.dropout(1, 0.5, False)",
+    "F.dropout(torch.ones(3), 'a')", "F.alpha_dropout((0, 1))", "F.alpha_dropout(torch.ones(3), 0.5, 1)",
+    "F.alpha_dropout(torch.ones(3), 'a')", "F.alpha_dropout(torch.ones(3), torch.tensor(0.5))",
+    # torch.threshold/relu/celu/selu are not F's: each call is checked against its own signature
+    "F.threshold(torch.ones(3), 'a', 0)", "F.threshold(torch.ones(3), 0.5, 'a')", "torch.threshold(torch.ones(3), 'a', 0)",
+    "torch.threshold(torch.ones(3), 0.5, 'a')", "F.threshold(torch.ones(3), None, 0)", "F.threshold(torch.ones(3), 0.5)",
+    "F.threshold_(torch.ones(3), 'a', 0)", "torch.threshold_(torch.ones(3), 1, None)",
+    "F.threshold(torch.ones(3), 1, None, True)", "F.threshold(torch.ones(3), threshold='a', value=1)",
+    "torch.nn.Threshold(0.5, 'a')(torch.ones(3))", "torch.relu(torch.ones(3), True)", "torch.selu(torch.ones(3), 'a')",
+    "F.celu(torch.ones(3), 'a')", "torch.celu(torch.ones(3), 'a')", "F.celu(torch.ones(3), alpha='a')",
+    "F.relu(torch.ones(3), 'a')", "F.selu(torch.ones(3), True)", "F.logsigmoid(torch.ones(3), 'a')", "F.logsigmoid('a')",
+    "F.leaky_relu(torch.ones(3), negative_slope='a')", "F.elu(torch.ones(3), alpha='a', inplace=True)",
     "F.smooth_l1_loss(torch.tensor([True, False]), torch.tensor([1, 0]), beta=0)",
     "F.mse_loss(torch.tensor([1, 0]), torch.tensor([1, 0]), reduction='none')",
     f"F.binary_cross_entropy_with_logits({_F}, {_F}, pos_weight=torch.tensor([True, False]))",
@@ -142,6 +158,12 @@ def _outcome_torch(torch, call: str) -> str:
 def test_ends_as_under_pytorch(call):
     torch = pytest.importorskip("torch")
     assert _outcome_gradcli(call) == _outcome_torch(torch, call)
+
+
+def test_a_tensor_p_drops_as_the_same_float_p():
+    # gradcli's generator is not torch's, so the masks are compared with gradcli's own
+    seeded = "(torch.manual_seed(0), F.dropout(torch.ones(64), {}))[1]"
+    assert _outcome_gradcli(seeded.format("torch.tensor(0.25)")) == _outcome_gradcli(seeded.format("0.25"))
 
 
 def test_a_foreign_rng_state_is_refused_with_the_size_expected():

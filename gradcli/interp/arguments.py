@@ -37,6 +37,7 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
     entry = lookup(kind, name)
     if entry is None:
         return None
+    name = _SHOWN.get((kind, name), name)
     if entry.no_arguments:
         owner = "TensorBase" if kind == "method" else "torch"
         if kwargs:
@@ -70,13 +71,24 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
     return head + " one of:\n" + "".join(f" * ({s.text})\n" for s in entry.signatures)
 
 
+# ops whose C++ name (the one torch's messages give) differs from the Python one
+_SHOWN = {("nn", "logsigmoid"): "log_sigmoid"}
+
+
 def _types_only(name: str, s: Signature, args: tuple, kwargs: dict) -> str | None:
     if len(args) > len(s.positional) or any(k not in {p.name for p in s.params} for k in kwargs):
+        return None
+    if any(p.name in kwargs for p in s.positional[:len(args)]):  # Python's "multiple values"
         return None
     bound = {**dict(zip((p.name for p in s.positional), args)), **kwargs}
     if bound.get("inplace"):
         name += "_"
-    error = _Call(name, args, kwargs).error(s)
+    ordered = []  # torch's Python function passes its arguments on by position
+    for p in s.params:
+        if p.name not in bound:
+            break
+        ordered.append(bound[p.name])
+    error = _Call(name, tuple(ordered), {}).error(s)
     return error if error is not None and error.startswith(f"{name}(): argument") else None
 
 

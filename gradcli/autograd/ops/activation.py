@@ -307,6 +307,10 @@ def relu6(input, inplace=False):
 
 
 def _threshold(input, threshold, value):
+    for i, (name, x) in enumerate((("threshold", threshold), ("value", value)), 2):
+        # torch's Numbers (a str would reach numpy); a call site's parser check words threshold_
+        if not isinstance(x, (int, float)) and not (hasattr(x, "_data") and x._data.ndim == 0):
+            raise TypeError(f"threshold(): argument '{name}' (position {i}) must be Number, not {type(x).__name__}")
     d = input._data
     out = np.where(d > threshold, d, value).astype(d.dtype, copy=False)
     return record(THRESHOLD, out, (input,), {"threshold": threshold})
@@ -355,6 +359,33 @@ def tanhshrink(input):
     return sub(input, tanh(input))
 
 
-TORCH_LEVEL = {"relu": relu, "relu_": relu_, "selu": selu, "selu_": selu_, "celu": celu,
-               "celu_": celu_, "threshold": threshold, "threshold_": threshold_}
+# torch.relu/selu/celu/threshold (and their _ forms) are C++ ops without F's ``inplace``: their
+# own function objects, so a failed call is checked against the signature it was made with
+def _torch_level(fn, name):
+    def op(*args, **kwargs):
+        return fn(*args, **kwargs)
+    op.__name__ = op.__qualname__ = name
+    op.__module__ = fn.__module__
+    return op
+
+
+def _torch_relu(input):
+    return relu(input)
+
+
+def _torch_selu(input):
+    return selu(input)
+
+
+def _torch_celu(input, alpha=1.0):
+    return celu(input, alpha)
+
+
+def _torch_threshold(input, threshold, value):
+    return _threshold(input, threshold, value)
+
+
+TORCH_LEVEL = {name: _torch_level(fn, name) for name, fn in (
+    ("relu", _torch_relu), ("relu_", relu_), ("selu", _torch_selu), ("selu_", selu_), ("celu", _torch_celu),
+    ("celu_", celu_), ("threshold", _torch_threshold), ("threshold_", threshold_))}
 TENSOR_METHODS = {"relu": relu, "relu_": relu_}

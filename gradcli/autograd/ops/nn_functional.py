@@ -9,12 +9,13 @@ import warnings
 import numpy as np
 
 from ..limits import check_shape
-from ..tensor import _wrap_dim, wrap
+from ..tensor import Tensor, _wrap_dim, wrap
 from . import elementwise as _e
 from . import reduction as _r
+from . import activation as _activation
 from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
                          leaky_relu_, logsigmoid, mish, relu, relu6, relu_, selu, silu, softplus,
-                         softsign, tanhshrink, threshold, threshold_)
+                         softsign, tanhshrink, threshold_)
 from .binary_cross_entropy import binary_cross_entropy, binary_cross_entropy_with_logits
 from .loss import (_reduction, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,  # noqa: F401
                    smooth_l1_loss)
@@ -58,9 +59,25 @@ def linear(input, weight, bias=None):
 from .bilinear import bilinear  # noqa: E402  (its own module: the op and its TrilinearBackward0)
 
 
+def _vf_arguments(name, input, p, train):
+    """What torch's parser checks when F.dropout & co. call _VF.dropout(input, p, train)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if isinstance(p, Tensor):
+        if p._data.ndim:
+            raise TypeError(f"{name}(): argument 'p' (position 2) must be float, not Tensor")
+        p = float(p._data)  # a 0-d tensor is read as a float
+    elif not isinstance(p, (int, float)):
+        raise TypeError(f"{name}(): argument 'p' (position 2) must be float, not {type(p).__name__}")
+    if type(train) is not bool:
+        raise TypeError(f"{name}(): argument 'train' (position 3) must be bool, not {type(train).__name__}")
+    return p
+
+
 def dropout(input, p=0.5, training=True, inplace=False):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    p = _vf_arguments("dropout", input, p, training)
     if not training or p == 0.0:
         return input
     from ..random import _rng
@@ -73,9 +90,19 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    p = _vf_arguments("alpha_dropout", input, p, training)
     if not training or p == 0.0:
         return input
     raise NotImplementedError("alpha_dropout in training mode is not supported by gradcli")
+
+
+def _threshold(input, threshold, value, inplace=False):
+    return _activation.threshold(input, threshold, value, inplace)
+
+
+threshold = _threshold  # torch's Python function has this name: "_threshold() missing 1 required..."
 
 
 def one_hot(tensor, num_classes=-1):
