@@ -34,7 +34,7 @@ def test_tanh_derivative_factor(n):
 # -- SLEEF's expf_u10 and torch's vectorized/scalar split (sigmoid) --------------------------
 
 from gradcli.autograd.ops.float32_math import sigmoid, vectorized  # noqa: E402
-from gradcli.autograd.ops.sleef_f32 import expf_u10, fma32  # noqa: E402
+from gradcli.autograd.ops.sleef_f32 import exp2f_u10, expf_u10, fma32  # noqa: E402
 
 
 def _u32(a):
@@ -114,3 +114,21 @@ def test_sigmoid_pinned_bits_of_torchs_vector_path():
     sca = [0x3ec6560f, 0x3dc94c4b, 0x3f3c9426, 0x3d89d922]
     assert _u32(E.sigmoid(wrap(x))._data).tolist() == vec * 4
     assert _u32(E.sigmoid(wrap(x[:3].copy()))._data).tolist() == sca[:3]
+
+
+def test_exp2f_u10_pinned():
+    x = np.array([0, -0.0, 0.5, 127.9, 128, -149.5, -150, -150.5, -126.3, np.inf, -np.inf, np.nan, 3e38, -3e38],
+                 np.float32)
+    e = exp2f_u10(x)
+    assert e[0] == 1 and e[1] == 1 and e[2] == np.float32(np.sqrt(2)) and e[4] == np.inf and e[6] == 0
+    assert _u32(e[5]) == 1 and e[7] == 0 and 0 < e[8] < np.finfo(np.float32).tiny  # subnormals
+    assert e[9] == np.inf and e[10] == 0 and np.isnan(e[11]) and e[12] == np.inf and e[13] == 0
+
+
+@pytest.mark.parametrize("n", [1, 16, 17, 100, 20000])
+def test_exp2_vector_and_tail_as_torch(n):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(n)
+    for x in (rng.standard_normal(n) * 4, rng.uniform(-160, 140, n), rng.uniform(-1, 1, n)):
+        x = x.astype(np.float32)
+        assert np.array_equal(_u32(E.exp2(wrap(x))._data), _u32(torch.exp2(torch.from_numpy(x)).numpy()))

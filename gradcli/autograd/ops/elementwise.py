@@ -115,7 +115,7 @@ log2 = _unary("log2", _via64(np.log2), LOG2)
 log10 = _unary("log10", _via64(np.log10), LOG10)
 log1p = _unary("log1p", _via64(np.log1p), LOG1P)
 expm1 = _unary("expm1", _via64(np.expm1), EXPM1)
-exp2 = _unary("exp2", np.exp2, EXP2)
+exp2 = _unary("exp2", lambda d: float32_math.exp2(d) if d.dtype == np.float32 else np.exp2(d), EXP2)
 sqrt = _unary("sqrt", np.sqrt, SQRT)
 rsqrt = _unary("rsqrt", lambda d: 1.0 / np.sqrt(d), RSQRT)
 sin = _unary("sin", _via64(np.sin), SIN)
@@ -202,14 +202,30 @@ def heaviside(self, values):
     return wrap(np.asarray(_binary_arrays(np.heaviside, a, b)).astype(np.asarray(a).dtype, copy=False))
 
 
+_OPERANDS = (Tensor, int, float, complex, np.ndarray, np.generic)
+
+
+def _operator(op, name):
+    """``x + other``: another kind of object is NotImplemented, as for torch's Tensor, so Python
+    says "unsupported operand type(s) for +: 'Tensor' and 'list'" (or tries other's own operator)."""
+    def method(self, other):
+        if isinstance(other, _OPERANDS):
+            return op(self, other)
+        return NotImplemented
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 TENSOR_METHODS = {
     "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul,
     "div": div, "divide": div, "true_divide": div, "pow": pow, "neg": neg, "negative": neg,
     "floor_divide": floor_divide, "remainder": remainder,
-    "__add__": add, "__radd__": add, "__sub__": sub, "__rsub__": rsub,
-    "__mul__": mul, "__rmul__": mul, "__truediv__": div, "__rtruediv__": rdiv,
-    "__pow__": pow, "__rpow__": rpow, "__neg__": neg, "__pos__": positive,
-    "__abs__": abs, "__floordiv__": floor_divide, "__mod__": remainder,
+    **{name: _operator(op, name) for name, op in (
+        ("__add__", add), ("__radd__", add), ("__sub__", sub), ("__rsub__", rsub), ("__mul__", mul),
+        ("__rmul__", mul), ("__truediv__", div), ("__rtruediv__", rdiv), ("__pow__", pow), ("__rpow__", rpow),
+        ("__floordiv__", floor_divide), ("__mod__", remainder))},
+    "__neg__": neg, "__pos__": positive, "__abs__": abs,
     "exp": exp, "log": log, "log2": log2, "log10": log10, "log1p": log1p,
     "expm1": expm1, "exp2": exp2, "sqrt": sqrt, "rsqrt": rsqrt, "sin": sin, "cos": cos,
     "tan": tan, "tanh": tanh, "sigmoid": sigmoid, "reciprocal": reciprocal, "abs": abs,

@@ -19,7 +19,7 @@ import os
 
 import numpy as np
 
-from .sleef_f32 import expf_u10
+from .sleef_f32 import exp2f_u10, expf_u10
 
 LARGE = 1 << 17
 
@@ -94,15 +94,29 @@ def vectorized(d: np.ndarray) -> np.ndarray:
     return m.reshape([d.shape[i] for i in full]).transpose(np.argsort(full))
 
 
-def sigmoid(d: np.ndarray) -> np.ndarray:
-    """torch's float32 sigmoid: ``1 / (1 + exp(-x))`` with SLEEF's expf_u10 on the vectorized
-    elements and a correctly rounded exp (glibc's expf, within 0.03%) on the scalar ones.
-    From ``LARGE`` elements on, the emulation (~3× the float64 route) is left out."""
-    with np.errstate(over="ignore"):
-        out = np.float32(1) / (np.float32(1) + np.exp(-d.astype(np.float64)).astype(np.float32))
-    if d.size >= LARGE:
-        return out
-    vec = vectorized(d)
-    if vec.any():
-        out[vec] = np.float32(1) / (expf_u10(-d[vec]) + np.float32(1))
+def split(d: np.ndarray, scalar, vector) -> np.ndarray:
+    """A float32 kernel as torch's cpu_kernel_vec runs it: ``vector`` (a SLEEF emulation) on
+    the elements its vectorized loop takes, ``scalar`` (libm's function) on the others. From
+    ``LARGE`` elements on, ``scalar`` alone: the emulation costs ~3× a float64 route there."""
+    out = scalar(d)
+    if 16 <= d.size < LARGE:
+        vec = vectorized(d)
+        if vec.any():
+            out[vec] = vector(d[vec])
     return out
+
+
+def _sigmoid_scalar(d):
+    with np.errstate(over="ignore"):  # glibc's expf: correctly rounded but for ~0.03%
+        return np.float32(1) / (np.float32(1) + np.exp(-d.astype(np.float64)).astype(np.float32))
+
+
+def sigmoid(d: np.ndarray) -> np.ndarray:
+    """torch's float32 sigmoid: ``1 / (1 + exp(-x))``, SLEEF's expf_u10 on vectorized elements."""
+    return split(d, _sigmoid_scalar, lambda v: np.float32(1) / (expf_u10(-v) + np.float32(1)))
+
+
+def exp2(d: np.ndarray) -> np.ndarray:
+    """torch's float32 exp2: SLEEF's exp2f_u10 on vectorized elements, glibc's exp2f (as
+    numpy's float32 loop) on the rest."""
+    return split(d, np.exp2, exp2f_u10)

@@ -59,3 +59,27 @@ def expf_u10(d: np.ndarray) -> np.ndarray:
         u = np.where(d < f32(-104), f32(0), u)
         u = np.where(d > f32(100), f32(np.inf), u)
     return u.astype(f32, copy=False)
+
+
+EXP2F_COEFFS = tuple(f32(c) for c in (
+    0.1535920892e-3, 0.1339262701e-2, 0.9618384764e-2, 0.5550347269e-1, 0.2402264476e+0, 0.6931471825e+0))
+
+
+def exp2f_u10(d: np.ndarray) -> np.ndarray:
+    """SLEEF ``exp2f_u10`` of a float32 array, bit for bit: 2^round(d) times a degree-7
+    polynomial in the remainder, its last step an FMA with 1."""
+    d = np.asarray(d, f32)
+    with np.errstate(all="ignore"):
+        u = np.rint(d)
+        bad = ~(np.abs(u) < f32(2.0 ** 31))
+        q = np.where(bad, -(2 ** 31), u).astype(np.int64)
+        s = d - u
+        p = np.full(d.shape, EXP2F_COEFFS[0], f32)
+        for c in EXP2F_COEFFS[1:]:
+            p = fma32(p, s, c)
+        p = fma32(p, s, f32(1))
+        h = q >> 1
+        p = p * _pow2(h) * _pow2(q - h)
+        p = np.where(d >= f32(128), f32(np.inf), p)
+        p = np.where(d < f32(-150), f32(0), p)
+    return p.astype(f32, copy=False)
