@@ -40,9 +40,7 @@ def operands(a, b):
 def _to_tensor_operand(x):
     if isinstance(x, np.ndarray):
         return wrap(x)
-    if isinstance(x, (list, tuple)):
-        from ..creation import tensor
-        return tensor(x)
+    # a list is no operand for torch either (its parser: "must be Tensor, not list")
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 
