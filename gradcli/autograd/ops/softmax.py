@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import _wrap_dim
-from ._dims import _dims, _expand_back
+from ._dims import _dims, _expand_back, check_flag
 from ._dispatch import floating
 from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
+from .sleef_f32 import expf_u10
 from .summation import torch_sum
 
 _Numpy_exp, _Numpy_log = _np_backend.exp, _np_backend.log
@@ -42,6 +43,7 @@ LOG_SOFTMAX = defop("LogSoftmaxBackward0", {"self": "grad - exp(result)·Σ grad
 
 
 def logsumexp(input, dim, keepdim=False):
+    check_flag(keepdim)
     # torch: amax (0 where infinite), exp of the difference, its sum kernel, log, plus the max
     d = floating(input._data)
     dims = _dims(dim, d.ndim)
@@ -116,6 +118,8 @@ def _exp_shifted(d, axis):
     if d.size == 0:  # numpy's max has no identity; torch's result is as empty as the input
         return d.copy(), d.copy()
     shifted = d - np.max(d, axis=axis, keepdims=True)
+    if d.dtype == np.float32 and axis == d.ndim - 1:  # torch's last-dim kernels: SLEEF's exp, every element
+        return shifted, expf_u10(shifted)
     return shifted, _Numpy_exp(shifted)
 
 
