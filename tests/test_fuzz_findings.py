@@ -106,6 +106,10 @@ CALLS += [
     "F.celu(torch.ones(3), 'a')", "torch.celu(torch.ones(3), 'a')", "F.celu(torch.ones(3), alpha='a')",
     "F.relu(torch.ones(3), 'a')", "F.selu(torch.ones(3), True)", "F.logsigmoid(torch.ones(3), 'a')", "F.logsigmoid('a')",
     "F.leaky_relu(torch.ones(3), negative_slope='a')", "F.elu(torch.ones(3), alpha='a', inplace=True)",
+    # a list, None or str beside a tensor is no operand: Python's own words, as for torch's Tensor
+    "torch.ones(2) + [1]", "[1] + torch.ones(2)", "torch.ones(2) * [2]", "[2] * torch.ones(2)", "torch.ones(2) + None",
+    "None - torch.ones(2)", "torch.ones(2) ** None", "torch.ones(2) // [1]", "torch.ones(2) % (1,)",
+    "torch.ones(2) / 'a'", "torch.ones(2) == [1]", "torch.ones(2) != [1]", "torch.ones(2) < [1]",
     "F.smooth_l1_loss(torch.tensor([True, False]), torch.tensor([1, 0]), beta=0)",
     "F.mse_loss(torch.tensor([1, 0]), torch.tensor([1, 0]), reduction='none')",
     f"F.binary_cross_entropy_with_logits({_F}, {_F}, pos_weight=torch.tensor([True, False]))",

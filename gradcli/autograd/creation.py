@@ -173,10 +173,17 @@ def _finish(arr, requires_grad) -> Tensor:
 
 
 def _size_argument(name: str, size: tuple, kw: dict) -> tuple:
+    for key in kw:
+        if key != "size":
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
     if size:
+        if "size" in kw:  # the call site's parser check words it: "got multiple values"
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
         return size
     if "size" not in kw:
         raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    if not isinstance(kw["size"], (list, tuple)):  # only positional ints are read as the size
+        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not {type(kw['size']).__name__}")
     return (kw.pop("size"),)
 
 

@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from . import dtypes
-from .creation import _finish, _np_dtype, _size
+from .creation import _finish, _np_dtype, _size, _size_argument
 from .limits import check_shape
 from .ops._dispatch import _torch_type_name, check_inplace, bump_version
 from .tensor import Tensor, wrap
@@ -106,12 +106,14 @@ def _float_dtype(dtype, fname):
     return nd
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw) -> Tensor:
+    size = _size_argument("rand", size, kw)
     nd = _float_dtype(dtype, "rand")
     return _finish(_rng(generator).random(_size(size)).astype(nd), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw) -> Tensor:
+    size = _size_argument("randn", size, kw)
     nd = _float_dtype(dtype, "randn")
     return _finish(_rng(generator).standard_normal(_size(size)).astype(nd), requires_grad)
 

@@ -241,7 +241,7 @@ class Tensor:
     def tolist(self):
         return self._data.tolist()
 
-    def numpy(self, force: bool = False) -> np.ndarray:
+    def numpy(self, *, force: bool = False) -> np.ndarray:
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")

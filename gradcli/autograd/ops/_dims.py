@@ -8,6 +8,13 @@ import operator
 from ..tensor import Tensor, _wrap_dim
 
 
+def check_flag(value):
+    """A ``bool`` argument (keepdim, unbiased): anything else is a TypeError, which the call site
+    words as torch's parser (``sum(0, 1)``: "argument 'keepdim' (position 2) must be bool")."""
+    if type(value) is not bool:
+        raise TypeError(f"expected a bool, not {type(value).__name__}")
+
+
 def int_list(value):
     """A ``tuple of ints`` argument (dims, shifts) read as torch's parser reads it: an int, a
     one-element integer or bool tensor, or a list of those (a bool only after the first);

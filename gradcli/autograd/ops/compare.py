@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim, wrap
-from ._dims import distinct_dims, int_list
+from ._dims import check_flag, distinct_dims, int_list
 from ._dispatch import _torch_type_name, broadcast_error, operands
 
 _NUMBERS = (int, float, bool)
@@ -142,12 +142,14 @@ def _reduce_dims(input, dim):
 
 
 def any(input, dim=None, keepdim=False):
+    check_flag(keepdim)
     d = input._data
     out = np.any(d, axis=_reduce_dims(input, dim), keepdims=keepdim)
     return wrap(np.asarray(out) if d.dtype != np.uint8 else np.asarray(out, dtype=np.uint8))
 
 
 def all(input, dim=None, keepdim=False):
+    check_flag(keepdim)
     d = input._data
     out = np.all(d, axis=_reduce_dims(input, dim), keepdims=keepdim)
     return wrap(np.asarray(out) if d.dtype != np.uint8 else np.asarray(out, dtype=np.uint8))

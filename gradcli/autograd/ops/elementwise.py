@@ -189,7 +189,19 @@ def xlogy(self, other):
 
 
 
+def _optional_float(value):
+    """A ``float?`` argument: a number, None or a 0-d tensor; else the parser's TypeError."""
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise TypeError("only a 0-d tensor is a float")
+        return float(value._data)
+    if value is not None and not isinstance(value, (int, float)):
+        raise TypeError(f"{type(value).__name__} is not a float")
+    return value
+
+
 def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+    nan, posinf, neginf = _optional_float(nan), _optional_float(posinf), _optional_float(neginf)
     d = self._data
     if d.dtype.kind != "f":
         return record(NAN_TO_NUM, d.copy(), (self,))

@@ -475,8 +475,10 @@ def masked_fill(input, mask, value):
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
                                f"with {value._data.ndim} dimension(s).")
         fill = value._data.astype(d.dtype)
-    else:
+    elif isinstance(value, (int, float, complex, np.generic)):
         fill = np.asarray(value).astype(d.dtype)
+    else:  # a Number or a Tensor (numpy would take a list, or None as nan): the parser's TypeError
+        raise TypeError(f"masked_fill's value is no Number: {type(value).__name__}")
     try:
         out = np.where(m, fill, d)
     except ValueError:

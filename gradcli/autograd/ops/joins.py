@@ -246,8 +246,14 @@ TENSOR_METHODS = {
     "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll,
 }
 
+def _torch_flip(input, dims):
+    return flip(input, dims)
+
+
+_torch_flip.__name__ = _torch_flip.__qualname__ = "flip"  # torch.flip(x, 1, 0) is refused: no varargs
+
 TORCH_EXPORTS = {
     "clone": clone, "cat": cat, "concat": cat, "concatenate": cat, "stack": stack,
-    "hstack": hstack, "vstack": vstack, "flip": flip, "fliplr": fliplr, "flipud": flipud,
+    "hstack": hstack, "vstack": vstack, "flip": _torch_flip, "fliplr": fliplr, "flipud": flipud,
     "roll": roll, "numel": numel,
 }

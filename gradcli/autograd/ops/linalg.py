@@ -8,6 +8,7 @@ expand + bmm), so the ``grad_fn`` chain a program sees is the one PyTorch builds
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -278,12 +279,14 @@ TRIU = defop("TriuBackward0", {"self": "triu(grad)"}, self=lambda grad, diagonal
 
 
 def tril(input, diagonal=0):
+    diagonal = operator.index(diagonal)  # an int: a float is the parser's TypeError
     if input._data.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     return record(TRIL, np.tril(input._data, diagonal), (input,), {"diagonal": diagonal})
 
 
 def triu(input, diagonal=0):
+    diagonal = operator.index(diagonal)
     if input._data.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     return record(TRIU, np.triu(input._data, diagonal), (input,), {"diagonal": diagonal})
@@ -414,6 +417,8 @@ def _check_identity(d, p, dim):
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    if type(keepdim) is not bool:  # torch.norm and Tensor.norm pass it on by position too
+        raise TypeError(f"linalg_vector_norm(): argument 'keepdim' (position 4) must be bool, not {type(keepdim).__name__}")
     d = x._data
     if d.dtype.kind not in "fc":
         from ._dispatch import _torch_type_name

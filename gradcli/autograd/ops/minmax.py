@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim, wrap
-from ._dims import _dims
+from ._dims import _dims, check_flag
 from .registry import defop, record
 
 
@@ -131,6 +131,7 @@ def _check_nonempty(name, d, axis):
 
 
 def _along(name, arg, spec, input, dim, keepdim):
+    check_flag(keepdim)
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
     if d.ndim == 0:
@@ -197,6 +198,7 @@ def median(input, dim=None, keepdim=False):
 
 
 def _amax_like(name, fn, spec, input, dim, keepdim):
+    check_flag(keepdim)
     d = input._data
     if dim is None or dim == () or dim == []:
         dims = tuple(range(d.ndim))
@@ -232,6 +234,7 @@ def amin(input, dim=(), keepdim=False):
 
 
 def aminmax(input, *, dim=None, keepdim=False):
+    check_flag(keepdim)
     d = input._data
     axis = None if dim is None else _wrap_dim(dim, d.ndim)
     try:
@@ -253,6 +256,7 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 
 def _argreduce(fn, input, dim, keepdim):
+    check_flag(keepdim)
     d = input._data
     try:
         return _argreduced(fn, d, dim, keepdim)

@@ -15,8 +15,9 @@ import warnings
 
 import numpy as np
 
-from ._dims import _dims, _mean_backward, _unsqueeze_multiple
+from ._dims import _dims, _mean_backward, _unsqueeze_multiple, check_flag
 from .registry import defop, record
+from .views import output_group
 from .summation import _GRAIN, THREADS, torch_mean
 
 # -- backward ----------------------------------------------------------------------------
@@ -113,7 +114,10 @@ def _sum_sq_dev(d):
     return total
 
 
-def _var_args(name, input, dim, unbiased, correction):
+def _var_args(name, input, dim, unbiased, correction, keepdim):
+    check_flag(keepdim)
+    if unbiased is not None and not isinstance(dim, bool):
+        check_flag(unbiased)
     d = input._data
     if d.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
@@ -161,26 +165,27 @@ def _variance(d, dims, keepdim, correction, n, fused=False):
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    d, dims, correction, n = _var_args("var", input, dim, unbiased, correction)
+    d, dims, correction, n = _var_args("var", input, dim, unbiased, correction, keepdim)
     v, _ = _variance(d, dims, keepdim, correction, n)
     return record(VAR, v.astype(d.dtype), (input,), {"dims": dims, "keepdim": keepdim, "correction": correction})
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    d, dims, correction, n = _var_args("std", input, dim, unbiased, correction)
+    d, dims, correction, n = _var_args("std", input, dim, unbiased, correction, keepdim)
     v, _ = _variance(d, dims, keepdim, correction, n)
     return record(STD, np.sqrt(v).astype(d.dtype), (input,), {"dims": dims, "keepdim": keepdim,
                                                             "correction": correction})
 
 
 def _fused(name, spec_value, spec_mean, take_sqrt, input, dim, unbiased, keepdim, correction):
-    d, dims, correction, n = _var_args(name, input, dim, unbiased, correction)
+    d, dims, correction, n = _var_args(name, input, dim, unbiased, correction, keepdim)
     v, m = _variance(d, dims, keepdim, correction, n, fused=True)
     # the mean's node first, so the backward pass (newest node first) adds value + mean as torch
     mean = record(spec_mean, m.astype(d.dtype), (input,), {"shape": d.shape, "dims": dims, "keepdim": keepdim,
                                                           "n": n})
     value = record(spec_value, (np.sqrt(v) if take_sqrt else v).astype(d.dtype), (input,),
                    {"dims": dims, "keepdim": keepdim, "correction": correction})
+    output_group((value, mean))
     return value, mean
 
 

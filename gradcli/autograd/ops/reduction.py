@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim, wrap
-from ._dims import _dims, _expand_back, _mean_backward, distinct_dims, int_list
+from ._dims import _dims, _expand_back, _mean_backward, check_flag, distinct_dims, int_list
 from .backends import cumprod_array, cumsum_array
 from .minmax import amax, amin, aminmax, argmax, argmin, max, median, min
 from .registry import defop, record
@@ -47,6 +47,7 @@ def _add_up(d, dims, keepdim, dtype):
 
 
 def sum(self, dim=None, keepdim=False, *, dtype=None):
+    check_flag(keepdim)
     d = self._data
     if dim is None:
         return record(SUM0, _add_up(d, None, False, dtype), (self,), {"shape": d.shape})
@@ -56,6 +57,7 @@ def sum(self, dim=None, keepdim=False, *, dtype=None):
 
 
 def mean(self, dim=None, keepdim=False, *, dtype=None):
+    check_flag(keepdim)
     d = self._data
     if d.dtype.kind != "f" and dtype is None:
         raise RuntimeError(
@@ -131,6 +133,7 @@ PROD1 = defop("ProdBackward1", {"self": "product of the other elements along dim
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
+    check_flag(keepdim)
     d = input._data
     if dim is None:
         return record(PROD0, np.prod(d, dtype=_sum_dtype(d, dtype)), (input,))

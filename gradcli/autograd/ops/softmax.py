@@ -25,6 +25,13 @@ def _softmax_double_backward(grad, grad_output, dim, output, F):
 
 
 # torch's _softmax_backward_data / _log_softmax_backward_data: one op each, so under
+def _kernel_exp(x, dim, F):
+    """exp inside torch's float32 last-dim kernel (SLEEF's, every element); F.exp elsewhere."""
+    if isinstance(x, np.ndarray) and x.dtype == np.float32 and dim == x.ndim - 1:
+        return expf_u10(x)
+    return F.exp(x)
+
+
 # create_graph the first derivative is one node with torch's second derivatives
 SOFTMAX_BACKWARD_DATA = backward_op(
     "SoftmaxBackwardDataBackward0",
@@ -33,7 +40,7 @@ SOFTMAX_BACKWARD_DATA = backward_op(
     output=lambda grad, grad_output, output, dim, F: _softmax_double_backward(grad, grad_output, dim, output, F))
 LOG_SOFTMAX_BACKWARD_DATA = backward_op(
     "LogSoftmaxBackwardDataBackward0",
-    lambda grad, output, F, dim: grad - F.exp(output) * F.sum(grad, dim, True),
+    lambda grad, output, F, dim: grad - _kernel_exp(output, dim, F) * F.sum(grad, dim, True),
     grad_output=lambda grad, output, dim, F: grad - F.sum(grad * F.exp(output), dim, True),
     output=lambda grad, grad_output, output, dim, F: -F.sum(grad_output, dim, True) * F.exp(output) * grad)
 SOFTMAX = defop("SoftmaxBackward0", {"self": "result·(grad - Σ grad·result)"},
