@@ -110,6 +110,8 @@ CALLS += [
     "torch.ones(2) + [1]", "[1] + torch.ones(2)", "torch.ones(2) * [2]", "[2] * torch.ones(2)", "torch.ones(2) + None",
     "None - torch.ones(2)", "torch.ones(2) ** None", "torch.ones(2) // [1]", "torch.ones(2) % (1,)",
     "torch.ones(2) / 'a'", "torch.ones(2) == [1]", "torch.ones(2) != [1]", "torch.ones(2) < [1]",
+    "torch.tensor(1.5).size(0)", "torch.tensor(1.5).size(-1)", "torch.tensor(1.5).size(1)",
+    "torch.tensor(1.5).size(torch.tensor(0))", "torch.tensor(1.5).size('a')",
     "F.smooth_l1_loss(torch.tensor([True, False]), torch.tensor([1, 0]), beta=0)",
     "F.mse_loss(torch.tensor([1, 0]), torch.tensor([1, 0]), reduction='none')",
     f"F.binary_cross_entropy_with_logits({_F}, {_F}, pos_weight=torch.tensor([True, False]))",

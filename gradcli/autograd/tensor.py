@@ -8,6 +8,7 @@ of the method surface are bound from the op modules (see ``ops/__init__.py``).
 
 from __future__ import annotations
 
+import operator
 import warnings
 
 import numpy as np
@@ -191,6 +192,8 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
+        if not self._data.ndim:
+            raise IndexError(f"Dimension specified as {operator.index(dim)} but tensor has no dimensions")
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
