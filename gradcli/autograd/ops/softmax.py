@@ -9,7 +9,7 @@ from ._dims import _dims, _expand_back, check_flag
 from ._dispatch import floating
 from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
-from .sleef_f32 import expf_u10
+from .sleef_f32 import expf_u10, fma32
 from .summation import torch_sum
 
 _Numpy_exp, _Numpy_log = _np_backend.exp, _np_backend.log
@@ -24,14 +24,15 @@ def _softmax_double_backward(grad, grad_output, dim, output, F):
             - grad_output * F.sum(output * grad, dim, True))
 
 
+def _log_softmax_backward(grad, output, dim, F):
+    if isinstance(output, np.ndarray) and output.dtype == np.float32 and dim == output.ndim - 1:
+        # torch's float32 last-dim kernel: grad - exp(output)·Σgrad as one FMA (its AVX2 build
+        # contracts), SLEEF's exp, vec::reduce_all's sum
+        return fma32(-expf_u10(output), _reduce_all_rows(np.asarray(grad, np.float32)), grad)
+    return grad - F.exp(output) * F.sum(grad, dim, True)
+
+
 # torch's _softmax_backward_data / _log_softmax_backward_data: one op each, so under
-def _kernel_exp(x, dim, F):
-    """exp inside torch's float32 last-dim kernel (SLEEF's, every element); F.exp elsewhere."""
-    if isinstance(x, np.ndarray) and x.dtype == np.float32 and dim == x.ndim - 1:
-        return expf_u10(x)
-    return F.exp(x)
-
-
 # create_graph the first derivative is one node with torch's second derivatives
 SOFTMAX_BACKWARD_DATA = backward_op(
     "SoftmaxBackwardDataBackward0",
@@ -40,7 +41,7 @@ SOFTMAX_BACKWARD_DATA = backward_op(
     output=lambda grad, grad_output, output, dim, F: _softmax_double_backward(grad, grad_output, dim, output, F))
 LOG_SOFTMAX_BACKWARD_DATA = backward_op(
     "LogSoftmaxBackwardDataBackward0",
-    lambda grad, output, F, dim: grad - _kernel_exp(output, dim, F) * F.sum(grad, dim, True),
+    lambda grad, output, F, dim: _log_softmax_backward(grad, output, dim, F),
     grad_output=lambda grad, output, dim, F: grad - F.sum(grad * F.exp(output), dim, True),
     output=lambda grad, grad_output, output, dim, F: -F.sum(grad_output, dim, True) * F.exp(output) * grad)
 SOFTMAX = defop("SoftmaxBackward0", {"self": "result·(grad - Σ grad·result)"},
@@ -91,6 +92,8 @@ def _reduce_all_rows(e):
     of vectors, the tail into the first lanes, then the lanes (float: halves folded in a tree)."""
     lanes = _LANES[e.dtype]
     n = e.shape[-1]
+    if n == 0:  # an empty dim adds up to 0
+        return np.zeros(e.shape[:-1] + (1,), e.dtype)
     if n < lanes:  # fewer than a vector: left to right
         acc = e[..., 0]
         for i in range(1, n):
