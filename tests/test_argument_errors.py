@@ -56,7 +56,8 @@ CALLS = [
     "torch.zeros(size=3)", "torch.zeros(2, foo=1)", "torch.randn(2, foo=1)", "torch.rand()",
     "x.view(3, 4.0)", "x.reshape(True, 12)", "x.roll((1, 2.5))", "x.sum(dim=(0, 0.5))", "x.permute((True, 0))",
     "torch.add(x, [1])", "x.add([1])", "torch.mul(x, [1])", "x.masked_fill(x > 0, [1])", "torch.where(x > 0, x, [1])",
-    "torch.maximum(x, [1])",
+    "torch.maximum(x, [1])", "torch.FloatTensor(1.5, 2)", "torch.FloatTensor(True, 2)", "torch.FloatTensor([1], 2)",
+    "torch.FloatTensor(torch.Size([2]), 2)",
 ]
 
 

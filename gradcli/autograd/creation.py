@@ -116,20 +116,52 @@ def scalar_tensor(value, like=None, dtype=None) -> Tensor:
     return wrap(np.asarray(value, dtype=dtype.np))
 
 
-def legacy_tensor(cls, args, dtype) -> Tensor:
+_CPP_DTYPE = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "bool": "bool"}
+
+
+def _options(np_dtype) -> str:
+    return (f"TensorOptions(dtype={_CPP_DTYPE.get(np_dtype.name, np_dtype.name)}, device=cpu, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
+def _legacy_size(args) -> tuple:
+    """new(*sizes): ints (a bool or one-element integer tensor after the first), none negative."""
+    size = [int(args[0])]
+    for j, a in enumerate(args[1:], 2):
+        if not isinstance(a, int) and not (isinstance(a, Tensor) and a._data.size == 1 and a._data.dtype.kind in "biu"):
+            raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {j} with error "
+                            f"\"type must be tuple of ints,but got {type(a).__name__}\"")
+        size.append(int(a))
+    for s in size:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: [{', '.join(map(str, size))}]")
+    return tuple(size)
+
+
+def legacy_tensor(cls, args, dtype, typed=False) -> Tensor:
     """torch.Tensor(...) / torch.FloatTensor(...): from data, or a shape of zeros."""
-    if len(args) == 1 and not isinstance(args[0], int):
-        data = args[0]
-        if isinstance(data, Tensor):
-            arr = data._data.astype(dtype.np) if data._data.dtype != dtype.np else data._data
-        else:
-            arr = np.array(_infer(data, dtype.np), dtype=dtype.np)
+    first = args[0] if args else None
+    index = type(first) is int or isinstance(first, Tensor) and first._data.size == 1 and first._data.dtype.kind in "iu"
+    if len(args) == 1 and isinstance(first, Tensor):
+        if typed and first._data.dtype != dtype.np:
+            raise TypeError(f"expected {_options(dtype.np)} (got {_options(first._data.dtype)})")
+        arr = first._data  # the same data, in its own dtype
+    elif len(args) == 1 and type(first).__name__ == "Size":
+        arr = np.zeros(_legacy_size(tuple(first)) if first else (), dtype=dtype.np)
+    elif len(args) == 1 and isinstance(first, (list, tuple, str)):
+        arr = np.array(_infer(first, dtype.np), dtype=dtype.np)
+    elif len(args) == 1 and not index:
+        raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
+    elif args and not index:
+        got = ", ".join("torch.Size" if type(a).__name__ == "Size" else type(a).__name__ for a in args)
+        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        " * (*, torch.device device = None)\n * (torch.Storage storage)\n * (Tensor other)\n"
+                        " * (tuple of ints size, *, torch.device device = None)\n"
+                        " * (object data, *, torch.device device = None)\n")
     else:
-        for a in args:
-            if not isinstance(a, int):
-                raise TypeError(f"new(): argument 'size' must be tuple of ints, but found element of type {type(a).__name__}")
-        check_shape(args)
-        arr = np.zeros(args, dtype=dtype.np)
+        shape = _legacy_size(args) if args else (0,)
+        check_shape(shape)
+        arr = np.zeros(shape, dtype=dtype.np)
     t = object.__new__(cls)
     t._data = arr
     t._requires_grad = False
@@ -139,7 +171,7 @@ def legacy_tensor(cls, args, dtype) -> Tensor:
 
 def _legacy(dtype):
     def ctor(*args):
-        return legacy_tensor(Tensor, args, dtype)
+        return legacy_tensor(Tensor, args, dtype, typed=True)
     return ctor
 
 

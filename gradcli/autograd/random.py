@@ -236,6 +236,9 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
 
 def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
     probs = p._data if isinstance(p, Tensor) else p
+    if isinstance(p, Tensor):  # torch expands p to self's shape
+        from .ops.shape import _expand_shape
+        _expand_shape(probs, self._data.shape)
     return _fill_random(self, _rng(generator).random(self._data.shape) < probs)
 
 

@@ -292,8 +292,21 @@ def _hardtanh(input, min_val, max_val):
     return record(HARDTANH, out, (input,), {"min_val": min_val, "max_val": max_val})
 
 
+_TORCH_TYPE_NAMES = {"Size": "torch.Size", "dtype": "torch.dtype"}
+
+
+def out_of_order(a, op, b):
+    """``a < b`` or ``a > b`` as torch's Python functions test their arguments (F.dropout's p,
+    F.hardtanh's bounds), Python's TypeError for other objects naming types as torch's."""
+    try:
+        return a < b if op == "<" else a > b
+    except TypeError:
+        names = [_TORCH_TYPE_NAMES.get(type(x).__name__, type(x).__name__) for x in (a, b)]
+        raise TypeError(f"'{op}' not supported between instances of '{names[0]}' and '{names[1]}'") from None
+
+
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    if min_val > max_val:
+    if out_of_order(min_val, ">", max_val):
         raise ValueError("min_val cannot be greater than max_val")
     return _run(_hardtanh, input, inplace, min_val, max_val)
 
@@ -361,31 +374,41 @@ def tanhshrink(input):
 
 # torch.relu/selu/celu/threshold (and their _ forms) are C++ ops without F's ``inplace``: their
 # own function objects, so a failed call is checked against the signature it was made with
-def _torch_level(fn, name):
-    def op(*args, **kwargs):
-        return fn(*args, **kwargs)
-    op.__name__ = op.__qualname__ = name
-    op.__module__ = fn.__module__
-    return op
-
-
 def _torch_relu(input):
     return relu(input)
+
+
+def _torch_relu_(input):
+    return relu_(input)
 
 
 def _torch_selu(input):
     return selu(input)
 
 
+def _torch_selu_(input):
+    return selu(input, inplace=True)
+
+
 def _torch_celu(input, alpha=1.0):
     return celu(input, alpha)
+
+
+def _torch_celu_(input, alpha=1.0):
+    return celu(input, alpha, inplace=True)
 
 
 def _torch_threshold(input, threshold, value):
     return _threshold(input, threshold, value)
 
 
-TORCH_LEVEL = {name: _torch_level(fn, name) for name, fn in (
-    ("relu", _torch_relu), ("relu_", relu_), ("selu", _torch_selu), ("selu_", selu_), ("celu", _torch_celu),
-    ("celu_", celu_), ("threshold", _torch_threshold), ("threshold_", threshold_))}
+def _torch_threshold_(input, threshold, value):
+    return inplace(input, _threshold, threshold, value)
+
+
+TORCH_LEVEL = {}
+for _fn in (_torch_relu, _torch_relu_, _torch_selu, _torch_selu_, _torch_celu, _torch_celu_,
+            _torch_threshold, _torch_threshold_):
+    _fn.__name__ = _fn.__qualname__ = _fn.__name__[len("_torch_"):]
+    TORCH_LEVEL[_fn.__name__] = _fn
 TENSOR_METHODS = {"relu": relu, "relu_": relu_}

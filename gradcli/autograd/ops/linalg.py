@@ -419,6 +419,9 @@ def _check_identity(d, p, dim):
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if type(keepdim) is not bool:  # torch.norm and Tensor.norm pass it on by position too
         raise TypeError(f"linalg_vector_norm(): argument 'keepdim' (position 4) must be bool, not {type(keepdim).__name__}")
+    if not isinstance(ord, (int, float)) and not (isinstance(ord, Tensor) and ord._data.ndim == 0):
+        name = {"Size": "torch.Size", "dtype": "torch.dtype"}.get(type(ord).__name__, type(ord).__name__)
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {name}")
     d = x._data
     if d.dtype.kind not in "fc":
         from ._dispatch import _torch_type_name

@@ -13,6 +13,7 @@ from ..tensor import Tensor, _wrap_dim, wrap
 from . import elementwise as _e
 from . import reduction as _r
 from . import activation as _activation
+from .activation import out_of_order
 from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
                          leaky_relu_, logsigmoid, mish, relu, relu6, relu_, selu, silu, softplus,
                          softsign, tanhshrink, threshold_)
@@ -75,7 +76,7 @@ def _vf_arguments(name, input, p, train):
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
-    if p < 0.0 or p > 1.0:
+    if out_of_order(p, "<", 0.0) or out_of_order(p, ">", 1.0):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     p = _vf_arguments("dropout", input, p, training)
     if not training or p == 0.0:
@@ -90,7 +91,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
-    if p < 0.0 or p > 1.0:
+    if out_of_order(p, "<", 0.0) or out_of_order(p, ">", 1.0):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     p = _vf_arguments("alpha_dropout", input, p, training)
     if not training or p == 0.0:
