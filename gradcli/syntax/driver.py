@@ -24,6 +24,15 @@ class ParseError(Exception):
         self.expected = expected
 
 
+class TooDeep(ParseError):
+    """The parser's stack passed MAX_STACK: right-recursive nesting such as ``not not ...``."""
+
+
+# States on the stack. 200 brackets and 100 blocks, at their deepest, take a couple of
+# thousand; CPython's parser stops at 6,000 levels (MAXSTACK), its compiler near 3,000.
+MAX_STACK = 6000
+
+
 class Driver:
     def __init__(self, states: dict, start_states: dict, end_states: dict) -> None:
         self.states = states
@@ -89,6 +98,8 @@ class Driver:
                 if is_shift:
                     state_stack.append(arg)
                     value_stack.append(tok)
+                    if len(state_stack) > MAX_STACK:
+                        raise TooDeep(tok, set())
                     break
                 size, kept, nones_after, single, callback, origin = arg
                 if size < 0:  # unit rules: the value stays; only the top state changes

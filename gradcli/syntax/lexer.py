@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from gradcli.syntax.messages import bad_character, fail, unsupported_keyword
+from gradcli.syntax.nesting import WATCH_FROM, Nesting
 
 OPEN = {"LPAR": ")", "LSQB": "]", "LBRACE": "}"}
 CLOSE = frozenset({"RPAR", "RSQB", "RBRACE"})
@@ -116,6 +117,8 @@ class GradLexer:
         line, line_pos = 1, 0  # current line and the index where it starts
         last = None  # last significant token on the current logical line
         block_opener = None
+        logical_start, logical_line, watch_at = 0, 1, WATCH_FROM  # a line past watch_at: Nesting
+        nesting = None
         while pos < n:
             char = text[pos]
             if char == " " and text[pos + 1] not in " \t\f":  # one space: half of all matches
@@ -142,6 +145,8 @@ class GradLexer:
                 pos = end
                 if brackets or not newlines:
                     continue
+                logical_start, logical_line, watch_at = end, line, end + WATCH_FROM
+                nesting = None
                 if last is None:  # blank lines and comments before the first statement
                     continue
                 yield nl
@@ -182,6 +187,10 @@ class GradLexer:
                 brackets.append(tok)
             elif kind in CLOSE:
                 self._close(tok)
+            if end > watch_at:  # a very long line: watch how deep its expressions nest
+                if nesting is None:
+                    nesting = self._watch(text, logical_start, logical_line, tok.start_pos)
+                nesting.see(kind, value, tok.line, tok.column)
             last = tok
             self.previous = self.last
             self.last = tok
@@ -193,6 +202,26 @@ class GradLexer:
         while len(levels) > 1:
             levels.pop()
             yield Tok("_DEDENT", "", line, 1, line, 1, pos, pos)
+
+    def _watch(self, text: str, start: int, line: int, stop: int) -> Nesting:
+        """A Nesting that has seen the tokens of ``text[start:stop]`` (from ``line``), lexed once."""
+        nesting = Nesting(self.file)
+        by_first, keywords, ignore = self.by_first, self.keywords, self.ignore
+        line_pos = start
+        pos = start
+        while pos < stop:
+            m = by_first[text[pos]](text, pos)
+            kind, end = m.lastgroup, m.end()
+            value = text[pos:end]
+            if kind not in ignore and kind != "_NEWLINE":
+                if kind == "NAME":
+                    kind = keywords.get(value, "NAME")
+                nesting.see(kind, value, line, pos - line_pos + 1)
+            if "\n" in value:
+                line += value.count("\n")
+                line_pos = text.rindex("\n", 0, end) + 1
+            pos = end
+        return nesting
 
     def _indentation(self, indent: str, levels: list, opener, line: int, nl: Tok):
         col = alt = 0

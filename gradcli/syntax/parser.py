@@ -20,10 +20,10 @@ import tempfile
 from pathlib import Path
 
 from gradcli.errors import ProgramSyntaxError, SourceError, Span
-from gradcli.syntax import ast, cache
+from gradcli.syntax import ast, cache, nesting
 from gradcli.syntax.builder import Builder
 from gradcli.syntax.cache import cache_dir
-from gradcli.syntax.driver import Driver, ParseError
+from gradcli.syntax.driver import Driver, ParseError, TooDeep
 from gradcli.syntax.lexer import GradLexer, Tok
 from gradcli.syntax.messages import COLON_AFTER, describe_expected, describe_found, fail
 
@@ -238,6 +238,8 @@ def _run(text: str, start: str, filename: str):
         end = len(text)
         end_token = Tok("$END", "", text.count("\n"), 1, text.count("\n"), 1, end, end)
         return _DRIVER.parse(GradLexer.instance.lex(text), start, end_token)
+    except TooDeep as e:
+        fail(nesting.MESSAGE, filename, e.token.line, e.token.column)
     except ParseError as e:
         _translate(e, text, filename)
 

@@ -6,9 +6,13 @@ small; precedence climbing here builds the BinOp/Compare/BoolOp tree, as Python 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from gradcli.syntax import ast
-from gradcli.syntax.lexer import Tok
 from gradcli.syntax.messages import fail
+
+if TYPE_CHECKING:  # the lexer imports this module's operator table (through nesting.py)
+    from gradcli.syntax.lexer import Tok
 
 
 class _Prefix:
@@ -30,12 +34,13 @@ def unwrap_prefixes(node: ast.UnaryOp, items: list, parenthesized: set) -> None:
 
 
 # Binding power of binary operators (higher binds tighter), as in Python's grammar.
-_BINARY = {
+BINARY_POWER = {
     "or": 1, "and": 2,
     "<": 4, ">": 4, "==": 4, ">=": 4, "<=": 4, "!=": 4, "in": 4, "not in": 4, "is": 4, "is not": 4,
     "|": 5, "^": 6, "&": 7, "<<": 8, ">>": 8, "+": 9, "-": 9,
     "*": 10, "@": 10, "/": 10, "//": 10, "%": 10, "**": 12,
 }
+FLAT_POWERS = frozenset({1, 2, 4})  # or, and, comparisons: one BoolOp/Compare for the whole run
 _NOT_POWER = 3
 _UNARY_POWER = 11
 
@@ -71,7 +76,7 @@ class Climb:
         while self.i < n:
             tok = items[self.i]
             op = _op_text(tok)
-            power = _BINARY[op]
+            power = BINARY_POWER[op]
             if power <= min_power:
                 break
             if power == 4:
@@ -90,7 +95,7 @@ class Climb:
         while self.i < len(items):
             tok = items[self.i]
             op = _op_text(tok)
-            if _BINARY[op] != 4:
+            if BINARY_POWER[op] != 4:
                 break
             self.i += 1
             ops.append(op)
