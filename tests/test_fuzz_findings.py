@@ -121,6 +121,10 @@ CALLS += [
     "F.glu(torch.ones(2), 'mean')", "torch.norm(torch.ones(2), torch.float64)", "torch.norm(torch.ones(2), [1])",
     "torch.linalg.vector_norm(torch.tensor([1, 2]), 'a')", "torch.ones(2).norm(torch.tensor(2.))",
     "torch.zeros(2).bernoulli_(torch.ones(2, 2))",
+    "F.glu(torch.tensor([1, 2]))", "F.glu(torch.tensor([True, False]))", "F.glu(torch.zeros(0, 2), 1)",
+    "(lambda x: torch.autograd.grad(F.glu(x).sum(), x))(torch.zeros(2, 0, requires_grad=True))", "F.glu(torch.zeros(0))",
+    "F.celu(0.5, 'mean', torch.arange(4))", "F.celu(torch.ones(2), 'mean', True)", "torch.celu(-torch.ones(2), 0)",
+    "F.celu(-torch.ones(2), 0.0, True)",
     # the legacy constructors
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",
     "torch.FloatTensor(-2)", "torch.FloatTensor('a')", "torch.Tensor(2, 1.5)", "torch.Tensor((2, 3))",

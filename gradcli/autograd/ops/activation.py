@@ -237,8 +237,9 @@ def selu_(input):
 
 
 def celu(input, alpha=1.0, inplace=False):
+    inplace = bool(inplace)  # torch's F.celu tests it first: a tensor's truth is its own error
     if alpha == 0:
-        raise RuntimeError("ZeroDivisionError")
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     return _run(_elu, input, inplace, alpha, 1.0, 1.0 / alpha, CELU)
 
 

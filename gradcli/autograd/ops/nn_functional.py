@@ -177,7 +177,11 @@ def glu(input, dim=-1):
     n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input._data.ndim} is size {n}")
-    a, b = shape.chunk(input, 2, dim)
+    if input._data.dtype.kind != "f":
+        from ._dispatch import _torch_type_name
+        raise NotImplementedError(f'"glu_cpu" not implemented for \'{_torch_type_name(input._data.dtype)}\'')
+    # an empty dim halves into two empty halves (chunk would give one)
+    a, b = shape.chunk(input, 2, dim) if n else (input, input)
     return _e.mul(a, _e.sigmoid(b))
 
 
