@@ -158,8 +158,8 @@ def _trunc_divide(a, b):
 def _scalar_tensor(value, like):
     if isinstance(value, Tensor):
         return value
-    from ..creation import scalar_tensor
-    return scalar_tensor(value, like)
+    from ..creation import scalar_like
+    return scalar_like(value, like)
 
 
 # a rounded quotient is piecewise constant: torch's DivBackward2 gives zeros
@@ -246,7 +246,20 @@ def pow(self, exponent):
     if not isinstance(self, Tensor):
         return rpow(exponent, self)
     a, e = operands(self, exponent)
-    return record(POW1, _binary_arrays(np.power, a, e), (self, exponent))
+    return record(POW1, _binary_arrays(_power, a, e), (self, exponent))
+
+
+def _power(a, e):
+    """np.power, but integers to negative powers as torch's integer kernel: 1 and -1 keep
+    their magnitude (-1 by the exponent's parity), any other base gives 0."""
+    a, e = np.asarray(a), np.asarray(e)
+    if e.dtype.kind not in "iu" or a.dtype.kind not in "iu" or not (e < 0).any():
+        return np.power(a, e)
+    negative = e < 0
+    out = np.power(a, np.where(negative, 0, e))
+    odd = (e % 2) != 0
+    reciprocal = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0))
+    return np.where(negative, reciprocal, out).astype(out.dtype)
 
 
 def _int_neg_pow():
@@ -260,7 +273,7 @@ def rpow(self, base):
     e, b = operands(self, base)
     e = floating(np.asarray(e)) if isinstance(base, float) else e
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = np.power(np.asarray(b, dtype=np.asarray(e).dtype), e)
+        out = _power(np.asarray(b, dtype=np.asarray(e).dtype), e)
     return record(POW2, out, (self,), {"base": base})
 
 
