@@ -24,6 +24,12 @@ def _softmax_double_backward(grad, grad_output, dim, output, F):
             - grad_output * F.sum(output * grad, dim, True))
 
 
+def _softmax_backward(grad, output, dim, F):
+    if isinstance(output, np.ndarray) and output.dtype in _LANES and dim == output.ndim - 1:
+        return (grad - _reduce_all_rows(grad * output)) * output  # torch's last-dim kernel's sum
+    return (grad - F.sum(grad * output, dim, True)) * output
+
+
 def _log_softmax_backward(grad, output, dim, F):
     if isinstance(output, np.ndarray) and output.dtype == np.float32 and dim == output.ndim - 1:
         # torch's float32 last-dim kernel: grad - exp(output)·Σgrad as one FMA (its AVX2 build
@@ -36,7 +42,7 @@ def _log_softmax_backward(grad, output, dim, F):
 # create_graph the first derivative is one node with torch's second derivatives
 SOFTMAX_BACKWARD_DATA = backward_op(
     "SoftmaxBackwardDataBackward0",
-    lambda grad, output, F, dim: (grad - F.sum(grad * output, dim, True)) * output,
+    lambda grad, output, F, dim: _softmax_backward(grad, output, dim, F),
     grad_output=lambda grad, output, dim: SOFTMAX_BACKWARD_DATA(grad, output, dim=dim),
     output=lambda grad, grad_output, output, dim, F: _softmax_double_backward(grad, grad_output, dim, output, F))
 LOG_SOFTMAX_BACKWARD_DATA = backward_op(
