@@ -125,7 +125,12 @@ CALLS += [
     "(lambda x: torch.autograd.grad(F.glu(x).sum(), x))(torch.zeros(2, 0, requires_grad=True))", "F.glu(torch.zeros(0))",
     "F.celu(0.5, 'mean', torch.arange(4))", "F.celu(torch.ones(2), 'mean', True)", "torch.celu(-torch.ones(2), 0)",
     "F.celu(-torch.ones(2), 0.0, True)",
+    "torch.scalar_tensor(1)", "torch.scalar_tensor(True)", "torch.scalar_tensor(1, 0)", "torch.scalar_tensor(1j)",
+    "torch.scalar_tensor(1., requires_grad=True)", "torch.scalar_tensor(1, like=2)", "torch.is_tensor(1, 0)",
+    "1 - torch.tensor([1, 2])", "F.cross_entropy(0.5, 1, 0)", "F.cross_entropy(torch.ones(2, 2), torch.tensor([0, 1]), 'a')",
+    "F.threshold(torch.ones(2).shape, 'mean')", "F.logsigmoid()",
     # the legacy constructors
+    "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",
     "torch.FloatTensor(-2)", "torch.FloatTensor('a')", "torch.Tensor(2, 1.5)", "torch.Tensor((2, 3))",
     "torch.Tensor(torch.Size([2, 3])).shape", "torch.Tensor(torch.Size([])).shape", "torch.Tensor(torch.tensor(2))",

@@ -107,13 +107,26 @@ def from_numpy(array) -> Tensor:
     return wrap(array)
 
 
-def scalar_tensor(value, like=None, dtype=None) -> Tensor:
+def _check_number(value):
     if not isinstance(value, (bool, int, float, complex)) and not hasattr(value, "__float__"):
         raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not "
                         f"{type(value).__name__}")
-    if dtype is None:
-        dtype = dtypes.scalar_dtype(value) if like is None else dtypes.result_type(like, value)
+
+
+def scalar_like(value, like=None) -> Tensor:
+    """A Python number as the 0-d tensor an op with ``like`` computes it in (rsub, xlogy...)."""
+    _check_number(value)
+    dtype = dtypes.scalar_dtype(value) if like is None else dtypes.result_type(like, value)
     return wrap(np.asarray(value, dtype=dtype.np))
+
+
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor:
+    # torch's: the default float dtype, whatever the number's type
+    _check_number(s)
+    nd = _np_dtype(dtype) if dtype is not None else dtypes.defaults.float.np
+    if isinstance(s, complex) and nd.kind != "c":
+        raise RuntimeError(f"value cannot be converted to type {_CPP_DTYPE.get(nd.name, nd.name)} without overflow")
+    return _finish(np.asarray(s, dtype=nd), requires_grad)
 
 
 _CPP_DTYPE = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "bool": "bool"}
@@ -138,6 +151,18 @@ def _legacy_size(args) -> tuple:
     return tuple(size)
 
 
+def _invalid_new(args, kwargs) -> TypeError:
+    def name(x):
+        return "torch.Size" if type(x).__name__ == "Size" else type(x).__name__
+    got = ", ".join([name(a) for a in args] + [f"{k}={name(v)}" for k, v in kwargs.items()])
+    if kwargs and not args:
+        got += ", "
+    return TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     " * (*, torch.device device = None)\n * (torch.Storage storage)\n * (Tensor other)\n"
+                     " * (tuple of ints size, *, torch.device device = None)\n"
+                     " * (object data, *, torch.device device = None)\n")
+
+
 def legacy_tensor(cls, args, dtype, typed=False) -> Tensor:
     """torch.Tensor(...) / torch.FloatTensor(...): from data, or a shape of zeros."""
     first = args[0] if args else None
@@ -153,11 +178,7 @@ def legacy_tensor(cls, args, dtype, typed=False) -> Tensor:
     elif len(args) == 1 and not index:
         raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
     elif args and not index:
-        got = ", ".join("torch.Size" if type(a).__name__ == "Size" else type(a).__name__ for a in args)
-        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
-                        " * (*, torch.device device = None)\n * (torch.Storage storage)\n * (Tensor other)\n"
-                        " * (tuple of ints size, *, torch.device device = None)\n"
-                        " * (object data, *, torch.device device = None)\n")
+        raise _invalid_new(args, {})
     else:
         shape = _legacy_size(args) if args else (0,)
         check_shape(shape)
@@ -170,9 +191,11 @@ def legacy_tensor(cls, args, dtype, typed=False) -> Tensor:
 
 
 def _legacy(dtype):
-    def ctor(*args):
+    def new(*args, device=None, **kwargs):
+        if kwargs:
+            raise _invalid_new(args, kwargs)
         return legacy_tensor(Tensor, args, dtype, typed=True)
-    return ctor
+    return new
 
 
 FloatTensor = _legacy(dtypes.float32)

@@ -94,7 +94,7 @@ def build_torch_module() -> Module:
         promote_types=dtypes.promote_types,
         no_grad=grad_mode.no_grad, enable_grad=grad_mode.enable_grad,
         set_grad_enabled=grad_mode.set_grad_enabled, is_grad_enabled=grad_mode.is_grad_enabled,
-        inference_mode=grad_mode.inference_mode, is_tensor=lambda x: isinstance(x, Tensor),
+        inference_mode=grad_mode.inference_mode, is_tensor=is_tensor,
     )
     from . import printing
     torch.set_printoptions = printing.set_printoptions
@@ -118,8 +118,13 @@ def build_torch_module() -> Module:
     return torch
 
 
+def is_tensor(obj) -> bool:
+    from .tensor import Tensor
+    return isinstance(obj, Tensor)
+
+
 # Functions the op modules define for Tensor methods or for each other: torch has no such names
 # (a program reaching them got gradcli's own argument errors, not AttributeError).
-_NOT_TORCH = ("Variable", "add_scalar", "sub_scalar", "rsub_scalar", "div_scalar", "legacy_tensor",
+_NOT_TORCH = ("Variable", "add_scalar", "sub_scalar", "rsub_scalar", "div_scalar", "legacy_tensor", "scalar_like",
               "nonzero_tuple", "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros", "softmin",
               "bernoulli_", "exponential_", "normal_", "random_", "uniform_")

@@ -72,13 +72,16 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
 
 
 # ops whose C++ name (the one torch's messages give) differs from the Python one
-_SHOWN = {("nn", "logsigmoid"): "log_sigmoid"}
+_SHOWN = {("nn", "logsigmoid"): "log_sigmoid", ("nn", "cross_entropy"): "cross_entropy_loss"}
 
 
 def _types_only(name: str, s: Signature, args: tuple, kwargs: dict) -> str | None:
     if len(args) > len(s.positional) or any(k not in {p.name for p in s.params} for k in kwargs):
         return None
     if any(p.name in kwargs for p in s.positional[:len(args)]):  # Python's "multiple values"
+        return None
+    given = {p.name for p in s.positional[:len(args)]} | set(kwargs)
+    if any(p.default is None and p.name not in given for p in s.params):  # Python's "missing"
         return None
     bound = {**dict(zip((p.name for p in s.positional), args)), **kwargs}
     if bound.get("inplace"):

@@ -271,6 +271,9 @@ bilinear: Tensor input1, Tensor input2, Tensor weight, Tensor bias = None
 cosine_similarity: Tensor x1, Tensor x2, int dim = 1, float eps = 1e-8
 gelu: Tensor input, *, str approximate = 'none', Tensor out = None
 glu: Tensor input, int dim = -1
+cross_entropy:
+    ~ Tensor input, Tensor target, Tensor weight = None, object size_average = None, object ignore_index = -100,
+    object reduce = None, object reduction = 'mean', object label_smoothing = 0.0
 hardtanh_: Tensor input, Number min_val = -1.0, Number max_val = 1.0
 leaky_relu_: Tensor input, Number negative_slope = 0.01
 linear: Tensor input, Tensor weight, Tensor bias = None, *, Tensor out = None
