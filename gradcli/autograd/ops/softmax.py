@@ -9,6 +9,7 @@ from ._dims import _dims, _expand_back, check_flag
 from ._dispatch import floating
 from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
+from .float32_math import LARGE  # past it the SLEEF emulation is left out (its cost)
 from .sleef_f32 import expf_u10, fma32
 from .summation import torch_sum
 
@@ -31,7 +32,8 @@ def _softmax_backward(grad, output, dim, F):
 
 
 def _log_softmax_backward(grad, output, dim, F):
-    if isinstance(output, np.ndarray) and output.dtype == np.float32 and dim == output.ndim - 1:
+    if (isinstance(output, np.ndarray) and output.dtype == np.float32 and dim == output.ndim - 1
+            and output.size < LARGE):
         # torch's float32 last-dim kernel: grad - exp(output)·Σgrad as one FMA (its AVX2 build
         # contracts), SLEEF's exp, vec::reduce_all's sum
         return fma32(-expf_u10(output), _reduce_all_rows(np.asarray(grad, np.float32)), grad)
@@ -134,7 +136,7 @@ def _exp_shifted(d, axis):
     if d.size == 0:  # numpy's max has no identity; torch's result is as empty as the input
         return d.copy(), d.copy()
     shifted = d - np.max(d, axis=axis, keepdims=True)
-    if d.dtype == np.float32 and axis == d.ndim - 1:  # torch's last-dim kernels: SLEEF's exp, every element
+    if d.dtype == np.float32 and axis == d.ndim - 1 and d.size < LARGE:  # torch's last-dim kernels: SLEEF's exp
         return shifted, expf_u10(shifted)
     return shifted, _Numpy_exp(shifted)
 
