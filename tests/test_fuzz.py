@@ -71,9 +71,7 @@ def test_junk_bytes_end_well():
 # words. (Argument types and counts are torch's: interp/arguments.py.) Each entry stays
 # until its op is fixed; the owner is the op's file.
 KNOWN_ENGINE_GAPS = re.compile("|".join([
-    # calling a grad_fn with no gradients: torch's "expected 1 arguments, got 0 instead" (engine.py)
-    r"IndexError from gradcli/autograd/engine\.py:\d+ \(g = grads\[0\]\)",
-]))
+]) or r"(?!)")  # (an empty list matches nothing)
 
 def test_op_programs_reach_every_kind_of_callable():
     # torch.nn.functional loads on first use; a lazy module's dir() once hid all of it

@@ -539,9 +539,35 @@ def _accumulate(leaf: Tensor, g, graph_mode: bool) -> None:
 
 
 def call_node(node, grads):
-    """grad_fn(grad): run one node's formulas by hand, as PyTorch allows."""
+    """grad_fn(*grads): run one node's formulas by hand, as PyTorch allows.
+
+    As torch's Node call: one gradient per output of the op (the pieces of split/unbind, both
+    outputs of var_mean...: ``output_group``), None for "no gradient"; the results are the
+    formulas' own, neither summed to the inputs' shapes nor cast (that is the engine's work).
+    """
+    group = getattr(node, "_group", None) or (node,)
+    if len(grads) != len(group):
+        raise TypeError(f"expected {len(group)} arguments, got {len(grads)} instead")
+    for i, g in enumerate(grads):
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"argument {i} is not a Variable")
+    if type(node) is AccumulateGrad:
+        if grads[0] is not None:
+            _accumulate(node.variable, grads[0] if grad_state.enabled else grads[0]._data, grad_state.enabled)
+        return ()
+    total = [None] * len(node._edges)
+    for part, g in zip(group, grads):
+        if g is None:
+            continue
+        for i, gi in enumerate(_call_one(part, g)):
+            if gi is not None:
+                total[i] = gi if total[i] is None else total[i] + gi
+    res = tuple(None if o is None else (o if isinstance(o, Tensor) else wrap(np.asarray(o))) for o in total)
+    return res if len(res) != 1 else res[0]
+
+
+def _call_one(node, g):
     graph_mode = grad_state.enabled
-    g = grads[0]
     g = g if graph_mode else g._data
     F = backends.tensor if graph_mode else backends.numpy_
     plan = node._saved_names
@@ -553,15 +579,8 @@ def call_node(node, grads):
         saved = _unpack(node, graph_mode) if node._saved else ()
         for i, fn, uses_F, idx in steps.calls:
             args = () if idx is None else (saved[idx],) if type(idx) is int else [saved[j] for j in idx]
-            gi = fn(g, *args, F=F) if uses_F else fn(g, *args)
-            m = node._in_meta[i] if node._in_meta is not None else None
-            if m is not None and gi is not None:
-                gi = F.sum_to(gi, m[0])
-                if (gi._data.dtype if graph_mode else gi.dtype) != m[1]:
-                    gi = F.cast(gi, m[1])
-            outs[i] = gi
-    res = tuple(None if o is None else (o if isinstance(o, Tensor) else wrap(np.asarray(o))) for o in outs)
-    return res if len(res) != 1 else res[0]
+            outs[i] = fn(g, *args, F=F) if uses_F else fn(g, *args)
+    return outs
 
 
 # the entry points (torch.autograd.backward / grad) live in entry.py; they are reached as

@@ -34,7 +34,8 @@ class Node:
     """Base of every ``grad_fn``. Subclasses set ``spec`` (the op's formulas)."""
 
     __slots__ = ("_edges", "_saved", "_saved_names", "_versions", "_in_meta",
-                 "_seq", "_site", "_pre_hooks", "_post_hooks", "_released", "metadata", "__weakref__")
+                 "_seq", "_site", "_pre_hooks", "_post_hooks", "_released", "metadata", "_group",
+                 "__weakref__")
     spec = None
 
     # NOTE: registry.attach, the hot path, sets these same slots without calling __init__
@@ -54,7 +55,7 @@ class Node:
     def name(self) -> str:
         n = type(self).__name__
         # nodes torch writes by hand (not generated from derivatives.yaml) keep their namespace
-        return "torch::autograd::" + n if n in ("CopySlices", "CopyBackwards") else n
+        return "torch::autograd::" + n if n in ("CopySlices", "CopyBackwards", "AccumulateGrad") else n
 
     @property
     def next_functions(self):

@@ -7,7 +7,7 @@ from ..tensor import _wrap_dim
 from . import indexing as _i
 from .joins import _shape_text
 from .registry import defop
-from .views import make_view as _view_of
+from .views import make_view as _view_of, output_group
 
 
 # each piece has its own node (see function.py); its gradient is zeros of self's shape with
@@ -27,6 +27,7 @@ def _pieces(self, spec, dim, bounds):
     for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
         index = lead + (slice(a, b),)
         out.append(_view_of(spec, d[index], self, {"shape": d.shape, "index": index}, i))
+    output_group(out)
     return tuple(out)
 
 
@@ -71,8 +72,10 @@ def unbind(input, dim=0):
     lead = (slice(None),) * dim
     shape = d.shape
     # the Ellipsis keeps numpy from returning a 0-d piece as a scalar copy
-    return tuple(_view_of(UNBIND, d[lead + (i, Ellipsis)], input, {"shape": shape, "index": lead + (i,)}, i)
-                 for i in range(shape[dim]))
+    out = tuple(_view_of(UNBIND, d[lead + (i, Ellipsis)], input, {"shape": shape, "index": lead + (i,)}, i)
+                for i in range(shape[dim]))
+    output_group(out)
+    return out
 
 
 def select(input, dim, index):

@@ -211,7 +211,7 @@ def unsqueeze(input, dim):
 # -- broadcasting copies -----------------------------------------------------------------
 
 # NOTE: the engine sums the gradient back to self's shape (one place for un-broadcasting)
-EXPAND = defop("ExpandBackward0", {"self": "sum to self's shape"}, self=lambda grad: grad)
+EXPAND = defop("ExpandBackward0", {"self": "sum to self's shape"}, self=lambda grad, shape, F: F.sum_to(grad, shape))
 
 
 def _expand_shape(d, sizes):
@@ -250,7 +250,7 @@ def expand(self, *sizes):
     shape = _expand_shape(d, _sizes(sizes))
     # writable, as torch's: fill_/zero_ may write an expanded tensor, ops that read it may not
     out = np.lib.stride_tricks.as_strided(d, shape, np.broadcast_to(d, shape).strides, writeable=d.flags.writeable)
-    return _view_of(EXPAND, out, self)
+    return _view_of(EXPAND, out, self, {"shape": d.shape})
 
 
 def expand_as(self, other):

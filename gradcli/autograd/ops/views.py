@@ -122,6 +122,15 @@ def make_view(spec, out: np.ndarray, self: Tensor, params=None, output_nr=None) 
     return v
 
 
+def output_group(outputs) -> None:
+    """Mark the nodes of ``outputs`` (in order) as the outputs of one op: torch has a single node
+    for them (split, unbind, var_mean...), called by hand with one gradient per output."""
+    group = tuple(_GRAD_FN.__get__(t) for t in outputs)
+    if len(group) > 1 and all(n is not None for n in group):
+        for n in group:
+            n._group = group
+
+
 # -- errors ------------------------------------------------------------------------------------
 
 def _op_name(fn) -> str:
