@@ -129,6 +129,16 @@ CALLS += [
     "torch.scalar_tensor(1., requires_grad=True)", "torch.scalar_tensor(1, like=2)", "torch.is_tensor(1, 0)",
     "1 - torch.tensor([1, 2])", "F.cross_entropy(0.5, 1, 0)", "F.cross_entropy(torch.ones(2, 2), torch.tensor([0, 1]), 'a')",
     "F.threshold(torch.ones(2).shape, 'mean')", "F.logsigmoid()",
+    # activations and rounding kernels dispatch on floating types (or refuse bools) as torch's
+    *[f"F.{a}({x})" for a in ("relu", "relu6", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus", "hardtanh",
+                              "hardsigmoid", "hardswish", "leaky_relu", "logsigmoid")
+      for x in ("torch.tensor([True, False])", "torch.tensor([1, -2])", "torch.tensor([1, 2], dtype=torch.uint8)")],
+    "torch.relu(torch.tensor([True]))", "torch.relu_(torch.tensor([True]))", "torch.selu(torch.tensor([1]))",
+    "F.threshold(torch.tensor([True, False]), 0.5, 1.0)", "F.threshold(torch.tensor([1, 2]), 1, 0)",
+    "F.hardtanh(torch.tensor([1, 2], dtype=torch.uint8), 0, 1)", "F.relu6(torch.tensor([1, 9], dtype=torch.uint8))",
+    "torch.ceil(torch.tensor([True]))", "torch.round(torch.tensor([True]))", "torch.round(torch.tensor([True]), decimals=1)",
+    "torch.round(torch.tensor([1, 2]), decimals=1)", "torch.floor(torch.tensor([1, 2]))", "torch.frac(torch.tensor([1]))",
+    "torch.trunc(torch.tensor([True]))", "torch.tensor([True]).floor_()",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

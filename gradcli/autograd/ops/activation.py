@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dispatch import floating, inplace
+from ._dispatch import inplace
 from .backends import erf_array, log1p_array, logsigmoid_array
 from .backends import numpy_ as _F
 from .registry import backward_op, defop, record
@@ -185,17 +185,14 @@ def _run(op, input, inplace_flag, *args):
 def _relu(input):
     d = input._data
     if d.dtype == np.bool_:
-        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+        raise RuntimeError("Boolean inputs not supported for relu")
     return record(RELU, np.maximum(d, 0), (input,))
 
 
 def relu(input, inplace=False):
     if inplace:
         return relu_(input)
-    d = input._data
-    if d.dtype == np.bool_:
-        return _relu(input)
-    return record(RELU, np.maximum(d, 0), (input,))
+    return _relu(input)
 
 
 def relu_(input):
@@ -203,7 +200,7 @@ def relu_(input):
 
 
 def _leaky(input, negative_slope):
-    d = input._data
+    d = _kernel_input("leaky_relu_cpu", input)
     return record(LEAKY_RELU, np.where(d > 0, d, d * negative_slope).astype(d.dtype, copy=False),
                   (input,), {"negative_slope": negative_slope})
 
@@ -216,8 +213,17 @@ def leaky_relu_(input, negative_slope=0.01):
     return inplace(input, _leaky, negative_slope)
 
 
+def _kernel_input(kernel, input):
+    """The array of ``input`` for a torch kernel that dispatches on floating types only."""
+    d = input._data
+    if d.dtype.kind != "f":
+        from ._dispatch import _torch_type_name
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(d.dtype)}\'')
+    return d
+
+
 def _elu(input, alpha, scale, input_scale, spec):
-    d = floating(input._data)
+    d = _kernel_input("elu_cpu", input)
     with np.errstate(over="ignore"):
         neg = np.expm1(np.minimum(d, 0) * input_scale) * (alpha * scale)
     out = np.where(d > 0, d * scale, neg).astype(d.dtype, copy=False)
@@ -250,7 +256,7 @@ def celu_(input, alpha=1.0):
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    d = floating(input._data)
+    d = _kernel_input("GeluKernelImpl", input)
     if approximate == "tanh":
         out = 0.5 * d * (1 + np.tanh(_TANH_K * (d + 0.044715 * d * d * d)))
     else:
@@ -259,7 +265,7 @@ def gelu(input, approximate="none"):
 
 
 def _silu(input):
-    d = floating(input._data)
+    d = _kernel_input("silu_cpu", input)
     with np.errstate(over="ignore"):
         out = d / (1 + np.exp(-d))
     return record(SILU, out, (input,))
@@ -270,7 +276,7 @@ def silu(input, inplace=False):
 
 
 def _mish(input):
-    d = floating(input._data)
+    d = _kernel_input("mish_cpu", input)
     # torch's kernel: x·tanh(log1p(exp(x))), each function rounded once in d's dtype
     out = d * _F.tanh(_softplus_array(d))
     return record(MISH, out.astype(d.dtype, copy=False), (input,))
@@ -281,7 +287,7 @@ def mish(input, inplace=False):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    d = floating(input._data)
+    d = _kernel_input("softplus_cpu", input)
     with np.errstate(over="ignore"):
         out = np.where(d * beta > threshold, d, _softplus_array(d, beta)).astype(d.dtype, copy=False)
     return record(SOFTPLUS, out, (input,), {"beta": beta, "threshold": threshold})
@@ -289,6 +295,10 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 def _hardtanh(input, min_val, max_val):
     d = input._data
+    if d.dtype == np.bool_:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if d.dtype.kind == "u" and (min_val < 0 or max_val < 0):
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     out = np.minimum(np.maximum(d, min_val), max_val).astype(d.dtype, copy=False)
     return record(HARDTANH, out, (input,), {"min_val": min_val, "max_val": max_val})
 
@@ -321,6 +331,8 @@ def relu6(input, inplace=False):
 
 
 def _threshold(input, threshold, value):
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"threshold_cpu" not implemented for \'Bool\'')
     for i, (name, x) in enumerate((("threshold", threshold), ("value", value)), 2):
         # torch's Numbers (a str would reach numpy); a call site's parser check words threshold_
         if not isinstance(x, (int, float)) and not (hasattr(x, "_data") and x._data.ndim == 0):
@@ -339,11 +351,11 @@ def threshold_(input, threshold, value):
 
 
 def logsigmoid(input):
-    return record(LOGSIGMOID, logsigmoid_array(floating(input._data)), (input,))
+    return record(LOGSIGMOID, logsigmoid_array(_kernel_input("log_sigmoid_cpu", input)), (input,))
 
 
 def _hardsigmoid(input):
-    d = floating(input._data)
+    d = _kernel_input("hardsigmoid_cpu", input)
     out = (np.minimum(np.maximum(d + 3.0, 0), 6.0) / 6.0).astype(d.dtype, copy=False)
     return record(HARDSIGMOID, out, (input,))
 
@@ -353,7 +365,7 @@ def hardsigmoid(input, inplace=False):
 
 
 def _hardswish(input):
-    d = floating(input._data)
+    d = _kernel_input("hardswish_cpu", input)
     out = (d * np.minimum(np.maximum(d + 3.0, 0), 6.0) / 6.0).astype(d.dtype, copy=False)
     return record(HARDSWISH, out, (input,))
 

@@ -139,6 +139,8 @@ def signbit(self):
 def _rounding(name, fn, spec):
     def op(self):
         d = self._data
+        if d.dtype == np.bool_:  # integers come back as they are; bools have no kernel
+            raise NotImplementedError(f'"{name}_vml_cpu" not implemented for \'Bool\'')
         return record(spec, fn(d) if d.dtype.kind == "f" else d.copy(), (self,))
 
     op.__name__ = name
@@ -153,6 +155,10 @@ fix = trunc
 
 def round(self, *, decimals=0):
     d = self._data
+    if decimals != 0 and d.dtype.kind != "f":  # torch's decimals kernel: floating types only
+        raise NotImplementedError(f'"round_cpu" not implemented for \'{_type_name(d)}\'')
+    if d.dtype == np.bool_:
+        raise NotImplementedError('"round_vml_cpu" not implemented for \'Bool\'')
     if decimals == 0:
         return record(ROUND0, np.round(d) if d.dtype.kind == "f" else d.copy(), (self,))
     return record(ROUND1, np.round(d, decimals), (self,))
@@ -161,7 +167,7 @@ def round(self, *, decimals=0):
 def frac(self):
     d = self._data
     if d.dtype.kind != "f":
-        raise RuntimeError(f'"frac_cpu" not implemented for \'{_type_name(d)}\'')
+        raise NotImplementedError(f'"frac_cpu" not implemented for \'{_type_name(d)}\'')
     return record(FRAC, d - np.trunc(d), (self,))
 
 # -- binary selections: maximum, minimum, where, lerp ------------------------------------------
