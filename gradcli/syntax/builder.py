@@ -10,6 +10,7 @@ from gradcli.syntax import ast
 from gradcli.syntax.checks import ASSIGNABLE, check_params, check_target, describe
 from gradcli.syntax.lexer import Tok
 from gradcli.syntax.messages import fail, fail_at
+from gradcli.syntax.nesting import MAX_DEPTH, MESSAGE
 from gradcli.syntax.precedence import Climb, unwrap_prefixes
 from gradcli.syntax.strings import Field, decode_token
 
@@ -125,6 +126,8 @@ class Builder:
     def if_stmt(self, children):
         keyword, test, body, *clauses = children
         orelse = clauses.pop() or []
+        if len(clauses) > MAX_DEPTH:  # each elif is an If nested in the one before (CPython: ~2,990)
+            fail(MESSAGE, *clauses[MAX_DEPTH][0])
         for clause_pos, clause_test, clause_body in reversed(clauses):
             orelse = [ast.If(clause_pos, clause_test, clause_body, orelse)]
         return ast.If(self._pos(keyword, test), test, body, orelse)

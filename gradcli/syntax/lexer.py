@@ -132,6 +132,8 @@ class GradLexer:
             value = text[pos:end]
             if kind in ignore:
                 if value[0] == "\\":
+                    if end == n and not brackets:  # (an open bracket is reported instead)
+                        fail("SyntaxError: unexpected EOF while parsing", file, line, pos - line_pos + 2)
                     line += 1
                     line_pos = end
                 pos = end
@@ -177,7 +179,8 @@ class GradLexer:
             pos = end
             if last is None and self.line_start is None:
                 self.line_start = tok
-                if len(levels) == 1 and column > 1 and self.last is None:
+                if (len(levels) == 1 and column > 1 and self.last is None
+                        and text[line_pos:tok.start_pos].rpartition("\f")[2]):  # a form feed resets the count
                     fail("IndentationError: unexpected indent", file, line, column)
                 if value in BLOCK_WORDS:
                     block_opener = tok

@@ -148,6 +148,21 @@ def _store_tables(path: Path, tables: tuple) -> None:
 
 def parse(source: str | bytes, filename: str = "<program>") -> ast.Module:
     """Parse a whole program. Raises ProgramSyntaxError, and nothing else, on bad input."""
+    try:
+        return _parse(source, filename)
+    except MemoryError:
+        pass  # leaving the handler drops its traceback, and with it the half-built tree
+    _BUILDER.fstrings, _BUILDER.parenthesized = [], set()
+    last = None
+    if GradLexer.instance is not None:
+        last = GradLexer.instance.last
+        GradLexer.instance.reset()
+    raise ProgramSyntaxError(f"MemoryError: out of memory while parsing ({len(source):,} "
+                             f"{'bytes' if isinstance(source, bytes) else 'characters'})",
+                             Span(filename, last.line if last else 1, last.column if last else 1))
+
+
+def _parse(source: str | bytes, filename: str) -> ast.Module:
     text = decode(source, filename)
     limit = sys.getrecursionlimit()
     collecting = gc.isenabled()
@@ -170,6 +185,8 @@ def parse(source: str | bytes, filename: str = "<program>") -> ast.Module:
         raise
     except RecursionError:
         raise ProgramSyntaxError("SyntaxError: too many nested expressions", Span(filename, 1, 1)) from None
+    except MemoryError:
+        raise
     except Exception as e:  # a bug of ours must still not show a traceback
         raise ProgramSyntaxError(f"SyntaxError: gradcli could not parse this program "
                                  f"(internal error: {type(e).__name__}: {e})", Span(filename, 1, 1)) from e
