@@ -141,6 +141,7 @@ def mul(self, other):
 def div(self, other, *, rounding_mode=None):
     a, b = operands(self, other)
     if rounding_mode is not None:
+        _check_integer_divisor(a, b)
         fn = np.floor_divide if rounding_mode == "floor" else _trunc_divide
         with np.errstate(divide="ignore", invalid="ignore"):
             return record(DIV_ROUNDED, _binary_arrays(fn, a, b), (self, other))
@@ -189,18 +190,43 @@ def _floor_quotient(a, b):
 
 def floor_divide(self, other):
     a, b = operands(self, other)
+    _check_integer_divisor(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = _binary_arrays(np.floor_divide, a, b)
     return record(FLOOR_DIVIDE, out, (self, other) if isinstance(other, Tensor) else (self,), {"op": "floor_divide"})
 
 
+def _check_integer_divisor(a, b):
+    """An integer division by zero: torch's integer kernels raise C++'s ZeroDivisionError."""
+    b = np.asarray(b)
+    if b.dtype.kind in "iub" and np.asarray(a).dtype.kind in "iub" and not b.all():
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _remainder(a, b):
+    """torch's float remainder: fmod, plus the divisor where a nonzero result's sign differs
+    from it (so -2 % 1 is fmod's -0., where numpy's remainder gives +0.)."""
+    if np.asarray(a).dtype.kind != "f" and np.asarray(b).dtype.kind != "f":
+        _check_integer_divisor(a, b)
+        return np.remainder(a, b)
+    mod = np.fmod(a, b)
+    return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
+
+
 def remainder(self, other):
     a, b = operands(self, other)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = _binary_arrays(np.remainder, a, b)
+        out = _binary_arrays(_remainder, a, b)
+    if not isinstance(self, Tensor):  # remainder.Scalar_Tensor has no derivative in torch
+        return record(FLOOR_DIVIDE, out, (other,), {"op": "remainder"})
     if isinstance(other, Tensor):
         return record(REMAINDER1, out, (self, other))
     return record(REMAINDER0, out, (self,))
+
+
+def rremainder(self, other):
+    """other % self for a Python number ``other`` (what ``5 % x`` calls)."""
+    return remainder(other, self)
 
 
 def neg(self):

@@ -19,7 +19,7 @@ from . import float32_math
 from .float32_math import one_minus_square, via_float64
 # the rest of the family, reachable as elementwise.<name> (the torch/Tensor tables below use them)
 from .arithmetic import (_binary_arrays, _scalar_tensor, add, div, floor_divide, mul,  # noqa: F401
-                         mul_scalar, neg, positive, pow, remainder, rpow, rsub, square, sub)
+                         mul_scalar, neg, positive, pow, remainder, rpow, rremainder, rsub, square, sub)
 from .conversion import _check_device, _converter, copy_, cpu, fill_, to, to_dtype, zero_  # noqa: F401
 from .piecewise import (_tensor_where, ceil, clamp, clamp_, clamp_max, clamp_min, clip, fix,  # noqa: F401
                         floor, fmax, fmin, frac, lerp, maximum, minimum, round, sgn, sign, signbit,
@@ -155,6 +155,12 @@ LOGIT = defop("LogitBackward0", {"self": "1/(self(1-self)) (0 outside [eps, 1-ep
 XLOGY = defop("XlogyBackward0", {"self": "xlogy(grad, other), 0 where self = 0 and other <= 0", "other": "self/other"},
               self=lambda grad, self, other, F: F.masked_fill(F.xlogy(grad, other), (self == 0) & (other <= 0), 0.0),
               other=lambda grad, self, other: grad * self / other)
+# a Python number as self (xlogy.Scalar_Self) or as other (xlogy.Scalar_Other): torch's own nodes
+XLOGY1 = defop("XlogyBackward1", {"other": "self/other"},
+               other=lambda grad, self, other, F: F.mul_scalar(grad, self) / other)
+XLOGY2 = defop("XlogyBackward2", {"self": "xlogy(grad, other), 0 where self = 0 and other <= 0"},
+               self=lambda grad, self, other, F: F.xlogy(grad, other) if other > 0
+               else F.masked_fill(F.xlogy(grad, other), self == 0, 0.0))
 NAN_TO_NUM = defop("NanToNumBackward0", {"self": "1 where finite"},
                    self=lambda grad, self, F: grad * F.isfinite(self))
 
@@ -171,20 +177,26 @@ def erfc(self):
 
 def logit(self, eps=None):
     d = floating(self._data)
-    if eps is not None:
-        d = np.clip(d, eps, 1 - eps)
+    if eps is not None:  # torch's x < lo ? lo : x > hi ? hi : x, also when eps > 0.5 (lo > hi)
+        lo, hi = d.dtype.type(eps), d.dtype.type(1 - eps)
+        d = np.where(d < lo, lo, np.where(d > hi, hi, d))
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.log(d / (1 - d))
     return record(LOGIT, out, (self,), {"eps": eps})
 
 
 def xlogy(self, other):
+    number = self if not isinstance(self, Tensor) else other if not isinstance(other, Tensor) else None
     if not isinstance(self, Tensor):
         self = _scalar_tensor(self, other)
     a, b = operands(self, other)
     a, b = floating(np.asarray(a)), floating(np.asarray(b))
-    out = _binary_arrays(xlogy_array, a, b)
-    return record(XLOGY, out.astype(a.dtype, copy=False), (self, other))
+    out = _binary_arrays(xlogy_array, a, b).astype(a.dtype, copy=False)
+    if number is None:
+        return record(XLOGY, out, (self, other))
+    if number is other:
+        return record(XLOGY2, out, (self,), {"other": other})
+    return record(XLOGY1, out, (other,), {"self": number})
 
 
 
@@ -236,7 +248,7 @@ TENSOR_METHODS = {
     **{name: _operator(op, name) for name, op in (
         ("__add__", add), ("__radd__", add), ("__sub__", sub), ("__rsub__", rsub), ("__mul__", mul),
         ("__rmul__", mul), ("__truediv__", div), ("__rtruediv__", rdiv), ("__pow__", pow), ("__rpow__", rpow),
-        ("__floordiv__", floor_divide), ("__mod__", remainder))},
+        ("__floordiv__", floor_divide), ("__mod__", remainder), ("__rmod__", rremainder))},
     "__neg__": neg, "__pos__": positive, "__abs__": abs,
     "exp": exp, "log": log, "log2": log2, "log10": log10, "log1p": log1p,
     "expm1": expm1, "exp2": exp2, "sqrt": sqrt, "rsqrt": rsqrt, "sin": sin, "cos": cos,
