@@ -139,6 +139,16 @@ CALLS += [
     "torch.ceil(torch.tensor([True]))", "torch.round(torch.tensor([True]))", "torch.round(torch.tensor([True]), decimals=1)",
     "torch.round(torch.tensor([1, 2]), decimals=1)", "torch.floor(torch.tensor([1, 2]))", "torch.frac(torch.tensor([1]))",
     "torch.trunc(torch.tensor([True]))", "torch.tensor([True]).floor_()",
+    # torch's Python functions read an attribute of their input first: Python's AttributeError
+    "F.mse_loss(1, 0.5)", "F.mse_loss(torch.ones(2), [1])", "F.l1_loss(0.5, 1, 0)", "F.smooth_l1_loss((0, 1), 2)",
+    "F.huber_loss(None, (0, 1), 2)", "F.huber_loss([1, 2], torch.ones(2), 0)", "F.binary_cross_entropy(-1, -1, 2)",
+    "F.binary_cross_entropy(torch.ones(2).shape, 1, 0)", "F.binary_cross_entropy_with_logits(2, 'mean')",
+    "F.normalize('mean')", "F.glu(0)", "F.glu(torch.ones(2), 'mean')", "F.glu()", "F.glu(x=1)", "F.softmax(1)",
+    "F.softmax('mean', 2)", "F.log_softmax(0.5, 0)", "F.softmin(10**9, float('nan'))", "F.softmin(torch.float64, 1)",
+    "F.softmin(True)", "F.sigmoid(1)", "F.tanh(1)", "F.softsign([1, 2])", "F.softsign(torch.tensor([True]))",
+    "F.tanhshrink(0.5)", "F.nll_loss([1, 2], float('nan'))", "F.nll_loss([1, 2], torch.ones(2) > 0, -1)",
+    "F.dropout(torch.float64)", "torch.var_mean(torch.tensor([1, 2]))", "torch.std_mean(torch.tensor([True]), 0)",
+    "torch.tensor([1, 2]).var()",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

@@ -72,7 +72,8 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
 
 
 # ops whose C++ name (the one torch's messages give) differs from the Python one
-_SHOWN = {("nn", "logsigmoid"): "log_sigmoid", ("nn", "cross_entropy"): "cross_entropy_loss"}
+_SHOWN = {("nn", "logsigmoid"): "log_sigmoid", ("nn", "cross_entropy"): "cross_entropy_loss",
+          ("nn", "nll_loss"): "nll_loss_nd"}
 
 
 def _types_only(name: str, s: Signature, args: tuple, kwargs: dict) -> str | None:

@@ -270,7 +270,9 @@ log_softmax: -> log_softmax
 bilinear: Tensor input1, Tensor input2, Tensor weight, Tensor bias = None
 cosine_similarity: Tensor x1, Tensor x2, int dim = 1, float eps = 1e-8
 gelu: Tensor input, *, str approximate = 'none', Tensor out = None
-glu: Tensor input, int dim = -1
+nll_loss:
+    ~ Tensor input, Tensor target, Tensor weight = None, object size_average = None, object ignore_index = -100,
+    object reduce = None, object reduction = 'mean'
 cross_entropy:
     ~ Tensor input, Tensor target, Tensor weight = None, object size_average = None, object ignore_index = -100,
     object reduce = None, object reduction = 'mean', object label_smoothing = 0.0

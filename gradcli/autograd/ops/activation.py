@@ -316,6 +316,17 @@ def out_of_order(a, op, b):
         raise TypeError(f"'{op}' not supported between instances of '{names[0]}' and '{names[1]}'") from None
 
 
+def python_type_name(x) -> str:
+    """The name Python's own errors give x's type under torch (tp_name: 'torch.Size')."""
+    return _TORCH_TYPE_NAMES.get(type(x).__name__, type(x).__name__)
+
+
+def reads(x, attribute):
+    """torch's Python function reads ``x.attribute`` first: a non-tensor is Python's AttributeError."""
+    if not hasattr(x, "_data"):
+        raise AttributeError(f"'{python_type_name(x)}' object has no attribute '{attribute}'")
+
+
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if out_of_order(min_val, ">", max_val):
         raise ValueError("min_val cannot be greater than max_val")
@@ -375,13 +386,17 @@ def hardswish(input, inplace=False):
 
 
 def softsign(input):
-    # NOTE: composite, as in torch (its grad_fn is DivBackward0)
+    # NOTE: composite, as in torch (its grad_fn is DivBackward0): input / (input.abs() + 1)
     from .elementwise import abs, div
+    reads(input, "abs")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
     return div(input, abs(input) + 1)
 
 
 def tanhshrink(input):
     from .elementwise import sub, tanh
+    reads(input, "tanh")
     return sub(input, tanh(input))
 
 

@@ -9,7 +9,7 @@ from ..tensor import Size
 from .backends import log1p_array, log_array, logsigmoid_array
 from ._dispatch import _torch_type_name, operands
 from .arithmetic import _check_sub
-from .loss import _check_cast, _floating_kernel, _reduce, _reduction
+from .loss import _check_cast, _floating_kernel, _reduce, _reduction, _sizes_read
 from .registry import backward_op, defop, record
 
 _EPS = 1e-12  # torch's EPSILON in binary_cross_entropy's kernels, for every dtype
@@ -107,6 +107,7 @@ def _check_unit_interval(d, what):
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    _sizes_read(input, target)
     reduction = _reduction(reduction, size_average, reduce)
     if target._data.shape != input._data.shape:
         raise ValueError(f"Using a target size ({Size(target._data.shape)!r}) that is different to the input "
@@ -130,6 +131,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
+    _sizes_read(input, target)
     reduction = _reduction(reduction, size_average, reduce)
     if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({Size(target._data.shape)!r}) must be the same as input size "

@@ -51,6 +51,13 @@ def _scale(grad, reduction, n):
     return grad / n if reduction == "mean" else grad
 
 
+def _sizes_read(input, target):
+    """torch's loss functions begin with target.size() == input.size()."""
+    from .activation import reads
+    reads(target, "size")
+    reads(input, "size")
+
+
 def _warn_size(input, target):
     if input._data.shape != target._data.shape:
         warnings.warn(f"Using a target size ({Size(target._data.shape)!r}) that is different to the input "
@@ -159,11 +166,13 @@ def _pointwise_loss(spec, input, target, reduction, forward, params=None, kernel
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _sizes_read(input, target)
     reduction = _reduction(reduction, size_average, reduce)
     return _pointwise_loss(MSE, input, target, reduction, lambda d: d * d, kernel="mse_cpu")
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    _sizes_read(input, target)
     # NOTE: composite in torch too: abs(input - target), then the reduction
     reduction = _reduction(reduction, size_average, reduce)
     _warn_size(input, target)
@@ -172,6 +181,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    _sizes_read(input, target)
     reduction = _reduction(reduction, size_average, reduce)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -188,6 +198,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    _sizes_read(input, target)
     reduction = _reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")

@@ -120,7 +120,8 @@ def _var_args(name, input, dim, unbiased, correction, keepdim):
         check_flag(unbiased)
     d = input._data
     if d.dtype.kind != "f":
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        what = name if name.endswith("_mean") else "std and var"  # torch's words for each
+        raise RuntimeError(f"{what} only support floating point and complex dtypes")
     if isinstance(dim, bool):  # var(input, unbiased)
         dim, unbiased = None, dim
     if correction is None:

@@ -13,7 +13,7 @@ from ..tensor import Tensor, _wrap_dim, wrap
 from . import elementwise as _e
 from . import reduction as _r
 from . import activation as _activation
-from .activation import out_of_order
+from .activation import out_of_order, python_type_name, reads
 from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu,
                          leaky_relu_, logsigmoid, mish, relu, relu6, relu_, selu, silu, softplus,
                          softsign, tanhshrink, threshold_)
@@ -63,7 +63,7 @@ from .bilinear import bilinear  # noqa: E402  (its own module: the op and its Tr
 def _vf_arguments(name, input, p, train):
     """What torch's parser checks when F.dropout & co. call _VF.dropout(input, p, train)."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {python_type_name(input)}")
     if isinstance(p, Tensor):
         if p._data.ndim:
             raise TypeError(f"{name}(): argument 'p' (position 2) must be float, not Tensor")
@@ -126,6 +126,7 @@ def one_hot(tensor, num_classes=-1):
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     from . import linalg, shape
+    reads(input, "norm")
     norm = _e.clamp_min(linalg.vector_norm(input, p, dim, True), eps)
     return _e.div(input, shape.expand_as(norm, input))
 
@@ -145,7 +146,14 @@ _SOFTMAX_WARNING = ("Implicit dimension choice for {} has been deprecated. Chang
 
 def _implicit_dim(name, input, dim):
     if dim is not None:
+        if name == "softmin" and not hasattr(input, "_data"):  # torch: (-input).softmax(dim)
+            try:
+                input = -input
+            except TypeError:
+                raise TypeError(f"bad operand type for unary -: '{python_type_name(input)}'") from None
+        reads(input, "softmax" if name == "softmin" else name)
         return dim
+    reads(input, "dim")
     warnings.warn(_SOFTMAX_WARNING.format(name), UserWarning, stacklevel=3)
     return 0 if input._data.ndim in (0, 1, 3) else 1
 
@@ -163,15 +171,23 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def sigmoid(input):
+    reads(input, "sigmoid")
     return _e.sigmoid(input)
 
 
 def tanh(input):
+    reads(input, "tanh")
     return _e.tanh(input)
 
 
 def glu(input, dim=-1):
     from . import shape
+    reads(input, "dim")
+    if isinstance(dim, bool) or not isinstance(dim, int) and not (
+            isinstance(dim, Tensor) and dim._data.ndim == 0 and dim._data.dtype.kind in "iu"):
+        # then torch._C._nn.glu parses dim
+        raise TypeError(f"glu(): argument 'dim' (position 2) must be int, not {python_type_name(dim)}")
+    dim = int(dim)
     if input._data.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
