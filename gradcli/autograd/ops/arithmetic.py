@@ -90,8 +90,55 @@ def _binary_arrays(fn, a, b):
         raise broadcast_error(np.asarray(a), np.asarray(b)) from None
 
 
-def add(self, other, *, alpha=1):
+def _number(x):
+    """A Scalar argument torch's parser takes: a Python number or a 0-d tensor (its item)."""
+    if type(x) in (int, float, bool):
+        return True
+    return isinstance(x, Tensor) and x._data.ndim == 0
+
+
+def _item(x):
+    return x._data.item() if isinstance(x, Tensor) else x
+
+
+_DEPRECATED = {  # torch's overload name(input, Number alpha, Tensor other), as its warning shows it
+    "function": ("{0}(Tensor input, Number alpha, Tensor other, *, Tensor out = None)",
+                 "{0}(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)"),
+    "method": ("{0}(Number alpha, Tensor other)", "{0}(Tensor other, *, Number alpha = 1)"),
+}
+_warned_deprecated = []  # torch warns once per process for all its deprecated overloads
+
+
+def alpha_first(name, alpha, rest, kind="function"):
+    """``add(x, 2, y)``: torch's deprecated overload, x + 2 * y, with its warning: (alpha, other).
+    Any other third positional argument fails (the call site words it as torch's parser)."""
+    if len(rest) != 1 or not _number(alpha):
+        raise TypeError(f"{name}() takes 2 positional arguments but {2 + len(rest)} were given")
+    if not _warned_deprecated:
+        import warnings
+        _warned_deprecated.append(name)
+        old, new = (text.format(name) for text in _DEPRECATED[kind])
+        warnings.warn(f"This overload of {name} is deprecated:\n\t{old}\nConsider using one of the following "
+                      f"signatures instead:\n\t{new} (Triggered internally at "
+                      "/__w/pytorch/pytorch/torch/csrc/utils/python_arg_parser.cpp:1841.)", UserWarning, stacklevel=3)
+    return _item(alpha), rest[0]
+
+
+def _check_alpha(a, b, alpha):
+    """torch's alpha_check, on the result dtype."""
+    kind = np.result_type(a, b).kind
+    if type(alpha) is bool and kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if type(alpha) is float and kind != "f":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
+
+def add(self, other, *alpha_other, alpha=1):
+    if alpha_other:
+        alpha, other = alpha_first("add", other, alpha_other)
     a, b = operands(self, other)
+    if type(alpha) is not int:
+        _check_alpha(a, b, alpha)
     if alpha != 1:
         b = b * alpha
     return record(ADD, _binary_arrays(np.add, a, b), (self, other), {"alpha": alpha})
@@ -111,23 +158,47 @@ def _check_sub(self, other):
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-def sub(self, other, *, alpha=1):
+def sub(self, other, *alpha_other, alpha=1):
+    if alpha_other:
+        alpha, other = alpha_first("sub", other, alpha_other)
     _check_sub(self, other)
     a, b = operands(self, other)
+    if type(alpha) is not int:
+        _check_alpha(a, b, alpha)
     if alpha != 1:
         b = b * alpha
     return record(SUB, _binary_arrays(np.subtract, a, b), (self, other), {"alpha": alpha})
 
 
-def rsub(self, other, *, alpha=1):
-    """other - alpha * self (what ``3 - x`` calls)."""
+def subtract(self, other, *number_alpha, alpha=1):
+    """torch.subtract / Tensor.subtract: sub, and sub.Scalar (SubBackward1) for a Number other
+    with alpha by position."""
+    if not number_alpha:
+        return sub(self, other, alpha=alpha)
+    if len(number_alpha) != 1 or not _number(other) or not _number(number_alpha[0]):
+        raise TypeError(f"subtract() takes 2 positional arguments but {2 + len(number_alpha)} were given")
+    out = sub(self, _item(other), alpha=_item(number_alpha[0]))
+    return record(SUB_SCALAR, out._data, (self,))
+
+
+def rsub(self, other, *number_alpha, alpha=1):
+    """other - alpha * self (what ``3 - x`` calls); torch.rsub takes alpha by position after a
+    Number other."""
+    if number_alpha:
+        if len(number_alpha) != 1 or not _number(other) or not _number(number_alpha[0]):
+            raise TypeError(f"rsub() takes 2 positional arguments but {2 + len(number_alpha)} were given")
+        other, alpha = _item(other), _item(number_alpha[0])
     _check_sub(self, other)
     if isinstance(other, Tensor):
         a, b = operands(self, other)
+        if type(alpha) is not int:
+            _check_alpha(a, b, alpha)
         if alpha != 1:
             a = a * alpha
         return record(RSUB_TENSOR, _binary_arrays(np.subtract, b, a), (self, other), {"alpha": alpha})
     a, b = operands(self, other)
+    if type(alpha) is not int:
+        _check_alpha(a, b, alpha)
     if alpha != 1:
         a = a * alpha
     return record(RSUB, _binary_arrays(np.subtract, b, a), (self,), {"alpha": alpha})

@@ -19,7 +19,9 @@ from . import float32_math
 from .float32_math import one_minus_square, via_float64
 # the rest of the family, reachable as elementwise.<name> (the torch/Tensor tables below use them)
 from .arithmetic import (_binary_arrays, _scalar_tensor, add, div, floor_divide, mul,  # noqa: F401
-                         mul_scalar, neg, positive, pow, remainder, rpow, rremainder, rsub, square, sub)
+                         mul_scalar, neg, positive, pow, remainder, rpow, rremainder, rsub, square, sub,
+                         subtract)
+from .arithmetic import alpha_first
 from .conversion import _check_device, _converter, copy_, cpu, fill_, to, to_dtype, zero_  # noqa: F401
 from .piecewise import (_tensor_where, ceil, clamp, clamp_, clamp_max, clamp_min, clip, fix,  # noqa: F401
                         floor, fmax, fmin, frac, lerp, maximum, minimum, round, sgn, sign, signbit,
@@ -241,8 +243,19 @@ def _operator(op, name):
     return method
 
 
+def _alpha_method(op, name):
+    """Tensor.add/sub(_): torch's deprecated ``x.add(2, y)`` (x + 2 * y) warns in its method form."""
+    def method(self, other, *alpha_other, alpha=1):
+        if alpha_other:
+            alpha, other = alpha_first(name, other, alpha_other, "method")
+        return op(self, other, alpha=alpha)
+
+    method.__name__ = method.__qualname__ = op.__name__
+    return method
+
+
 TENSOR_METHODS = {
-    "add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul,
+    "add": _alpha_method(add, "add"), "sub": _alpha_method(sub, "sub"), "subtract": subtract, "mul": mul, "multiply": mul,
     "div": div, "divide": div, "true_divide": div, "pow": pow, "neg": neg, "negative": neg,
     "floor_divide": floor_divide, "remainder": remainder,
     **{name: _operator(op, name) for name, op in (
@@ -270,7 +283,7 @@ TENSOR_METHODS = {
     "zero_": zero_, "fill_": fill_, "copy_": copy_, "clamp_": clamp_, "clip_": clamp_,
 }
 TENSOR_INPLACE = {
-    "add_": add, "sub_": sub, "mul_": mul, "div_": div, "pow_": pow, "neg_": neg,
+    "add_": _alpha_method(add, "add_"), "sub_": _alpha_method(sub, "sub_"), "mul_": mul, "div_": div, "pow_": pow, "neg_": neg,
     "exp_": exp, "log_": log, "sqrt_": sqrt, "sin_": sin, "cos_": cos, "tanh_": tanh,
     "sigmoid_": sigmoid, "abs_": abs, "reciprocal_": reciprocal,
     "__iadd__": add, "__isub__": sub, "__imul__": mul, "__itruediv__": div, "__ipow__": pow,
@@ -293,7 +306,8 @@ def _torch_exports():
     names = {}
     for mod in (arithmetic, piecewise, conversion, sys.modules[__name__]):
         names.update(public_functions(mod))
-    for helper in ("to_dtype", "to", "cpu", "zero_", "fill_", "copy_", "rdiv", "rpow", "mul_scalar"):
+    for helper in ("to_dtype", "to", "cpu", "zero_", "fill_", "copy_", "rdiv", "rpow", "mul_scalar", "rremainder",
+                   "alpha_first", "subtract"):  # torch.subtract: TODO with its signature
         names.pop(helper, None)
     names.update(activation.TORCH_LEVEL)
     names.update(arcsin=asin, arccos=acos, arctan=atan, absolute=abs, fix=trunc, clip=clamp,
