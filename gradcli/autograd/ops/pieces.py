@@ -61,7 +61,9 @@ def chunk(input, chunks, dim=0):
     if d.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     n = d.shape[_wrap_dim(dim, d.ndim)]
-    return split(input, max(-(-n // chunks), 1) if n else 1, dim)
+    if n == 0:  # torch: `chunks` empty pieces, by split_with_sizes
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-n // chunks), dim)
 
 
 def unbind(input, dim=0):
