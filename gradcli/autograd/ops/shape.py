@@ -372,7 +372,20 @@ def _mH(self):
     return transpose(self, -2, -1)
 
 
+_ADJOINT0_WARNING = (
+    "adjoint() is deprecated on 0-D tensors. Consider using x.conj(). "
+    "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4390.)")
+
+
 def adjoint(input):
+    nd = input._data.ndim
+    if nd == 0:  # torch: the tensor itself (its conj), with a deprecation warning
+        if _ADJOINT0_WARNING not in _warned:
+            _warned.add(_ADJOINT0_WARNING)
+            warnings.warn(_ADJOINT0_WARNING, UserWarning, stacklevel=2)
+        return input
+    if nd < 2:
+        raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got {nd}-D tensor.")
     return _mH(input)
 
 
