@@ -6,9 +6,11 @@ its first line on standard error must be the documented message (never a traceba
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import tracemalloc
 
@@ -42,15 +44,15 @@ CASES = [
     ("a 10 MB chain of **", b"x = 1" + b" ** 1" * (TEN_MB // 5) + b"\n", [], 1,
      r"p\.py:1:15007: error: SyntaxError: too many nested expressions"),
     ("1 MB of not", b"x = " + b"not " * 250_000 + b"1\n", [], 1,
-     r"p\.py:1:23993: error: SyntaxError: too many nested expressions"),
+     r"p\.py:1:47993: error: SyntaxError: too many nested expressions"),
     ("100,000 nested lambdas", b"f = " + b"lambda: " * 100_000 + b"1\n", [], 1,
-     r"p\.py:1:23995: error: SyntaxError: too many nested expressions"),
+     r"p\.py:1:47995: error: SyntaxError: too many nested expressions"),
     ("100,000 nested conditional expressions", b"x = " + b"1 if 1 else " * 100_000 + b"1\n", [], 1,
-     r"p\.py:1:17995: error: SyntaxError: too many nested expressions"),
+     r"p\.py:1:35995: error: SyntaxError: too many nested expressions"),
     ("10,000 nested parentheses", b"x = " + b"(" * 10_000 + b"1" + b")" * 10_000 + b"\n", [], 1,
      r"p\.py:1:205: error: SyntaxError: too many nested parentheses"),
-    ("10,000 unary minus signs", b"x = " + b"-" * 10_000 + b"1\n", [], 1,
-     r"p\.py:1:6002: error: SyntaxError: too many nested expressions"),
+    ("20,000 unary minus signs", b"x = " + b"-" * 20_000 + b"1\n", [], 1,
+     r"p\.py:1:12002: error: SyntaxError: too many nested expressions"),
     ("10,000 nested blocks", b"".join(b" " * i + b"if True:\n" for i in range(10_000)) + b" " * 10_000 + b"pass\n",
      [], 1, r"p\.py:102:102: error: IndentationError: too many levels of indentation"),
     ("10,000 elif branches", b"x = 1\nif x == 0:\n    pass\n" + b"elif x:\n    pass\n" * 10_000, [], 1,
@@ -155,3 +157,84 @@ def test_a_long_string_literal_takes_memory_in_proportion(monkeypatch, quote):
     finally:
         tracemalloc.stop()
     assert peak < 12 * TEN_MB
+
+
+@pytest.mark.parametrize("unit", [b"\n", b"   \n", b"# a comment\n", b"\t\x0c \n"])
+def test_blank_and_comment_lines_take_memory_in_proportion(monkeypatch, unit):
+    # one _NEWLINE token spans them all; the regex engine once kept state per line: 2 GB for 10 MB
+    from gradcli.syntax import parser
+    monkeypatch.setattr(parser, "cache_dir", lambda: None)
+    source = unit * (2_000_000 // len(unit)) + b"x = 1\n"
+    tracemalloc.start()
+    try:
+        module = parser.parse(source, "p.py")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert module.body[0].pos[1] == source.count(b"\n")
+    assert peak < 4 * len(source)
+
+
+def _cpython_compiles(source: str) -> bool:
+    # in a fresh interpreter: CPython's compiler counts its depth from the caller's stack depth
+    p = subprocess.run([sys.executable, "-c", "import sys; compile(sys.stdin.read(), 'p.py', 'exec')"],
+                       input=source.encode(), capture_output=True, timeout=60)
+    assert p.returncode == 0 or p.stderr.splitlines()[-1].split(b":")[0] in (b"RecursionError", b"MemoryError")
+    return p.returncode == 0
+
+
+def _chain(op: str, n: int) -> str:
+    return "x = 1" + f" {op} 1" * n + "\n"
+
+
+@pytest.mark.parametrize("op", ["+", "*", "|", "<<", "@"])  # (CPython's parser refuses ** sooner)
+def test_an_operator_chain_is_refused_where_cpython_refuses_it(op):
+    # CPython compiles 2,990 levels and refuses 3,001 (RecursionError); we refuse at the 3,001st operator
+    from gradcli.syntax import parser
+    assert _cpython_compiles(_chain(op, 2990)) and not _cpython_compiles(_chain(op, 3001))
+    assert parser.parse(_chain(op, 2990), "p.py").body
+    with pytest.raises(SourceError, match="^SyntaxError: too many nested expressions$") as e:
+        parser.parse(_chain(op, 3001), "p.py")
+    assert (e.value.span.line, e.value.span.column) == (1, 5 + (3 + len(op)) * 3000 + 2)
+
+
+@pytest.mark.parametrize("source", [
+    "x = 1" + " and 1" * 20_000 + "\n",  # one BoolOp
+    "x = 1" + " < 1" * 20_000 + "\n",  # one Compare
+    "x = 1" + " + 1 < 1" * 10_000 + "\n",  # many short sums
+    "x = [" + "1 + 1, " * 20_000 + "]\n",  # commas end the chains
+    "x = 1" + " + 1 * 1" * 2_900 + "\n",  # a 2,900-deep sum of products
+    "x = 1" + " + (1" * 150 + ")" * 150 + " + 1" * 2_800 + "\n",  # brackets: their own chains
+    "x = a" + ".b(1)[0]" * 900 + "\n",  # 2,700 trailers
+    "f(" + "x + 1 if x else x - 1, " * 3_000 + ")\n",
+    "x = " + "lambda: 1 + 1 if 1 else " * 1_000 + "1\n",
+])
+def test_long_lines_that_cpython_compiles_parse(source):
+    from gradcli.syntax import parser
+    assert _cpython_compiles(source)
+    assert parser.parse(source, "p.py").body
+
+
+def test_a_memory_error_while_parsing_is_one_line_at_exit_1(tmp_path, monkeypatch):
+    from gradcli.syntax import builder, parser
+
+    def out_of_memory(tok, file):
+        raise MemoryError
+
+    monkeypatch.setattr(parser, "cache_dir", lambda: None)
+    monkeypatch.setattr(builder, "_number", out_of_memory)  # (the driver holds the methods)
+    with pytest.raises(SourceError, match=r"^MemoryError: out of memory while parsing \(12 bytes\)$") as e:
+        parser.parse(b"x = 1\ny = 2\n", "p.py")
+    assert (e.value.span.line, e.value.span.column) == (1, 5)
+    assert parser.parse(b"x = y\n", "p.py").body  # the parser is still usable
+    # and through the command's error boundary (the same patch, in a child process)
+    (tmp_path / "p.py").write_bytes(b"x = 1\n")
+    patch = ("import sys; from gradcli.syntax import builder\n"
+             "def number(tok, file): raise MemoryError\n"
+             "builder._number = number\n"
+             "from gradcli.cli.app import main; sys.argv[0] = 'gradcli'; main()\n")
+    p = subprocess.run([sys.executable, "-c", patch, "run", "p.py"], capture_output=True, timeout=60,
+                       stdin=subprocess.DEVNULL, cwd=tmp_path, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    err = p.stderr.decode()
+    assert p.returncode == 1 and "Traceback" not in err
+    assert err.splitlines()[0] == "p.py:1:5: error: MemoryError: out of memory while parsing (6 bytes)"
