@@ -142,6 +142,9 @@ class Tensor:
             node._pre_hooks = []
         entry = ("tensor", hook)
         node._pre_hooks.append(entry)
+        if getattr(node, "_group", None) is not None:  # an output of a multi-output op: see engine._run_pre_hooks
+            from .engine import note_hook
+            note_hook(node)
         return _RemovableHandle(node._pre_hooks, entry)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:

@@ -129,6 +129,8 @@ def output_group(outputs) -> None:
     if len(group) > 1 and all(n is not None for n in group):
         for n in group:
             n._group = group
+            if n._pre_hooks is None:  # the engine looks at the group where a node's hooks run
+                n._pre_hooks = []
 
 
 # -- errors ------------------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""What a user sees of the engine, compared with torch: grad_fn called by hand (one gradient
+per output of the op, torch's argument errors), and tensor hooks (with None for an output
+that gets no gradient, torch's checks of what a hook returns)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+
+import difftest_gen as dg
+
+
+def _same_as_torch(body: str) -> None:
+    pytest.importorskip("torch")
+    src = "import torch\n" + body.strip("\n") + "\n"
+    with contextlib.redirect_stderr(io.StringIO()):
+        got, want = dg.run_gradcli(src), dg.run_torch(src)
+    assert dg.classify(got, want) is None, f"{src}\n{dg.diff_text(got, want)}"
+
+
+_X = "x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 0.5, 6.0]], requires_grad=True)\n"
+_B = "b = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)\n"
+
+# one output each, then ops with several outputs (torch: one node, one gradient per output)
+NODES = {
+    "mul": ("y = x * 2", "g"), "mul broadcast": ("y = x * b", "g"), "sum": ("y = x.sum()", "g"),
+    "max dim": ("y = torch.max(x, 0)[0]", "g"), "max": ("y = x.max()", "g"), "view": ("y = x.view(6)", "g"),
+    "expand": ("y = b.expand(2, 3)", "g"), "sort": ("y = x.sort(1)[0]", "g"), "topk": ("y = x.topk(2)[0]", "g"),
+    "copy slices": ("y = x.clone()\ny[0] = 5.0", "g"), "mean": ("y = x.mean(1, keepdim=True)", "g"),
+    "split": ("y = torch.split(x, 1)[0]", "g, g"), "split sizes": ("y = torch.split(x, [1, 1, 1], 1)[1]", "None, g, g"),
+    "chunk": ("y = x.chunk(3, 1)[2]", "g, None, g"), "unbind": ("y = x.unbind(1)[1]", "g, g, None"),
+    "var_mean": ("y = torch.var_mean(x, 1)[0]", "g, None"), "std_mean": ("y = torch.std_mean(x, 1)[1]", "g, g"),
+}
+CALLS = {"no gradient": "", "one": "g", "None": "None", "two": "g, g", "three": "g, g, g",
+         "a number": "1.0", "right count": None}
+
+
+@pytest.mark.parametrize("call", CALLS, ids=list(CALLS))
+@pytest.mark.parametrize("node", NODES, ids=list(NODES))
+def test_calling_a_grad_fn_by_hand(node, call):
+    setup, right = NODES[node]
+    args = right if CALLS[call] is None else CALLS[call]
+    _same_as_torch(_X + _B + setup + "\ng = torch.ones_like(y)\nprint(y.grad_fn.name())\n"
+                   f"r = y.grad_fn({args})\nprint(r)\nprint(isinstance(r, tuple))")
+
+
+@pytest.mark.parametrize("call", ["", "g", "g, g", "None", "1.0"])
+def test_calling_accumulate_grad_by_hand(call):
+    _same_as_torch(_X + "acc = x.sum().grad_fn.next_functions[0][0]\ng = torch.ones(2, 3)\n"
+                   f"print(acc.name())\nprint(acc({call}))\nprint(acc({call}), x.grad)")
+
+
+def test_grad_fn_called_under_no_grad_and_with_grad():
+    _same_as_torch(_X + "y = x * x\nwith torch.no_grad():\n    print(y.grad_fn(torch.ones(2, 3)))\n"
+                   "print(y.grad_fn(torch.ones(2, 3)))\nprint(y.grad_fn(torch.ones(2, 3, dtype=torch.float64)))")
+
+
+HOOKS = {
+    "var_mean, one output used": "v, m = torch.var_mean(y, 1)\nm.register_hook(lambda g: print('m', g))\n"
+                                 "v.register_hook(lambda g: print('v', g))\nm.retain_grad()\nv.sum().backward()\n"
+                                 "print(m.grad)",
+    "std_mean, the other": "s, m = torch.std_mean(y)\ns.register_hook(lambda g: print('s', g))\n"
+                           "m.register_hook(lambda g: print('m', g))\nm.backward()",
+    "unbind": "a, b = y.unbind()\nb.register_hook(lambda g: print('b', g))\na.register_hook(lambda g: print('a', g))\n"
+              "y.register_hook(lambda g: print('y', g))\na.sum().backward()",
+    "split, three": "p = y.split(1, 1)\np[2].register_hook(lambda g: print(2, g))\n"
+                    "p[0].register_hook(lambda g: print(0, g))\np[1].register_hook(lambda g: print(1, g))\n"
+                    "p[0].retain_grad()\np[1].retain_grad()\np[0].sum().backward()\nprint(p[0].grad, p[1].grad)",
+    "a tensor no gradient reaches": "z = x * 3\nz.register_hook(lambda g: print('z', g))\ny.sum().backward()",
+    "unused input of grad": "w = x * 3\nw.register_hook(lambda g: print('w', g))\n"
+                            "print(torch.autograd.grad(y.sum(), [x, w], allow_unused=True))",
+    "hook then retain_grad": "y.register_hook(lambda g: g * 10)\ny.retain_grad()\n"
+                             "y.register_hook(lambda g: print(g) or g + 1)\n(y * y).sum().backward()\n"
+                             "print(y.grad, x.grad)",
+    "retain_grad then hook": "y.retain_grad()\ny.register_hook(lambda g: g * 10)\n(y * y).sum().backward()\n"
+                             "print(y.grad, x.grad)",
+    "leaf hooks": "x.register_hook(lambda g: g * 10)\nx.register_hook(lambda g: print(g))\n"
+                  "(x * x).sum().backward()\nprint(x.grad)",
+    "hook under create_graph": "y.register_hook(lambda g: print(g.requires_grad) or g * y)\n"
+                               "gx, = torch.autograd.grad((y * x).sum(), x, create_graph=True)\n"
+                               "print(gx)\ngx.sum().backward()\nprint(x.grad)",
+    "returns a number": "y.register_hook(lambda g: 5)\ny.sum().backward()",
+    "changes the size": "def grow(g):\n    return torch.ones(7)\ny.register_hook(grow)\ny.sum().backward()",
+    "changes the size by a dim": "y.register_hook(lambda g: g.unsqueeze(0))\ny.sum().backward()",
+    "changes the type": "y.register_hook(lambda g: g.double())\ny.sum().backward()",
+    "leaf, changes the size": "x.register_hook(lambda g: g[0])\ny.sum().backward()",
+    "leaf, changes the type": "x.register_hook(lambda g: g.double())\ny.sum().backward()",
+    "replaces None": "a, b = y.split(1)\nb.register_hook(lambda g: torch.ones(1, 3))\na.sum().backward()",
+}
+
+
+@pytest.mark.parametrize("body", HOOKS.values(), ids=list(HOOKS))
+def test_tensor_hooks(body):
+    _same_as_torch(_X + "y = x * 2\n" + body)
