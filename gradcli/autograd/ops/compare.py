@@ -217,9 +217,29 @@ TENSOR_METHODS = {
     "any": any, "all": all, "equal": equal, "isclose": isclose, "allclose": allclose,
     "nonzero": nonzero,
 }
+
+
+def _untracked_inplace(op, name):
+    """``x.logical_and_(y)``: torch's logical ops have no derivative, so their in-place forms
+    write ``x`` (a leaf that requires grad too) and leave its history as it was."""
+    def method(self, *args, **kwargs):
+        from ..grad_mode import state
+        from ._dispatch import inplace
+        prev = state.enabled
+        state.enabled = False
+        try:
+            return inplace(self, op, *args, **kwargs)
+        finally:
+            state.enabled = prev
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+TENSOR_METHODS.update({name: _untracked_inplace(op, name) for name, op in (
+    ("logical_and_", logical_and), ("logical_or_", logical_or), ("logical_xor_", logical_xor),
+    ("logical_not_", logical_not))})
 TENSOR_INPLACE = {
-    "eq_": eq, "ne_": ne, "lt_": lt, "le_": le, "gt_": gt, "ge_": ge,
-    "logical_and_": logical_and, "logical_or_": logical_or, "logical_xor_": logical_xor,
-    "logical_not_": logical_not, "__iand__": bitwise_and, "__ior__": bitwise_or,
+    "eq_": eq, "ne_": ne, "lt_": lt, "le_": le, "gt_": gt, "ge_": ge, "__iand__": bitwise_and, "__ior__": bitwise_or,
     "__ixor__": bitwise_xor,
 }

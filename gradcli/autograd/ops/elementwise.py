@@ -21,7 +21,7 @@ from .float32_math import one_minus_square, via_float64
 from .arithmetic import (_binary_arrays, _scalar_tensor, add, div, floor_divide, mul,  # noqa: F401
                          mul_scalar, neg, positive, pow, remainder, rpow, rremainder, rsub, square, sub,
                          subtract)
-from .arithmetic import alpha_first
+from .arithmetic import FLOOR_DIVIDE, alpha_first
 from .conversion import _check_device, _converter, copy_, cpu, fill_, to, to_dtype, zero_  # noqa: F401
 from .piecewise import (_tensor_where, ceil, clamp, clamp_, clamp_max, clamp_min, clip, fix,  # noqa: F401
                         floor, fmax, fmin, frac, lerp, maximum, minimum, round, sgn, sign, signbit,
@@ -225,7 +225,9 @@ def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
 
 def heaviside(self, values):
     a, b = operands(self, values)
-    return wrap(np.asarray(_binary_arrays(np.heaviside, a, b)).astype(np.asarray(a).dtype, copy=False))
+    out = np.asarray(_binary_arrays(np.heaviside, a, b)).astype(np.asarray(a).dtype, copy=False)
+    # torch records a node that fails when a backward pass reaches it
+    return record(FLOOR_DIVIDE, out, (self, values), {"op": "heaviside"})
 
 
 _OPERANDS = (Tensor, int, float, complex, np.ndarray, np.generic)
@@ -294,7 +296,7 @@ TENSOR_INPLACE = {
     "log2_": log2, "log10_": log10, "log1p_": log1p, "expm1_": expm1, "rsqrt_": rsqrt,
     "tan_": tan, "asin_": asin, "acos_": acos, "atan_": atan, "sinh_": sinh, "cosh_": cosh,
     "exp2_": exp2, "remainder_": remainder, "floor_divide_": floor_divide,
-    "__ifloordiv__": floor_divide, "__imod__": remainder,
+    "__ifloordiv__": floor_divide, "__imod__": remainder, "heaviside_": heaviside,
 }
 
 
