@@ -149,6 +149,12 @@ CALLS += [
     "F.tanhshrink(0.5)", "F.nll_loss([1, 2], float('nan'))", "F.nll_loss([1, 2], torch.ones(2) > 0, -1)",
     "F.dropout(torch.float64)", "torch.var_mean(torch.tensor([1, 2]))", "torch.std_mean(torch.tensor([True]), 0)",
     "torch.tensor([1, 2]).var()",
+    "torch.ones(2).relu((0, 1))", "torch.ones(2).relu_(1)", "torch.ones(2).contiguous(1)", "torch.ones(2).long(1)",
+    "torch.flip(torch.tensor(0), 0)", "torch.flip(torch.ones(2), torch.tensor(0))", "torch.flip(torch.ones(2), [0])",
+    "torch.ones(2).flip(torch.tensor(0))", "torch.ones(6).view(2, torch.tensor(3))", "torch.rand_like(torch.ones(2) > 0)",
+    "torch.randn_like(torch.ones(2, dtype=torch.long))", "torch.randn_like(torch.ones(2), dtype=torch.float64).dtype",
+    "torch.bernoulli(torch.tensor(0))", "torch.arange(end=3)", "torch.ones(2, 2).diagonal(torch.ones(2) > 0)",
+    "torch.tensor([True]).exponential_(2)", "torch.ones(1).fliplr()", "torch.ones(()).flipud()",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

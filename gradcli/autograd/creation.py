@@ -306,8 +306,12 @@ def _number(x, fname, pos, arg):
     raise TypeError(f"{fname}(): argument '{arg}' (position {pos}) must be Number, not {type(x).__name__}")
 
 
-def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
-    if end is None:
+def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+    if start is None and end is None:  # torch.arange() names no end: the parser's "invalid combination"
+        raise TypeError("arange() needs an end")
+    if start is None:
+        start = 0
+    elif end is None:
         start, end = 0, _number(start, "arange", 1, "end")
     else:
         start, end = _number(start, "arange", 1, "start"), _number(end, "arange", 2, "end")

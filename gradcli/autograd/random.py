@@ -119,12 +119,12 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
-    nd = _np_dtype(dtype) or input._data.dtype
+    nd = _float_dtype(dtype or dtypes.of_array(input._data), "rand")
     return _finish(_rng(None).random(input._data.shape).astype(nd), requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
-    nd = _np_dtype(dtype) or input._data.dtype
+    nd = _float_dtype(dtype or dtypes.of_array(input._data), "randn")
     return _finish(_rng(None).standard_normal(input._data.shape).astype(nd), requires_grad)
 
 
@@ -189,6 +189,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
 
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
+    if p is None and input._data.dtype.kind != "f":
+        raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_torch_type_name(input._data.dtype)}'")
     probs = input._data if p is None else np.full(input._data.shape, p)
     if ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
@@ -249,6 +251,9 @@ def random_(self, from_=0, to=None, *, generator=None) -> Tensor:
 
 
 def exponential_(self, lambd=1.0, *, generator=None) -> Tensor:
+    if self._data.dtype.kind != "f":
+        raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {_torch_type_name(self._data.dtype)}")
     return _fill_random(self, _rng(generator).exponential(1.0 / lambd, self._data.shape))
 
 

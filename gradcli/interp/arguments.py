@@ -165,8 +165,9 @@ class _Call:
                 if not value or (_int_like(value[0]) and type(value[0]) is not bool):
                     return None
                 return f"{wrong}, but found element of type {type_name(value[0])} at pos 0"
-            if _is_tensor(value) and value.numel() == 1 and not value.dtype.is_floating_point:
-                return None  # a one-element integer (or bool) tensor is read as one int
+            if (_is_tensor(value) and value.numel() == 1 and not value.dtype.is_floating_point
+                    and signatures.takes_one_int(self.name, p.name)):
+                return None  # a one-element integer (or bool) tensor is read as one int (int[1] only)
             if _is_index(value) and signatures.takes_one_int(self.name, p.name):
                 return None
             return f"{wrong}, not {type_name(value)}"

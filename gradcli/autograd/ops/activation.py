@@ -439,4 +439,4 @@ for _fn in (_torch_relu, _torch_relu_, _torch_selu, _torch_selu_, _torch_celu, _
             _torch_threshold, _torch_threshold_):
     _fn.__name__ = _fn.__qualname__ = _fn.__name__[len("_torch_"):]
     TORCH_LEVEL[_fn.__name__] = _fn
-TENSOR_METHODS = {"relu": relu, "relu_": relu_}
+TENSOR_METHODS = {"relu": _torch_relu, "relu_": _torch_relu_}  # x.relu(True) is no inplace flag

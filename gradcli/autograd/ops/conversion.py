@@ -69,7 +69,7 @@ def _check_device(device):
 
 
 def _converter(dtype):
-    def convert(self, memory_format=None):
+    def convert(self, *, memory_format=None):
         return to_dtype(self, dtype)
     return convert
 

@@ -33,7 +33,7 @@ CLONE = defop("CloneBackward0", {"self": "1"}, self=lambda grad: grad)
 
 
 
-def contiguous(self, memory_format=None):
+def contiguous(self, *, memory_format=None):
     return self if self._data.flags.c_contiguous else clone(self)
 
 
@@ -199,10 +199,14 @@ def flip(input, *dims):
 
 
 def fliplr(input):
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
     return flip(input, (1,))
 
 
 def flipud(input):
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
     return flip(input, (0,))
 
 
@@ -247,6 +251,8 @@ TENSOR_METHODS = {
 }
 
 def _torch_flip(input, dims):
+    if not isinstance(dims, (list, tuple)):  # torch.flip's dims is a list, not one int as x.flip's
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
     return flip(input, dims)
 
 

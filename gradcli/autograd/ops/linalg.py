@@ -318,6 +318,7 @@ TRACE = defop("TraceBackward0", {"self": "identity matrix"},
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
+    offset = operator.index(offset)  # an int: a tensor or float is the parser's TypeError
     d = input._data
     a = _wrap_dim(dim1, d.ndim)
     b = _wrap_dim(dim2, d.ndim)

@@ -262,6 +262,8 @@ def _lerp_dtypes(input, end, weight):
 
 
 def lerp(input, end, weight):
+    if not isinstance(end, Tensor):  # end is a Tensor in both of torch's overloads
+        raise TypeError(f"lerp()'s end must be a Tensor, not {type(end).__name__}")
     _lerp_dtypes(input, end, weight)
     a, b = operands(input, end)
     if isinstance(weight, Tensor):
