@@ -155,6 +155,8 @@ CALLS += [
     "torch.randn_like(torch.ones(2, dtype=torch.long))", "torch.randn_like(torch.ones(2), dtype=torch.float64).dtype",
     "torch.bernoulli(torch.tensor(0))", "torch.arange(end=3)", "torch.ones(2, 2).diagonal(torch.ones(2) > 0)",
     "torch.tensor([True]).exponential_(2)", "torch.ones(1).fliplr()", "torch.ones(()).flipud()",
+    "torch.positive(torch.ones(2).shape)", "torch.positive(torch.tensor([True]))", "+torch.tensor([True])",
+    "torch.abs(torch.tensor([True]))", "torch.tensor([True]).abs_()", "abs(torch.tensor([True]))",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

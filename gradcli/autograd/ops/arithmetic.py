@@ -308,6 +308,10 @@ def neg(self):
 
 
 def positive(self):
+    if not isinstance(self, Tensor):  # the call site's parser check words it
+        raise TypeError(f"positive() takes a Tensor, not {type(self).__name__}")
+    if self._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return self
 
 

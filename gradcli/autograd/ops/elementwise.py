@@ -131,7 +131,14 @@ acos = _unary("acos", np.arccos, ACOS)
 atan = _unary("atan", np.arctan, ATAN)
 sinh = _unary("sinh", np.sinh, SINH)
 cosh = _unary("cosh", np.cosh, COSH)
-abs = _unary("abs", np.abs, ABS, float_only=False)
+_abs = _unary("abs", np.abs, ABS, float_only=False)
+
+
+def abs(self):
+    if self._data.dtype == np.bool_:  # torch's abs kernel has no bool loop
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
+    return _abs(self)
+
 
 arcsin, arccos, arctan = asin, acos, atan
 absolute = abs
