@@ -39,8 +39,22 @@ def to_dtype(self, dtype, copy=False):
     return wrap(out)
 
 
+# torch's parser reads Python's float/int/bool types as dtypes, and as to()'s first argument
+# a float or bool too (a float: float64, a bool: bool); an int there is an accelerator's index
+_PYTHON_DTYPES = {float: dtypes.float64, int: dtypes.int64, bool: dtypes.bool_}
+
+
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
+    if args and type(args[0]) in _PYTHON_DTYPES:
+        if type(args[0]) is int:
+            raise RuntimeError("Device index must not be negative" if args[0] < 0 else
+                               "Cannot access accelerator device when none is available.")
+        args = (_PYTHON_DTYPES[type(args[0])],) + args[1:]
+    if isinstance(dtype, type) and dtype in _PYTHON_DTYPES:
+        dtype = _PYTHON_DTYPES[dtype]
     for a in args:
+        if isinstance(a, type) and a in _PYTHON_DTYPES:
+            a = _PYTHON_DTYPES[a]
         if isinstance(a, dtypes.dtype):
             dtype = a
         elif isinstance(a, Tensor):
