@@ -234,6 +234,9 @@ std_mean var_mean:
     (Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False)
     | (Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = False)
     | (Tensor input, bool unbiased = True)
+subtract:
+    (Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)
+    | (Tensor input, Number other, Number alpha = 1)
 sum:
     (Tensor input, *, torch.dtype dtype = None)
     | (Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor
@@ -326,6 +329,7 @@ exponential_: float lambd = 1, *, torch.Generator generator = None
 fill_:
     (Tensor value)
     | (Number value)
+heaviside_: Tensor values
 lerp_:
     (Tensor end, Tensor weight)
     | (Tensor end, Number weight)

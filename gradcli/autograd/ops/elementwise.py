@@ -231,6 +231,8 @@ def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
 
 
 def heaviside(self, values):
+    if not isinstance(values, Tensor) or not isinstance(self, Tensor):
+        raise TypeError("heaviside takes tensors")  # the call site words it as torch's parser
     a, b = operands(self, values)
     out = np.asarray(_binary_arrays(np.heaviside, a, b)).astype(np.asarray(a).dtype, copy=False)
     # torch records a node that fails when a backward pass reaches it
@@ -316,7 +318,7 @@ def _torch_exports():
     for mod in (arithmetic, piecewise, conversion, sys.modules[__name__]):
         names.update(public_functions(mod))
     for helper in ("to_dtype", "to", "cpu", "zero_", "fill_", "copy_", "rdiv", "rpow", "mul_scalar", "rremainder",
-                   "alpha_first", "subtract"):  # torch.subtract: TODO with its signature
+                   "alpha_first"):
         names.pop(helper, None)
     names.update(activation.TORCH_LEVEL)
     names.update(arcsin=asin, arccos=acos, arctan=atan, absolute=abs, fix=trunc, clip=clamp,
