@@ -58,7 +58,7 @@ CALLS = [
     "torch.add(x, [1])", "x.add([1])", "torch.mul(x, [1])", "x.masked_fill(x > 0, [1])", "torch.where(x > 0, x, [1])",
     "torch.maximum(x, [1])", "torch.FloatTensor(1.5, 2)", "torch.FloatTensor(True, 2)", "torch.FloatTensor([1], 2)",
     "torch.FloatTensor(torch.Size([2]), 2)", "torch.FloatTensor(dim=-1)", "torch.FloatTensor(2, dim=-1)",
-    "torch.arange()", "x.lerp(-1, 10**9)",
+    "torch.arange()", "x.lerp(-1, 10**9)", "x.sort(0, 1)", "x.argsort(1, 0)", "x.sort(descending=1)",
 ]
 
 

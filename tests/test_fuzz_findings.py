@@ -157,6 +157,11 @@ CALLS += [
     "torch.tensor([True]).exponential_(2)", "torch.ones(1).fliplr()", "torch.ones(()).flipud()",
     "torch.positive(torch.ones(2).shape)", "torch.positive(torch.tensor([True]))", "+torch.tensor([True])",
     "torch.abs(torch.tensor([True]))", "torch.tensor([True]).abs_()", "abs(torch.tensor([True]))",
+    "torch.less_equal(2, torch.ones(2))", "torch.eq(2, torch.ones(2))", "(2 == torch.ones(2))", "(2 < torch.ones(2))",
+    "torch.topk(torch.ones(2), 1, 0, torch.float64)", "torch.topk(torch.ones(2), 1, 0, True, 1)",
+    "torch.tensor([1, 2]).multinomial(1)", "torch.bitwise_not(torch.ones(2))", "torch.ones(2).bitwise_not()",
+    "~torch.ones(2)", "~torch.tensor([1, 2])", "torch.ones(2, dtype=torch.int16).normal_()",
+    "torch.ones(2, dtype=torch.bool).uniform_()",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

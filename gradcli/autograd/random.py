@@ -201,6 +201,9 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
     if input._data.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                           + _torch_type_name(input._data.dtype))
     num_samples = operator.index(num_samples)
     check_shape(input._data.shape[:-1] + (num_samples,), 8)
     d = input._data.astype(np.float64)
@@ -225,12 +228,14 @@ def _fill_random(self, values) -> Tensor:
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None) -> Tensor:
+    _float_dtype(dtypes.of_array(self._data), "rand")
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     return _fill_random(self, _rng(generator).uniform(a, b, self._data.shape))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
+    _float_dtype(dtypes.of_array(self._data), "randn")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     return _fill_random(self, mean + std * _rng(generator).standard_normal(self._data.shape))

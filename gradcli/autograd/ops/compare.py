@@ -17,6 +17,8 @@ _NUMBERS = (int, float, bool)
 
 def _comparison(name, fn):
     def op(input, other):
+        if not isinstance(input, Tensor):  # torch.eq(2, x): the call site's parser check words it
+            raise TypeError(f"{name}() takes a Tensor input")
         if not isinstance(other, (Tensor, int, float, bool, np.ndarray, list, tuple)):
             raise TypeError(
                 f"{name}() received an invalid combination of arguments - got (Tensor, "
@@ -129,8 +131,15 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 def bitwise_not(input):
     d = input._data
     if d.dtype.kind not in "biu":
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        from ._dispatch import _torch_type_name
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{_torch_type_name(d.dtype)}\'')
     return wrap(np.invert(d))
+
+
+def _invert(input):
+    if input._data.dtype.kind not in "biu":  # torch's Tensor.__invert__ checks first, in Python
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(input)
 
 
 def _reduce_dims(input, dim):
@@ -213,7 +222,7 @@ TENSOR_METHODS = {
     "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not,
     "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor,
     "__rand__": _rbitwise(bitwise_and), "__ror__": _rbitwise(bitwise_or),
-    "__rxor__": _rbitwise(bitwise_xor), "__invert__": bitwise_not,
+    "__rxor__": _rbitwise(bitwise_xor), "__invert__": _invert,
     "any": any, "all": all, "equal": equal, "isclose": isclose, "allclose": allclose,
     "nonzero": nonzero,
 }

@@ -9,6 +9,7 @@ from ..tensor import _wrap_dim, wrap
 from .indexing import GATHER_BACKWARD
 from .minmax import _return_type
 from .registry import defop, record
+from ._dims import check_flag
 
 _SORT_T = _return_type("sort", ("values", "indices"))
 _TOPK_T = _return_type("topk", ("values", "indices"))
@@ -47,6 +48,7 @@ def _select(spec, rtype, input, order, axis):
 
 
 def sort(input, dim=-1, descending=False, *, stable=False):
+    check_flag(descending)
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
     order = _order(d, axis, descending) if d.ndim else None
@@ -54,6 +56,8 @@ def sort(input, dim=-1, descending=False, *, stable=False):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    check_flag(largest)
+    check_flag(sorted)
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
     size = d.shape[axis] if d.ndim else 1
