@@ -83,3 +83,56 @@ def exp2f_u10(d: np.ndarray) -> np.ndarray:
         p = np.where(d >= f32(128), f32(np.inf), p)
         p = np.where(d < f32(-150), f32(0), p)
     return p.astype(f32, copy=False)
+
+
+# double-float helpers of SLEEF's u10 functions: a value is a pair (hi, lo) of float32 arrays
+
+
+def _two_sum(x, y):  # dfadd2: s + t == x + y exactly
+    s = x + y
+    v = s - x
+    return s, (x - (s - v)) + (y - v)
+
+
+def _fmapn(x, y, z):  # x*y - z, one rounding
+    return fma32(x, y, -np.asarray(z, f32))
+
+
+def _fmanp(x, y, z):  # z - x*y, one rounding
+    return fma32(-np.asarray(x, f32), y, z)
+
+
+def logf_u10(d: np.ndarray) -> np.ndarray:
+    """SLEEF ``logf_u1`` (torch's ``Vectorized<float>::log``) of a float32 array, bit for bit:
+    log(m) + e·ln 2 with m in [0.75, 1.5), through atanh((m-1)/(m+1)) in double-float."""
+    d = np.asarray(d, f32)
+    with np.errstate(all="ignore"):
+        o = d < np.finfo(f32).tiny
+        dd = np.where(o, d * f32(2.0 ** 64), d)
+        e = ((dd * f32(1 / 0.75)).view(np.uint32).astype(np.int64) >> 23 & 0xFF) - 0x7F
+        m = (dd.view(np.uint32).astype(np.int64) - (e << 23)).astype(np.uint32).view(f32)
+        e = np.where(o, e - 64, e).astype(f32)
+        lhi, llo = f32(0.69314718246459960938), f32(-1.904654323148236017e-09)
+        sx = lhi * e
+        sy = fma32(llo, e, _fmapn(lhi, e, sx))
+        nx, ny = _two_sum(f32(-1), m)
+        dx, dy = _two_sum(f32(1), m)
+        t = f32(1) / dx  # dfdiv with FMA
+        xx = nx * t
+        u = _fmapn(t, nx, xx)
+        v = _fmanp(dy, t, _fmanp(dx, t, f32(1)))
+        xy = fma32(xx, v, fma32(ny, t, u))
+        x2 = xx * xx
+        p = fma32(f32(0.3027294874), x2, f32(0.3996108174))
+        p = fma32(p, x2, f32(0.6666694880))
+        s = sx + xx * f32(2)  # dfadd(s, 2x), |s| >= |2x|
+        sy = (((sx - s) + xx * f32(2)) + sy) + xy * f32(2)
+        sx = s
+        y = (x2 * xx) * p
+        s = sx + y
+        sy = ((sx - s) + y) + sy
+        r = s + sy
+        r = np.where(d == np.inf, f32(np.inf), r)
+        r = np.where((d < 0) | np.isnan(d), f32(np.nan), r)
+        r = np.where(d == 0, f32(-np.inf), r)
+    return r.astype(f32, copy=False)

@@ -10,7 +10,7 @@ from ._dispatch import floating
 from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
 from .float32_math import LARGE  # past it the SLEEF emulation is left out (its cost)
-from .sleef_f32 import expf_u10, fma32
+from .sleef_f32 import expf_u10, fma32, logf_u10
 from .summation import torch_sum
 
 _Numpy_exp, _Numpy_log = _np_backend.exp, _np_backend.log
@@ -164,7 +164,9 @@ def log_softmax(input, dim, dtype=None):
         return record(LOG_SOFTMAX, shifted, (input,), {"dim": axis})
     total = _reduce_all_rows(e) if axis == d.ndim - 1 else _sum_along(e, axis)
     with np.errstate(divide="ignore"):
-        out = shifted - _Numpy_log(total)
+        # torch's float32 last-dim kernel takes the sums' log from SLEEF too
+        log = logf_u10 if d.dtype == np.float32 and axis == d.ndim - 1 and d.size < LARGE else _Numpy_log
+        out = shifted - log(total)
     return record(LOG_SOFTMAX, out, (input,), {"dim": axis})
 
 
