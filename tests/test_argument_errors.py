@@ -59,6 +59,7 @@ CALLS = [
     "torch.maximum(x, [1])", "torch.FloatTensor(1.5, 2)", "torch.FloatTensor(True, 2)", "torch.FloatTensor([1], 2)",
     "torch.FloatTensor(torch.Size([2]), 2)", "torch.FloatTensor(dim=-1)", "torch.FloatTensor(2, dim=-1)",
     "torch.arange()", "x.lerp(-1, 10**9)", "x.sort(0, 1)", "x.argsort(1, 0)", "x.sort(descending=1)",
+    "torch.bitwise_and(torch.tensor([1]), 'a')", "torch.tensor([1]).bitwise_and('a')",
 ]
 
 

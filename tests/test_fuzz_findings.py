@@ -162,6 +162,9 @@ CALLS += [
     "torch.tensor([1, 2]).multinomial(1)", "torch.bitwise_not(torch.ones(2))", "torch.ones(2).bitwise_not()",
     "~torch.ones(2)", "~torch.tensor([1, 2])", "torch.ones(2, dtype=torch.int16).normal_()",
     "torch.ones(2, dtype=torch.bool).uniform_()",
+    "torch.bitwise_or(float('nan'), torch.tensor(0))", "torch.bitwise_or(torch.tensor(0), float('nan'))",
+    "torch.tensor([1]) | 1.5", "1.5 | torch.tensor([1])", "torch.tensor([1]) ^ [1]", "None | torch.tensor([1])",
+    "3 & torch.tensor([5])", "torch.bitwise_xor(True, torch.tensor([1]))",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

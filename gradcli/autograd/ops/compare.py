@@ -105,14 +105,15 @@ def logical_not(input):
 
 def _bitwise(name, fn):
     def op(input, other):
-        if not isinstance(other, (Tensor, int, bool)):
-            if isinstance(other, float):
-                raise TypeError(f"unsupported operand type(s) for {_SYMBOL[name]}: 'Tensor' and 'float'")
-            return NotImplemented
+        if not isinstance(other, (Tensor, int, float)) or not isinstance(input, (Tensor, int, float)):
+            raise TypeError(f"{name}() takes tensors and numbers")  # the call site's parser words it
         for x in (input, other):
             if isinstance(x, Tensor) and x._data.dtype.kind not in "biu":
                 raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_torch_type_name(x._data.dtype)}\'')
         a, b = operands(input, other)
+        common = np.result_type(a, b)  # a float number makes the kernel a float one, as torch's
+        if common.kind not in "biu":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_torch_type_name(common)}\'')
         try:
             return wrap(np.asarray(fn(a, b)))
         except ValueError:
@@ -122,7 +123,6 @@ def _bitwise(name, fn):
     return op
 
 
-_SYMBOL = {"bitwise_and": "&", "bitwise_or": "|", "bitwise_xor": "^"}
 bitwise_and = _bitwise("bitwise_and", np.bitwise_and)
 bitwise_or = _bitwise("bitwise_or", np.bitwise_or)
 bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
@@ -205,7 +205,10 @@ def nonzero_tuple(condition):
 
 
 def _rbitwise(op):
+    """``x & other`` / ``other & x``: another kind of object is NotImplemented, as for torch's Tensor."""
     def method(self, other):
+        if not isinstance(other, (Tensor, int, float)):
+            return NotImplemented
         return op(self, other)
     return method
 
@@ -220,7 +223,7 @@ TENSOR_METHODS = {
     "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor,
     "logical_not": logical_not, "bitwise_and": bitwise_and, "bitwise_or": bitwise_or,
     "bitwise_xor": bitwise_xor, "bitwise_not": bitwise_not,
-    "__and__": bitwise_and, "__or__": bitwise_or, "__xor__": bitwise_xor,
+    "__and__": _rbitwise(bitwise_and), "__or__": _rbitwise(bitwise_or), "__xor__": _rbitwise(bitwise_xor),
     "__rand__": _rbitwise(bitwise_and), "__ror__": _rbitwise(bitwise_or),
     "__rxor__": _rbitwise(bitwise_xor), "__invert__": _invert,
     "any": any, "all": all, "equal": equal, "isclose": isclose, "allclose": allclose,
