@@ -199,7 +199,18 @@ def relu_(input):
     return inplace(input, _relu)
 
 
+def _number(x):
+    """A Number argument of torch's C++ op: a 0-d tensor is its value; another tensor fails
+    (the call site words it as torch's parser: "must be Number, not Tensor")."""
+    if hasattr(x, "_data"):
+        if x._data.ndim:
+            raise TypeError("must be Number, not Tensor")
+        return x._data.item()
+    return x
+
+
 def _leaky(input, negative_slope):
+    negative_slope = _number(negative_slope)
     d = _kernel_input("leaky_relu_cpu", input)
     return record(LEAKY_RELU, np.where(d > 0, d, d * negative_slope).astype(d.dtype, copy=False),
                   (input,), {"negative_slope": negative_slope})
@@ -226,12 +237,13 @@ def _elu(input, alpha, scale, input_scale, spec):
     d = _kernel_input("elu_cpu", input)
     with np.errstate(over="ignore"):
         neg = np.expm1(np.minimum(d, 0) * input_scale) * (alpha * scale)
-    out = np.where(d > 0, d * scale, neg).astype(d.dtype, copy=False)
+    # torch's kernel takes x·scale at ±0 too (elu(0., alpha=-1) is +0., elu(-0.) is -0.)
+    out = np.where(d < 0, neg, d * scale).astype(d.dtype, copy=False)
     return record(spec, out, (input,), {"alpha": alpha, "scale": scale, "input_scale": input_scale})
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return _run(_elu, input, inplace, alpha, 1.0, 1.0, ELU)
+    return _run(_elu, input, inplace, _number(alpha), 1.0, 1.0, ELU)
 
 
 def selu(input, inplace=False):
@@ -244,6 +256,7 @@ def selu_(input):
 
 def celu(input, alpha=1.0, inplace=False):
     inplace = bool(inplace)  # torch's F.celu tests it first: a tensor's truth is its own error
+    alpha = _number(alpha)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     return _run(_elu, input, inplace, alpha, 1.0, 1.0 / alpha, CELU)
@@ -287,6 +300,7 @@ def mish(input, inplace=False):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
+    beta, threshold = _number(beta), _number(threshold)
     d = _kernel_input("softplus_cpu", input)
     with np.errstate(over="ignore"):
         out = np.where(d * beta > threshold, d, _softplus_array(d, beta)).astype(d.dtype, copy=False)
@@ -294,6 +308,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 
 def _hardtanh(input, min_val, max_val):
+    min_val, max_val = _number(min_val), _number(max_val)
     d = input._data
     if d.dtype == np.bool_:
         raise RuntimeError("Bool inputs not supported for hardtanh")
@@ -334,7 +349,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
-    return hardtanh(input, min_val, max_val, inplace=True)
+    # torch's F.hardtanh_ is the C++ op itself: no min_val > max_val check (every value is max_val)
+    return _run(_hardtanh, input, True, min_val, max_val)
 
 
 def relu6(input, inplace=False):
