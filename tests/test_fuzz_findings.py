@@ -165,6 +165,8 @@ CALLS += [
     "torch.bitwise_or(float('nan'), torch.tensor(0))", "torch.bitwise_or(torch.tensor(0), float('nan'))",
     "torch.tensor([1]) | 1.5", "1.5 | torch.tensor([1])", "torch.tensor([1]) ^ [1]", "None | torch.tensor([1])",
     "3 & torch.tensor([5])", "torch.bitwise_xor(True, torch.tensor([1]))",
+    "torch.ones(2).norm(0.5, 'mean')", "torch.ones(2, 2).norm(2, (0, 1.5))", "torch.ones(2, 2).norm(2, (1.5, 0))",
+    "torch.ones(2, 2).norm(2, (True, 0))",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

@@ -405,6 +405,14 @@ def _norm_forward(d, p, axes, keepdim):
     return np.sum(a ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
 
 
+def _index_like(v):
+    try:
+        int_list((v,))
+        return True
+    except TypeError:
+        return False
+
+
 def _check_identity(d, p, dim):
     """torch refuses a max/min-like norm (inf, or a negative order) over an empty reduction."""
     dims = () if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
@@ -436,7 +444,19 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     if dim is None:
         dims = None
     else:
-        dims = tuple(sorted(distinct_dims(int_list(dim), d.ndim)))
+        try:
+            listed = int_list(dim)
+        except TypeError:  # torch.norm and Tensor.norm pass dim on by position too
+            head = "linalg_vector_norm(): argument 'dim'"
+            if isinstance(dim, (list, tuple)) and dim:
+                if type(dim[0]) is bool or not _index_like(dim[0]):
+                    raise TypeError(f"{head} (position 3) must be tuple of ints, but found element of type "
+                                    f"{type(dim[0]).__name__} at pos 0") from None
+                j, bad = next((j, v) for j, v in enumerate(dim, 1) if not _index_like(v))
+                raise TypeError(f"{head} failed to unpack the object at pos {j} with error \"type must be "
+                                f"tuple of ints,but got {type(bad).__name__}\"") from None
+            raise TypeError(f"{head} (position 3) must be tuple of ints, not {type(dim).__name__}") from None
+        dims = tuple(sorted(distinct_dims(listed, d.ndim)))
         if not dims or not d.ndim:  # a 0-d tensor takes dim 0/-1 and reduces nothing
             dims = None
     if p == 2:
