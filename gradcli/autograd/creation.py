@@ -379,22 +379,39 @@ def _linspace_array(start, end, steps, nd):
     return out.astype(nd, copy=False)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+def _steps(steps, name):
+    """linspace/logspace's ``int steps``: a 0-d integer tensor counts (torch's parser)."""
+    if isinstance(steps, Tensor) and steps._data.ndim == 0 and steps._data.dtype.kind in "iu":
+        return int(steps._data)
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
-        raise TypeError(f"linspace(): argument 'steps' (position 3) must be int, not {type(steps).__name__}")
+        raise TypeError(f"{name}(): argument 'steps' (position 3) must be int, not {type(steps).__name__}")
+    return steps
+
+
+def _endpoints(start, end, name):
+    for arg, x in (("start", start), ("end", end)):
+        if isinstance(x, Tensor) and x._data.ndim:
+            raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got {arg} with "
+                               f"{x._data.ndim} dimension(s).")
+    return _number(start, name, 1, "start"), _number(end, name, 2, "end")
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None) -> Tensor:
+    steps = _steps(steps, "linspace")
     if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
     check_shape((steps,))
-    start, end = _number(start, "linspace", 1, "start"), _number(end, "linspace", 2, "end")
+    start, end = _endpoints(start, end, "linspace")
     nd = _np_dtype(dtype) or dtypes.defaults.float.np
     return _finish(_linspace_array(start, end, steps, nd), requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    steps = _steps(steps, "logspace")
     if steps < 0:
         raise RuntimeError("logspace(): number of steps must be non-negative")
     check_shape((steps,))
-    start, end = _number(start, "logspace", 1, "start"), _number(end, "logspace", 2, "end")
+    start, end = _endpoints(start, end, "logspace")
     nd = _np_dtype(dtype) or dtypes.defaults.float.np
     exponents = _linspace_array(start, end, steps, np.dtype(np.float64))
     return _finish(np.power(float(base), exponents).astype(nd), requires_grad)
