@@ -58,6 +58,7 @@ def linear(input, weight, bias=None):
 
 
 from .bilinear import bilinear  # noqa: E402  (its own module: the op and its TrilinearBackward0)
+from .glu import glu  # noqa: E402  (its own module: GluBackward0 and glu_backward)
 
 
 def _vf_arguments(name, input, p, train):
@@ -178,27 +179,6 @@ def sigmoid(input):
 def tanh(input):
     reads(input, "tanh")
     return _e.tanh(input)
-
-
-def glu(input, dim=-1):
-    from . import shape
-    reads(input, "dim")
-    if isinstance(dim, bool) or not isinstance(dim, int) and not (
-            isinstance(dim, Tensor) and dim._data.ndim == 0 and dim._data.dtype.kind in "iu"):
-        # then torch._C._nn.glu parses dim
-        raise TypeError(f"glu(): argument 'dim' (position 2) must be int, not {python_type_name(dim)}")
-    dim = int(dim)
-    if input._data.ndim == 0:
-        raise RuntimeError("glu does not support scalars because halving size must be even")
-    n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
-    if n % 2:
-        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input._data.ndim} is size {n}")
-    if input._data.dtype.kind != "f":
-        from ._dispatch import _torch_type_name
-        raise NotImplementedError(f'"glu_cpu" not implemented for \'{_torch_type_name(input._data.dtype)}\'')
-    # an empty dim halves into two empty halves (chunk would give one)
-    a, b = shape.chunk(input, 2, dim) if n else (input, input)
-    return _e.mul(a, _e.sigmoid(b))
 
 
 TORCH_EXPORTS = {
