@@ -120,3 +120,21 @@ def exp2(d: np.ndarray) -> np.ndarray:
     """torch's float32 exp2: SLEEF's exp2f_u10 on vectorized elements, glibc's exp2f (as
     numpy's float32 loop) on the rest."""
     return split(d, np.exp2, exp2f_u10)
+
+
+def inner_chunks(outer: int, inner: int, threads: int = _THREADS) -> np.ndarray:
+    """(outer, inner) mask of the positions torch's non-last-dim softmax kernel takes 8 at a
+    time through SLEEF: it splits the outer×inner positions evenly over its threads (even a
+    tiny tensor), and each thread vectorizes every run of one outer index, but for its last
+    ``len % 8``, which go through libm's exp (measured on 2 threads)."""
+    mask = np.zeros((outer, inner), bool)
+    n = outer * inner
+    chunk = -(-n // max(1, min(threads, n)))
+    for b in range(0, n, chunk):
+        i, end = b, min(n, b + chunk)
+        while i < end:
+            o, j0 = divmod(i, inner)
+            j1 = min(inner, j0 + end - i)
+            mask[o, j0:j0 + (j1 - j0) // 8 * 8] = True
+            i += j1 - j0
+    return mask

@@ -9,7 +9,7 @@ from ._dims import _dims, _expand_back, check_flag
 from ._dispatch import floating
 from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
-from .float32_math import LARGE  # past it the SLEEF emulation is left out (its cost)
+from .float32_math import LARGE, inner_chunks  # past LARGE the SLEEF emulation is left out (its cost)
 from .sleef_f32 import expf_u10, fma32, logf_u10
 from .summation import torch_sum
 
@@ -132,20 +132,33 @@ def _sum_along(e, axis):
     return np.expand_dims(total, axis)
 
 
-def _exp_shifted(d, axis):
+def _exp_shifted(d, axis, split):
     if d.size == 0:  # numpy's max has no identity; torch's result is as empty as the input
         return d.copy(), d.copy()
     shifted = d - np.max(d, axis=axis, keepdims=True)
-    if d.dtype == np.float32 and axis == d.ndim - 1 and d.size < LARGE:  # torch's last-dim kernels: SLEEF's exp
+    if d.dtype != np.float32 or d.size >= LARGE:
+        return shifted, _Numpy_exp(shifted)
+    if axis == d.ndim - 1:  # torch's last-dim kernels: SLEEF's exp on every element
         return shifted, expf_u10(shifted)
-    return shifted, _Numpy_exp(shifted)
+    # other dims: runs of inner positions 8 at a time through SLEEF, their tails through
+    # libm's exp (log_softmax's kernel: every outer index; softmax's: split over threads)
+    e = _Numpy_exp(shifted)
+    inner = d[(0,) * (axis + 1)].size
+    flat, sh = e.reshape(-1, d.shape[axis], inner), shifted.reshape(-1, d.shape[axis], inner)
+    if split:
+        mask = np.broadcast_to(inner_chunks(flat.shape[0], inner)[:, None, :], flat.shape)
+    else:
+        mask = np.zeros(flat.shape, bool)
+        mask[..., :inner // 8 * 8] = True
+    flat[mask] = expf_u10(sh[mask])
+    return shifted, flat.reshape(e.shape)
 
 
 def softmax(input, dim, dtype=None):
     input, d, axis = _softmax_input("softmax", input, dim, dtype)
     if d.ndim == 0:
         return record(SOFTMAX, np.ones_like(d), (input,), {"dim": None})
-    _, e = _exp_shifted(d, axis)
+    _, e = _exp_shifted(d, axis, True)
     if d.size == 0:
         return record(SOFTMAX, e, (input,), {"dim": axis})
     if axis == d.ndim - 1:  # torch's last-dim kernel multiplies by 1/sum
@@ -159,13 +172,13 @@ def log_softmax(input, dim, dtype=None):
     input, d, axis = _softmax_input("log_softmax", input, dim, dtype)
     if d.ndim == 0:
         return record(LOG_SOFTMAX, np.zeros_like(d), (input,), {"dim": None})
-    shifted, e = _exp_shifted(d, axis)
+    shifted, e = _exp_shifted(d, axis, False)
     if d.size == 0:
         return record(LOG_SOFTMAX, shifted, (input,), {"dim": axis})
     total = _reduce_all_rows(e) if axis == d.ndim - 1 else _sum_along(e, axis)
     with np.errstate(divide="ignore"):
         # torch's float32 last-dim kernel takes the sums' log from SLEEF too
-        log = logf_u10 if d.dtype == np.float32 and axis == d.ndim - 1 and d.size < LARGE else _Numpy_log
+        log = logf_u10 if d.dtype == np.float32 and d.size < LARGE else _Numpy_log
         out = shifted - log(total)
     return record(LOG_SOFTMAX, out, (input,), {"dim": axis})
 
