@@ -167,6 +167,11 @@ CALLS += [
     "3 & torch.tensor([5])", "torch.bitwise_xor(True, torch.tensor([1]))",
     "torch.ones(2).norm(0.5, 'mean')", "torch.ones(2, 2).norm(2, (0, 1.5))", "torch.ones(2, 2).norm(2, (1.5, 0))",
     "torch.ones(2, 2).norm(2, (True, 0))",
+    "F.dropout(torch.tensor([1, 2]))", "F.dropout(torch.tensor([1, 2]), 1.0)", "F.dropout(torch.tensor([True]))",
+    "F.dropout(torch.tensor([1, 2]), 0.5, True, True)", "F.alpha_dropout(torch.tensor([1, 2]), 0.5, True)",
+    "F.dropout(1, 0, 1, 1)", "F.alpha_dropout(1, 0, torch.float64, torch.float64)",
+    "torch.full_like(torch.ones(2), (0, 1))", "torch.full_like(torch.ones(2), torch.tensor(2.))",
+    "F.cross_entropy(torch.tensor([[1, 2]]), torch.tensor([[1, 2]]) > 0)",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

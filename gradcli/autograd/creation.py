@@ -280,6 +280,10 @@ empty_like = zeros_like
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    if isinstance(fill_value, Tensor) and fill_value._data.ndim == 0:
+        fill_value = fill_value._data.item()
+    if not isinstance(fill_value, (int, float, complex)):
+        raise TypeError(f"full_like(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     nd = _np_dtype(dtype) or input._data.dtype
     return _finish(np.full(input._data.shape, fill_value, dtype=nd), requires_grad)
 

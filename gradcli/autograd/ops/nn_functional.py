@@ -76,12 +76,22 @@ def _vf_arguments(name, input, p, train):
     return p
 
 
+def _float_mask(input, p):
+    """torch multiplies by a float mask in place: an integer or bool tensor cannot hold it (p = 1
+    multiplies by zeros of input's own type)."""
+    d = input._data
+    if d.dtype.kind != "f" and p != 1.0:
+        from ._dispatch import _torch_type_name
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_torch_type_name(d.dtype)}")
+
+
 def dropout(input, p=0.5, training=True, inplace=False):
     if out_of_order(p, "<", 0.0) or out_of_order(p, ">", 1.0):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    p = _vf_arguments("dropout", input, p, training)
+    p = _vf_arguments("dropout_" if inplace else "dropout", input, p, training)
     if not training or p == 0.0:
         return input
+    _float_mask(input, p)
     from ..random import _rng
     keep = _rng(None).random(input._data.shape) >= p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
@@ -94,7 +104,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
     if out_of_order(p, "<", 0.0) or out_of_order(p, ">", 1.0):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    p = _vf_arguments("alpha_dropout", input, p, training)
+    p = _vf_arguments("alpha_dropout_" if inplace else "alpha_dropout", input, p, training)
+    if training and p != 0.0:
+        _float_mask(input, p)
     if not training or p == 0.0:
         return input
     raise NotImplementedError("alpha_dropout in training mode is not supported by gradcli")
