@@ -14,6 +14,7 @@ import numpy as np
 from ..tensor import Tensor, wrap
 from ._dispatch import broadcast_error, floating, operands
 from .backends import pow_scalar
+from .dtype_support import refuse
 from .registry import defop, record
 
 # -- arithmetic ----------------------------------------------------------------------
@@ -212,7 +213,7 @@ def mul(self, other):
 def div(self, other, *, rounding_mode=None):
     a, b = operands(self, other)
     if rounding_mode is not None:
-        _check_integer_divisor(a, b)
+        _check_integer_divisor(a, b, "div_floor" if rounding_mode == "floor" else "div_trunc")
         fn = np.floor_divide if rounding_mode == "floor" else _trunc_divide
         with np.errstate(divide="ignore", invalid="ignore"):
             return record(DIV_ROUNDED, _binary_arrays(fn, a, b), (self, other))
@@ -261,24 +262,28 @@ def _floor_quotient(a, b):
 
 def floor_divide(self, other):
     a, b = operands(self, other)
-    _check_integer_divisor(a, b)
+    _check_integer_divisor(a, b, "div_floor")
     with np.errstate(divide="ignore", invalid="ignore"):
         out = _binary_arrays(np.floor_divide, a, b)
     return record(FLOOR_DIVIDE, out, (self, other) if isinstance(other, Tensor) else (self,), {"op": "floor_divide"})
 
 
-def _check_integer_divisor(a, b):
-    """An integer division by zero: torch's integer kernels raise C++'s ZeroDivisionError."""
+def _check_integer_divisor(a, b, op):
+    """An integer division: torch's kernel ``op`` has no bool instance, and its integer
+    instances raise C++'s ZeroDivisionError for a zero divisor."""
     b = np.asarray(b)
-    if b.dtype.kind in "iub" and np.asarray(a).dtype.kind in "iub" and not b.all():
-        raise RuntimeError("ZeroDivisionError")
+    if b.dtype.kind in "iub" and np.asarray(a).dtype.kind in "iub":
+        if b.dtype.kind == "b":
+            refuse(op, b.dtype)
+        if not b.all():
+            raise RuntimeError("ZeroDivisionError")
 
 
 def _remainder(a, b):
     """torch's float remainder: fmod, plus the divisor where a nonzero result's sign differs
     from it (so -2 % 1 is fmod's -0., where numpy's remainder gives +0.)."""
     if np.asarray(a).dtype.kind != "f" and np.asarray(b).dtype.kind != "f":
-        _check_integer_divisor(a, b)
+        _check_integer_divisor(a, b, "remainder")
         return np.remainder(a, b)
     mod = np.fmod(a, b)
     return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
@@ -339,6 +344,10 @@ def _log(base):
 
 
 def pow(self, exponent):
+    if type(exponent) is bool and isinstance(self, Tensor) and self._data.dtype == np.bool_:
+        # torch: a bool to a bool power stays bool (x ** True is x, x ** False all True)
+        d = self._data
+        return record(POW0, d.copy() if exponent else np.ones_like(d), (self,), {"exponent": exponent})
     if isinstance(self, Tensor) and not isinstance(exponent, Tensor):
         a, e = operands(self, exponent)
         if np.asarray(a).dtype.kind in "iu" and e < 0:
@@ -347,6 +356,8 @@ def pow(self, exponent):
     if not isinstance(self, Tensor):
         return rpow(exponent, self)
     a, e = operands(self, exponent)
+    if a.dtype.kind == "b":  # torch's pow kernel has no bool instance
+        refuse("pow", a.dtype)
     return record(POW1, _binary_arrays(_power, a, e), (self, exponent))
 
 

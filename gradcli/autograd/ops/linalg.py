@@ -14,6 +14,7 @@ import numpy as np
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap_dim
 from . import shape as _s
+from .dtype_support import refuse
 from .registry import defop, record
 from .shape import _view_of
 
@@ -73,6 +74,8 @@ def mm(input, mat2):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
     _same_dtype(a, b)
+    if a.dtype.kind != "f" and a.size and b.size:  # an empty product needs no kernel
+        refuse("mm", a.dtype)
     return record(MM, _gemm(a, b), (input, mat2), {"col1": col_major(a), "col2": col_major(b)})
 
 
@@ -93,6 +96,8 @@ def mv(input, vec):
         raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
                            f"vec ({v.shape[0]})")
     _same_dtype(a, v)
+    if a.dtype.kind != "f" and a.size and v.size:
+        refuse("mv", a.dtype)
     return record(MV, np.matmul(a, v), (input, vec))
 
 
@@ -108,6 +113,8 @@ def dot(input, tensor):
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
                            f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
                            f"elements respectively")
+    if a.dtype.kind != "f":
+        refuse("dot", a.dtype)
     return record(DOT, np.dot(a, b), (input, tensor))
 
 
@@ -131,6 +138,8 @@ def bmm(input, mat2):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
     _same_dtype(a, b)
+    if a.dtype.kind != "f" and a.size and b.size:
+        refuse("bmm", a.dtype)
     return record(BMM, np.matmul(a, b), (input, mat2))
 
 
@@ -264,6 +273,8 @@ def inner(input, other):
     if a.shape[-1] != b.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
                            f"{list(a.shape)} and {list(b.shape)}")
+    if a.ndim == 1 and b.ndim == 1 and a.dtype.kind != "f":
+        refuse("dot", a.dtype)  # torch's inner of two vectors is a dot
     k = a.shape[-1]
     r = mm(_s.reshape(input, (-1, k)), _s.t(_s.reshape(other, (-1, k))))
     return _s.view(r, a.shape[:-1] + b.shape[:-1])
@@ -337,6 +348,8 @@ def diag(input, diagonal=0):
 
 def trace(input):
     d = input._data
+    if d.dtype.kind != "f":  # torch dispatches on the dtype first
+        refuse("trace", d.dtype)
     if d.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
     out = np.trace(d, dtype=np.int64 if d.dtype.kind in "biu" else None)

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dims import _dims, check_flag
+from .dtype_support import refuse
 from .registry import defop, record
 
 
@@ -192,6 +193,13 @@ def _median_arg(d, axis):
 
 
 def median(input, dim=None, keepdim=False):
+    d = input._data
+    if d.dtype.kind != "f":  # torch's empty cases return before its kernel
+        if dim is None:
+            if d.size:
+                refuse("median", d.dtype)
+        elif not (isinstance(dim, int) and d.ndim and d.shape[_wrap_dim(dim, d.ndim)] == 0):
+            refuse("median_dim", d.dtype)
     if dim is None:
         return _whole("median", _lower_median, MEDIAN0, input)
     return _along("median", _median_arg, MEDIAN1, input, dim, keepdim)
@@ -258,6 +266,8 @@ def aminmax(input, *, dim=None, keepdim=False):
 def _argreduce(fn, input, dim, keepdim):
     check_flag(keepdim)
     d = input._data
+    if d.dtype.kind != "f":
+        refuse(fn.__name__, d.dtype)
     try:
         return _argreduced(fn, d, dim, keepdim)
     except ValueError:  # numpy's "attempt to get argmax of an empty sequence"

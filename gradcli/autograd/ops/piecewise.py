@@ -10,6 +10,7 @@ from .. import dtypes
 from ..tensor import Tensor, wrap
 from ._dispatch import _torch_type_name, broadcast_error, floating, inplace, operands
 from .arithmetic import _binary_arrays, _zero_grad
+from .dtype_support import refuse
 from .registry import defop, record
 
 
@@ -62,6 +63,8 @@ def clamp(self, min=None, max=None):
         if not (min is None or isinstance(min, Tensor)) or not (max is None or isinstance(max, Tensor)):
             raise TypeError(_clamp_combination_error(min, max))
         rt = dtypes.result_type(self, *(t for t in (min, max) if t is not None)).np
+        if rt.kind != "f" and min is not None and max is not None:
+            refuse("clamp", rt)
         d = self._data.astype(rt, copy=False)
         lo = None if min is None else min._data.astype(rt, copy=False)
         hi = None if max is None else max._data.astype(rt, copy=False)
@@ -265,6 +268,8 @@ def lerp(input, end, weight):
     if not isinstance(end, Tensor):  # end is a Tensor in both of torch's overloads
         raise TypeError(f"lerp()'s end must be a Tensor, not {type(end).__name__}")
     _lerp_dtypes(input, end, weight)
+    if input._data.dtype.kind != "f":
+        refuse("lerp_tensor" if isinstance(weight, Tensor) else "lerp_scalar", input._data.dtype)
     a, b = operands(input, end)
     if isinstance(weight, Tensor):
         w = weight._data

@@ -10,6 +10,7 @@ from .indexing import GATHER_BACKWARD
 from .minmax import _return_type
 from .registry import defop, record
 from ._dims import check_flag
+from .dtype_support import refuse
 
 _SORT_T = _return_type("sort", ("values", "indices"))
 _TOPK_T = _return_type("topk", ("values", "indices"))
@@ -59,6 +60,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     check_flag(largest)
     check_flag(sorted)
     d = input._data
+    if d.dtype.kind != "f":
+        refuse("topk", d.dtype)
     axis = _wrap_dim(dim, d.ndim)
     size = d.shape[axis] if d.ndim else 1
     if not 0 <= k <= size:
