@@ -172,6 +172,10 @@ CALLS += [
     "F.dropout(1, 0, 1, 1)", "F.alpha_dropout(1, 0, torch.float64, torch.float64)",
     "torch.full_like(torch.ones(2), (0, 1))", "torch.full_like(torch.ones(2), torch.tensor(2.))",
     "F.cross_entropy(torch.tensor([[1, 2]]), torch.tensor([[1, 2]]) > 0)",
+    "torch.ones(2).roll(1, torch.ones(2).shape)", "torch.tensor(1.).roll((1, 2), (0,))", "F.kl_div(torch.ones(2) > 0, 1)",
+    "F.kl_div(1, torch.ones(2))", "F.hardtanh(1, 0, float('nan'), [1, 2])", "F.hardtanh(torch.ones(2).shape)",
+    "F.hardtanh(torch.ones(2), 'a', 'b')", "F.hardtanh(torch.ones(2), 'a', 'b', True)",
+    "F.hardtanh(torch.ones(2), torch.tensor(0.), 1)",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

@@ -273,6 +273,7 @@ log_softmax: -> log_softmax
 bilinear: Tensor input1, Tensor input2, Tensor weight, Tensor bias = None
 cosine_similarity: Tensor x1, Tensor x2, int dim = 1, float eps = 1e-8
 gelu: Tensor input, *, str approximate = 'none', Tensor out = None
+hardtanh: ~ Tensor input, object min_val = -1.0, object max_val = 1.0, object inplace = False
 nll_loss:
     ~ Tensor input, Tensor target, Tensor weight = None, object size_average = None, object ignore_index = -100,
     object reduce = None, object reduction = 'mean'

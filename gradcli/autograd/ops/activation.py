@@ -345,6 +345,10 @@ def reads(x, attribute):
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if out_of_order(min_val, ">", max_val):
         raise ValueError("min_val cannot be greater than max_val")
+    for i, (name, x) in enumerate((("min_val", min_val), ("max_val", max_val)), 2):
+        if not isinstance(x, (int, float)) and not (hasattr(x, "_data") and x._data.ndim == 0):
+            raise TypeError(f"{'hardtanh_' if inplace else 'hardtanh'}(): argument '{name}' (position {i}) must be "
+                            f"Number, not {python_type_name(x)}")
     return _run(_hardtanh, input, inplace, min_val, max_val)
 
 

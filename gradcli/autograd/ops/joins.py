@@ -220,11 +220,11 @@ def roll(input, shifts, dims=None):
         if len(shifts_t) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
         return record(ROLL, np.roll(d, shifts_t[0]), (input,), {"back": -shifts_t[0], "dims": None})
+    if len(shifts_t) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims)}")
     if not d.ndim:
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     dims_t = _dim_list(dims, d.ndim)
-    if len(shifts_t) != len(dims_t):
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
     out = np.roll(d, shifts_t, dims_t)
     return record(ROLL, out, (input,), {"back": tuple(-s for s in shifts_t), "dims": dims_t})
 

@@ -431,6 +431,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
                       UserWarning, stacklevel=2)
+    for i, (name, x) in enumerate((("input", input), ("target", target)), 1):  # torch.kl_div's parser
+        if not isinstance(x, Tensor):
+            from .activation import python_type_name
+            raise TypeError(f"kl_div(): argument '{name}' (position {i}) must be Tensor, not {python_type_name(x)}")
     if input._data.dtype.kind in "biu" or target._data.dtype.kind in "biu":
         raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
