@@ -94,3 +94,39 @@ HOOKS = {
 @pytest.mark.parametrize("body", HOOKS.values(), ids=list(HOOKS))
 def test_tensor_hooks(body):
     _same_as_torch(_X + "y = x * 2\n" + body)
+
+
+# views made under no_grad, by detach() or by a multi-output op, then written in place (or used)
+NO_GRAD_VIEWS = {
+    "view modified": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\nv.mul_(2)",
+    "its base modified": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\ny.mul_(2)\nprint(v.grad_fn)",
+    "base modified, then backward": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\ny[1] = 3.0\nv.sum().backward()",
+    "a view of it modified": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\nw = v[1:]\nw.mul_(2)",
+    "setitem on it": "y = x * 2\nwith torch.no_grad():\n    v = y.view(6)\nv[0] = 5.0",
+    "with an input that requires grad": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\nv.add_(x[0])",
+    "view of a leaf": "with torch.no_grad():\n    v = x[0]\nv.mul_(2)",
+    "leaf modified": "with torch.no_grad():\n    v = x[0]\nx.mul_(2)",
+    "both inside no_grad": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\n    v.mul_(2)\nprint(y)\n"
+                           "y.sum().backward()\nprint(x.grad)",
+    "no edge of its own": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\nz = v * x[1]\n"
+                          "print(v.requires_grad, v.is_leaf, v.grad_fn)\n"
+                          "print([f is None for f, _ in z.grad_fn.next_functions])\nz.sum().backward()\nprint(x.grad)",
+    "grad of it": "with torch.no_grad():\n    v = x[0]\nprint(torch.autograd.grad((v * 2).sum(), v))",
+    "grad of it, allow_unused": "with torch.no_grad():\n    v = x[0]\n"
+                                "print(torch.autograd.grad((v * 2).sum(), [v, x], allow_unused=True))",
+    "backward inputs": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\n(v * 2).sum().backward(inputs=[v])\nprint(v.grad)",
+    "retain_grad and hook": "y = x * 2\nwith torch.no_grad():\n    v = y[0]\nv.retain_grad()\n"
+                            "v.register_hook(lambda g: print('hook', g))\n(v * 2).sum().backward()\nprint(v.grad, x.grad)",
+    "detach() view": "y = x * 2\nd = y.detach()[0]\nd.mul_(2)\nprint(y)",
+    "detach() base, view gets history": "y = x.detach()\nv = y[0]\nv.mul_(x[0])\nprint(y)\n"
+                                        "y.sum().backward()\nprint(x.grad)",
+    "unbind piece": "y = x * 2\na, b = y.unbind()\na.mul_(2)",
+    "split piece": "y = x * 2\na, b = y.split(1)\nb.add_(1)",
+    "chunk piece after base": "y = x * 2\na, b = y.chunk(2)\ny.add_(1)\nprint(b.sum())",
+    "view of a piece": "y = x * 2\na, b = y.unbind()\nc = a[1:]\nc.mul_(2)",
+}
+
+
+@pytest.mark.parametrize("body", NO_GRAD_VIEWS.values(), ids=list(NO_GRAD_VIEWS))
+def test_views_that_may_not_be_written(body):
+    _same_as_torch(_X + body)

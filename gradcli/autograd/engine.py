@@ -87,7 +87,12 @@ def note_hook(node) -> None:
 # -- the pass ------------------------------------------------------------------------------
 
 def _key(t: Tensor):
-    return t.grad_fn if t.grad_fn is not None else accumulate_node(t)
+    node = t.grad_fn if t.grad_fn is not None else accumulate_node(t)
+    # a view made under no_grad has no gradient edge of its own in torch: nothing reaches it
+    return _UNREACHED if node._no_edge else node
+
+
+_UNREACHED = object()
 
 
 def _graph(roots, targets, captures):
@@ -170,8 +175,10 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
         keys = [_key(t) for t in inputs]
         if accumulate:
             targets = set(keys)
+            targets.discard(_UNREACHED)
         else:
             captures = dict.fromkeys(keys)
+            captures.pop(_UNREACHED, None)
     deps, needed = _graph(roots, targets, captures)
 
     ready: list = []

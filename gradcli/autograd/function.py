@@ -37,6 +37,7 @@ class Node:
                  "_seq", "_site", "_pre_hooks", "_post_hooks", "_released", "metadata", "_group",
                  "__weakref__")
     spec = None
+    _no_edge = False  # (views._NoEdge: an edge torch shows as None)
 
     # NOTE: registry.attach, the hot path, sets these same slots without calling __init__
     def __init__(self, edges, saved=(), saved_names=(), versions=None, in_meta=None):
@@ -59,7 +60,7 @@ class Node:
 
     @property
     def next_functions(self):
-        return tuple((e, 0) for e in self._edges)
+        return tuple((None if e is not None and e._no_edge else e, 0) for e in self._edges)
 
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) after this node ran; may return new grad_inputs."""

@@ -44,6 +44,7 @@ class _NoEdge(Node):
     (torch gives such a view, made under no_grad, no gradient edge of its own)."""
 
     __slots__ = ()
+    _no_edge = True
 
     def __init__(self):
         Node.__init__(self, ())
