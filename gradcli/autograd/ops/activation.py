@@ -243,6 +243,7 @@ def _elu(input, alpha, scale, input_scale, spec):
 
 
 def elu(input, alpha=1.0, inplace=False):
+    inplace = bool(inplace)  # torch's F.elu tests it first
     return _run(_elu, input, inplace, _number(alpha), 1.0, 1.0, ELU)
 
 
