@@ -176,6 +176,12 @@ CALLS += [
     "F.kl_div(1, torch.ones(2))", "F.hardtanh(1, 0, float('nan'), [1, 2])", "F.hardtanh(torch.ones(2).shape)",
     "F.hardtanh(torch.ones(2), 'a', 'b')", "F.hardtanh(torch.ones(2), 'a', 'b', True)",
     "F.hardtanh(torch.ones(2), torch.tensor(0.), 1)",
+    # a Python int beside an integer tensor is cast to its type, wrapping around
+    "torch.tensor([1], dtype=torch.uint8) + 300", "torch.tensor([1], dtype=torch.uint8) | 300",
+    "torch.tensor([1], dtype=torch.int32) * 10**10", "torch.tensor([1]) + 10**20", "torch.tensor([1], dtype=torch.int8) - 200",
+    "torch.tensor([1], dtype=torch.uint8).add_(300)", "300 + torch.tensor([1], dtype=torch.uint8)",
+    "torch.tensor([1]) + 2**63", "torch.tensor([1]) + 2**64", "torch.tensor([1], dtype=torch.uint8) == 300",
+    "torch.tensor([1]) - (-2**63 - 1)",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

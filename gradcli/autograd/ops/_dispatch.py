@@ -14,6 +14,19 @@ from .registry import _ResultSlot
 _SCALARS = (int, float, bool)
 
 
+def _int_scalar(b, dtype):
+    """A Python int beside an integer tensor: torch casts it to the tensor's type, wrapping around
+    (uint8 + 300 adds 44); past int64 it is no C++ integer at all."""
+    if 0x7FFF_FFFF_FFFF_FFFF < b <= 0xFFFF_FFFF_FFFF_FFFF:  # read as an unsigned 64-bit number
+        b -= 0x1_0000_0000_0000_0000
+    if b < -0x8000_0000_0000_0000:
+        raise OverflowError("can't convert negative int to unsigned")
+    if b > 0x7FFF_FFFF_FFFF_FFFF:
+        raise OverflowError("int too big to convert")
+    info = np.iinfo(dtype)
+    return b if info.min <= b <= info.max else np.int64(b).astype(dtype)
+
+
 def operands(a, b):
     """``a``'s and ``b``'s arrays (or Python scalars) in torch's result dtype."""
     ta = isinstance(a, Tensor)
@@ -25,8 +38,10 @@ def operands(a, b):
     elif ta:
         ad = a._data
         kind = ad.dtype.kind
-        if type(b) is float and kind == "f" or type(b) is int and kind in "fiu":
+        if type(b) is float and kind == "f" or type(b) is int and kind == "f":
             return ad, b
+        if type(b) is int and kind in "iu":
+            return ad, _int_scalar(b, ad.dtype)
         if not isinstance(b, _SCALARS):
             b = _to_tensor_operand(b)
             return operands(a, b)
