@@ -238,3 +238,20 @@ def test_a_memory_error_while_parsing_is_one_line_at_exit_1(tmp_path, monkeypatc
     err = p.stderr.decode()
     assert p.returncode == 1 and "Traceback" not in err
     assert err.splitlines()[0] == "p.py:1:5: error: MemoryError: out of memory while parsing (6 bytes)"
+
+
+def test_fstring_fields_on_a_long_line_are_lexed_once(monkeypatch):
+    # each field was padded to its column and lexed again: quadratic (80,000 fields on a line: 5 minutes)
+    from gradcli.syntax import parser
+    from gradcli.syntax.lexer import GradLexer
+    monkeypatch.setattr(parser, "cache_dir", lambda: None)
+    parser.prepare()
+    lexed = []
+    real = GradLexer.lex
+    monkeypatch.setattr(GradLexer, "lex", lambda self, text, *at: lexed.append(len(text)) or real(self, text, *at))
+    source = "x = 1\ny = [" + "f'{x + 1:>{x}}', " * 2_000 + "]\nz = f'''\n{x}'''\n"
+    module = parser.parse(source, "p.py")
+    assert sum(lexed) < 3 * len(source)
+    first, last = module.body[1].value.elts[0], module.body[1].value.elts[-1]
+    assert first.values[0].value.pos[1:3] == (2, 9) and last.values[0].value.pos[1:3] == (2, 9 + 17 * 1_999)
+    assert module.body[2].value.values[1].value.pos[1:3] == (4, 2)

@@ -101,12 +101,13 @@ class GradLexer:
         self.last: Tok | None = None  # last token that is not layout
         self.previous: Tok | None = None  # the one before it
 
-    def lex(self, text: str):
+    def lex(self, text: str, line: int = 1, column: int = 1):
+        """Tokens of ``text``, which starts at ``line`` and ``column`` of the file (an f-string field)."""
         self.reset()
         self.file_text = text
-        return self._tokens(text)
+        return self._tokens(text, line, column)
 
-    def _tokens(self, text: str):  # noqa: C901 - one loop, on purpose: it runs per token
+    def _tokens(self, text: str, first_line: int, first_column: int):  # noqa: C901 - one loop: it runs per token
         by_first = self.by_first
         keywords = self.keywords
         ignore = self.ignore
@@ -114,10 +115,10 @@ class GradLexer:
         file = self.file
         levels = [(0, 0)]  # indentation as (columns with tab=8, columns with tab=1)
         pos, n = 0, len(text)
-        line, line_pos = 1, 0  # current line and the index where it starts
+        line, line_pos = first_line, 1 - first_column  # current line and the index where it starts
         last = None  # last significant token on the current logical line
         block_opener = None
-        logical_start, logical_line, watch_at = 0, 1, WATCH_FROM  # a line past watch_at: Nesting
+        logical_start, logical_line, watch_at = 0, first_line, WATCH_FROM  # a line past watch_at: Nesting
         nesting = None
         while pos < n:
             char = text[pos]
@@ -180,7 +181,7 @@ class GradLexer:
             if last is None and self.line_start is None:
                 self.line_start = tok
                 if (len(levels) == 1 and column > 1 and self.last is None
-                        and text[line_pos:tok.start_pos].rpartition("\f")[2]):  # a form feed resets the count
+                        and text[max(line_pos, 0):tok.start_pos].rpartition("\f")[2]):  # a form feed resets the count
                     fail("IndentationError: unexpected indent", file, line, column)
                 if value in BLOCK_WORDS:
                     block_opener = tok

@@ -240,7 +240,9 @@ def _parse_text(text: str, filename: str) -> ast.Module:
 
 
 def _parse_field(field, filename: str) -> ast.Node:
-    # Padding puts every token of the field at its real line and column in the file.
+    if _DRIVER is not None:  # the lexer starts the field at its line and column in the file
+        return _run("(" + field.text + "\n)\n", "fstring_expr", filename, field.line, field.column - 1)
+    # Lark's loop lexes from 1:1: padding puts every token at its place (a cost per field of its column)
     if field.line == 1:
         padded = "(" + " " * (field.column - 2) + field.text + "\n)\n"
     else:
@@ -248,13 +250,14 @@ def _parse_field(field, filename: str) -> ast.Node:
     return _run(padded, "fstring_expr", filename)
 
 
-def _run(text: str, start: str, filename: str):
+def _run(text: str, start: str, filename: str, line: int = 1, column: int = 1):
     if _DRIVER is None:
         return _run_lark(text, start, filename)
     try:
         end = len(text)
-        end_token = Tok("$END", "", text.count("\n"), 1, text.count("\n"), 1, end, end)
-        return _DRIVER.parse(GradLexer.instance.lex(text), start, end_token)
+        last_line = text.count("\n") + line - 1
+        end_token = Tok("$END", "", last_line, 1, last_line, 1, end, end)
+        return _DRIVER.parse(GradLexer.instance.lex(text, line, column), start, end_token)
     except TooDeep as e:
         fail(nesting.MESSAGE, filename, e.token.line, e.token.column)
     except ParseError as e:
@@ -318,6 +321,8 @@ def _translate(e, text: str, filename: str):
 
 
 def _token_position(tok, text: str) -> tuple[int, int]:
+    if type(tok) is Tok and tok.type == "$END":
+        return tok.line, 1
     if tok.type == "$END" or getattr(tok, "line", None) is None:
         return text.count("\n"), 1
     return tok.line, tok.column
