@@ -173,16 +173,24 @@ def test_logf_u10_pinned():
 
 @pytest.mark.parametrize("shape,dim", [((2, 3), 0), ((3, 4, 5), 1), ((40, 8), 0), ((5, 16), 0), ((4, 3, 20), 1),
                                        ((3, 4, 12), 1), ((2, 3, 4, 5), 0), ((1, 3, 33), 1)])
-def test_other_dim_softmax_as_torch(shape, dim):
+def test_other_dim_softmax_and_gradients_as_torch(shape, dim):
     torch = pytest.importorskip("torch")
+    from gradcli.autograd import engine
     from gradcli.autograd.ops import softmax as S
 
     rng = np.random.default_rng(shape[-1] * 10 + dim)
     bad = total = 0
     for _ in range(40):
         x = (rng.standard_normal(shape) * 2).astype(np.float32)
+        w = rng.standard_normal(shape).astype(np.float32)
         for name in ("softmax", "log_softmax"):
-            got = getattr(S, name)(wrap(x), dim)._data
-            bad += int((got != getattr(torch, name)(torch.from_numpy(x), dim).numpy()).sum())
-            total += x.size
+            t = torch.tensor(x, requires_grad=True)
+            want = getattr(torch, name)(t, dim)
+            (want * torch.from_numpy(w)).sum().backward()
+            g = wrap(x.copy())
+            g.requires_grad_()
+            got = getattr(S, name)(g, dim)
+            engine.backward(E.mul(got, wrap(w)).sum())
+            bad += int((got._data != want.detach().numpy()).sum()) + int((g.grad._data != t.grad.numpy()).sum())
+            total += 2 * x.size
     assert bad / total <= 0.003  # the scalar tails' exp is glibc's, correctly rounded but ~0.05%

@@ -28,15 +28,23 @@ def _softmax_double_backward(grad, grad_output, dim, output, F):
 def _softmax_backward(grad, output, dim, F):
     if isinstance(output, np.ndarray) and output.dtype in _LANES and dim == output.ndim - 1:
         return (grad - _reduce_all_rows(grad * output)) * output  # torch's last-dim kernel's sum
+    if isinstance(output, np.ndarray) and output.dtype == np.float32 and output.ndim and 0 < output.size < LARGE:
+        # other dims: Σ grad·output along dim, each step one FMA (the AVX2 build contracts)
+        grad = np.asarray(grad, np.float32)
+        total = np.take(grad, 0, axis=dim) * np.take(output, 0, axis=dim)
+        for i in range(1, output.shape[dim]):
+            total = fma32(np.take(grad, i, axis=dim), np.take(output, i, axis=dim), total)
+        return (grad - np.expand_dims(total, dim)) * output
     return (grad - F.sum(grad * output, dim, True)) * output
 
 
 def _log_softmax_backward(grad, output, dim, F):
-    if (isinstance(output, np.ndarray) and output.dtype == np.float32 and dim == output.ndim - 1
-            and output.size < LARGE):
-        # torch's float32 last-dim kernel: grad - exp(output)·Σgrad as one FMA (its AVX2 build
-        # contracts), SLEEF's exp, vec::reduce_all's sum
-        return fma32(-expf_u10(output), _reduce_all_rows(np.asarray(grad, np.float32)), grad)
+    if isinstance(output, np.ndarray) and output.dtype == np.float32 and output.ndim and 0 < output.size < LARGE:
+        # torch's float32 kernels: grad - exp(output)·Σgrad as one FMA (its AVX2 build
+        # contracts), their exp (_exp_f32), the last dim's sum as vec::reduce_all
+        grad = np.asarray(grad, np.float32)
+        total = _reduce_all_rows(grad) if dim == output.ndim - 1 else _sum_along(grad, dim)
+        return fma32(-_exp_f32(output, dim, False), total, grad)
     return grad - F.exp(output) * F.sum(grad, dim, True)
 
 
@@ -132,26 +140,32 @@ def _sum_along(e, axis):
     return np.expand_dims(total, axis)
 
 
-def _exp_shifted(d, axis, split):
-    if d.size == 0:  # numpy's max has no identity; torch's result is as empty as the input
-        return d.copy(), d.copy()
-    shifted = d - np.max(d, axis=axis, keepdims=True)
-    if d.dtype != np.float32 or d.size >= LARGE:
-        return shifted, _Numpy_exp(shifted)
-    if axis == d.ndim - 1:  # torch's last-dim kernels: SLEEF's exp on every element
-        return shifted, expf_u10(shifted)
-    # other dims: runs of inner positions 8 at a time through SLEEF, their tails through
-    # libm's exp (log_softmax's kernel: every outer index; softmax's: split over threads)
-    e = _Numpy_exp(shifted)
-    inner = d[(0,) * (axis + 1)].size
-    flat, sh = e.reshape(-1, d.shape[axis], inner), shifted.reshape(-1, d.shape[axis], inner)
+def _exp_f32(x, axis, split):
+    """exp of a float32 array as torch's softmax kernels take it along ``axis``: over the last
+    dim SLEEF's on every element; over another dim SLEEF's on the runs of inner positions they
+    vectorize 8 at a time (log_softmax's kernels: every outer index; softmax's forward: split
+    over threads), libm's on the tails."""
+    if axis == x.ndim - 1:
+        return expf_u10(x)
+    e = _Numpy_exp(x)
+    inner = x[(0,) * (axis + 1)].size
+    flat, sh = e.reshape(-1, x.shape[axis], inner), x.reshape(-1, x.shape[axis], inner)
     if split:
         mask = np.broadcast_to(inner_chunks(flat.shape[0], inner)[:, None, :], flat.shape)
     else:
         mask = np.zeros(flat.shape, bool)
         mask[..., :inner // 8 * 8] = True
     flat[mask] = expf_u10(sh[mask])
-    return shifted, flat.reshape(e.shape)
+    return flat.reshape(e.shape)
+
+
+def _exp_shifted(d, axis, split):
+    if d.size == 0:  # numpy's max has no identity; torch's result is as empty as the input
+        return d.copy(), d.copy()
+    shifted = d - np.max(d, axis=axis, keepdims=True)
+    if d.dtype != np.float32 or d.size >= LARGE:
+        return shifted, _Numpy_exp(shifted)
+    return shifted, _exp_f32(shifted, axis, split)
 
 
 def softmax(input, dim, dtype=None):
