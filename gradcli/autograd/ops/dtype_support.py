@@ -37,6 +37,9 @@ REFUSED = {
     "lerp_scalar": (_INTEGER, _kernel("lerp_kernel_scalar")),  # a Number weight
     "lerp_tensor": (_INTEGER, _kernel("lerp_kernel_tensor")),  # a tensor weight
     "clamp": (_BOOL, _kernel("clamp_cpu")),              # both bounds tensors
+    "clamp_scalar": (_BOOL, _kernel("clamp_scalar_cpu")),  # both bounds Numbers (bool ones: no promotion)
+    "clamp_min_scalar": (_BOOL, _kernel("clamp_min_scalar_cpu")),
+    "clamp_max_scalar": (_BOOL, _kernel("clamp_max_scalar_cpu")),
 }
 
 

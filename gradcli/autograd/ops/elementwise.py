@@ -23,8 +23,8 @@ from .arithmetic import (_binary_arrays, _scalar_tensor, add, div, floor_divide,
                          subtract)
 from .arithmetic import FLOOR_DIVIDE, alpha_first
 from .conversion import _check_device, _converter, copy_, cpu, fill_, to, to_dtype, zero_  # noqa: F401
-from .piecewise import (_tensor_where, ceil, clamp, clamp_, clamp_max, clamp_min, clip, fix,  # noqa: F401
-                        floor, fmax, fmin, frac, lerp, maximum, minimum, round, sgn, sign, signbit,
+from .piecewise import (_tensor_where, ceil, clamp, clamp_, clamp_max, clamp_max_, clamp_min,  # noqa: F401
+                        clamp_min_, clip, fix, floor, fmax, fmin, frac, lerp, maximum, minimum, round, sgn, sign, signbit,
                         trunc, where)
 from .registry import backward_op, defop, record
 
@@ -280,6 +280,7 @@ TENSOR_METHODS = {
     "absolute": abs, "asin": asin, "acos": acos, "atan": atan, "arcsin": asin,
     "arccos": acos, "arctan": atan, "sinh": sinh, "cosh": cosh,
     "clamp": clamp, "clip": clamp, "clamp_min": clamp_min, "clamp_max": clamp_max,
+    "clamp_min_": clamp_min_, "clamp_max_": clamp_max_,
     "sign": sign, "sgn": sgn, "signbit": signbit, "floor": floor, "ceil": ceil, "trunc": trunc,
     "fix": trunc, "round": round, "frac": frac, "square": square,
     "maximum": maximum, "minimum": minimum, "fmax": fmax, "fmin": fmin, "where": _tensor_where,
@@ -298,7 +299,7 @@ TENSOR_INPLACE = {
     "exp_": exp, "log_": log, "sqrt_": sqrt, "sin_": sin, "cos_": cos, "tanh_": tanh,
     "sigmoid_": sigmoid, "abs_": abs, "reciprocal_": reciprocal,
     "__iadd__": add, "__isub__": sub, "__imul__": mul, "__itruediv__": div, "__ipow__": pow,
-    "clamp_min_": clamp_min, "clamp_max_": clamp_max, "sign_": sign, "sgn_": sgn,
+    "sign_": sign, "sgn_": sgn,
     "floor_": floor, "ceil_": ceil, "trunc_": trunc, "fix_": trunc, "round_": round,
     "frac_": frac, "square_": square, "lerp_": lerp, "erf_": erf, "erfc_": erfc,
     "logit_": logit, "xlogy_": xlogy, "nan_to_num_": nan_to_num,
@@ -318,7 +319,7 @@ def _torch_exports():
     for mod in (arithmetic, piecewise, conversion, sys.modules[__name__]):
         names.update(public_functions(mod))
     for helper in ("to_dtype", "to", "cpu", "zero_", "fill_", "copy_", "rdiv", "rpow", "mul_scalar", "rremainder",
-                   "alpha_first"):
+                   "alpha_first", "clamp_min_", "clamp_max_"):
         names.pop(helper, None)
     names.update(activation.TORCH_LEVEL)
     names.update(arcsin=asin, arccos=acos, arctan=atan, absolute=abs, fix=trunc, clip=clamp,

@@ -56,10 +56,10 @@ def split(tensor, split_size_or_sections, dim=0):
 
 def chunk(input, chunks, dim=0):
     d = input._data
-    if chunks <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     if d.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = d.shape[_wrap_dim(dim, d.ndim)]
     if n == 0:  # torch: `chunks` empty pieces, by split_with_sizes
         return split(input, [0] * chunks, dim)

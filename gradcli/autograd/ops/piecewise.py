@@ -74,6 +74,9 @@ def clamp(self, min=None, max=None):
             raise broadcast_error(d, lo if lo is not None else hi) from None
         return record(CLAMP0, out, (self, min, max))
     d = self._data
+    if d.dtype.kind == "b" and type(min) in (bool, type(None)) and type(max) in (bool, type(None)):
+        refuse("clamp_scalar" if min is not None and max is not None else
+               "clamp_min_scalar" if max is None else "clamp_max_scalar", d.dtype)
     if (isinstance(min, float) or isinstance(max, float)) and d.dtype.kind != "f":
         d = floating(d)
     return record(CLAMP1, _clamp_arrays(d, min, max), (self,), {"min": min, "max": max})
@@ -96,6 +99,8 @@ def clamp_min(self, min):
     if isinstance(min, Tensor):
         a, b = operands(self, min)
         return record(CLAMP_MIN1, _binary_arrays(np.maximum, a, b), (self, min))
+    if type(min) is bool and self._data.dtype.kind == "b":
+        refuse("clamp_min_scalar", self._data.dtype)
     d = self._data if not (isinstance(min, float) and self._data.dtype.kind != "f") else floating(self._data)
     return record(CLAMP_MIN0, np.maximum(d, min), (self,), {"min": min})
 
@@ -104,12 +109,41 @@ def clamp_max(self, max):
     if isinstance(max, Tensor):
         a, b = operands(self, max)
         return record(CLAMP_MAX1, _binary_arrays(np.minimum, a, b), (self, max))
+    if type(max) is bool and self._data.dtype.kind == "b":
+        refuse("clamp_max_scalar", self._data.dtype)
     d = self._data if not (isinstance(max, float) and self._data.dtype.kind != "f") else floating(self._data)
     return record(CLAMP_MAX0, np.minimum(d, max), (self,), {"max": max})
 
 
+# C++'s names of the types (torch's in-place clamp with a Number bound words its cast check so)
+_CPP_TYPE_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                   "uint8": "unsigned char", "bool": "bool"}
+
+
+def _check_number_bounds(self, *bounds):
+    d = self._data
+    if d.dtype.kind == "f":
+        return
+    kinds = {type(b) for b in bounds}
+    result = "Float" if float in kinds else "Long" if int in kinds and d.dtype.kind == "b" else None
+    if result:
+        raise RuntimeError(f"result type {result} can't be cast to the desired output type "
+                           f"{_CPP_TYPE_NAMES.get(d.dtype.name, d.dtype.name)}")
+
+
 def clamp_(self, min=None, max=None):
+    _check_number_bounds(self, min, max)
     return inplace(self, clamp, min, max)
+
+
+def clamp_min_(self, min):
+    _check_number_bounds(self, min)
+    return inplace(self, clamp_min, min)
+
+
+def clamp_max_(self, max):
+    _check_number_bounds(self, max)
+    return inplace(self, clamp_max, max)
 
 
 SIGN = defop("SignBackward0", {"self": "0"}, self=_zero_grad)

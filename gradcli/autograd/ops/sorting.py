@@ -60,12 +60,12 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     check_flag(largest)
     check_flag(sorted)
     d = input._data
-    if d.dtype.kind != "f":
-        refuse("topk", d.dtype)
     axis = _wrap_dim(dim, d.ndim)
     size = d.shape[axis] if d.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
+    if d.dtype.kind != "f":
+        refuse("topk", d.dtype)
     if not d.ndim:
         return _select(TOPK, _TOPK_T, input, None, axis)
     order = np.take(_order(d, axis, largest), np.arange(k), axis=axis)
