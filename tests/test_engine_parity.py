@@ -130,3 +130,31 @@ NO_GRAD_VIEWS = {
 @pytest.mark.parametrize("body", NO_GRAD_VIEWS.values(), ids=list(NO_GRAD_VIEWS))
 def test_views_that_may_not_be_written(body):
     _same_as_torch(_X + body)
+
+
+_WALK = """
+def walk(fn, depth):
+    if fn is None or depth > 5:
+        return
+    print('  ' * depth + fn.name())
+    for nf, _ in fn.next_functions:
+        walk(nf, depth + 1)
+"""
+
+CUMPROD = {
+    "1-d, a zero": ("[0.5, 0.0, 2.0, 3.0]", 0, "float32"),
+    "2-d, dim 1": ("[[0.5, 0.0, 2.0], [1.0, 2.0, 0.0]]", 1, "float32"),
+    "2-d, dim 0, double": ("[[0.5, 0.0], [1.0, 2.0], [0.0, 3.0]]", 0, "float64"),
+    "3-d, dim -1": ("[[[0.0, 2.0], [1.5, 2.0]], [[1.0, 0.0], [0.0, 0.0]]]", -1, "float32"),
+    "no zeros": ("[[0.5, 1.5, 2.0], [1.0, 2.0, -1.0]]", 1, "float32"),
+    "two elements": ("[0.0, 4.0]", 0, "float64"),
+}
+
+
+@pytest.mark.parametrize("case", CUMPROD, ids=list(CUMPROD))
+def test_cumprod_under_create_graph(case):
+    """torch's double backward of cumprod over zeros writes each slice in place (CopySlices)."""
+    data, dim, dtype = CUMPROD[case]
+    _same_as_torch(_WALK + f"x = torch.tensor({data}, dtype=torch.{dtype}, requires_grad=True)\n"
+                   f"y = x.cumprod({dim})\ng, = torch.autograd.grad((y * y).sum(), x, create_graph=True)\n"
+                   "print(g)\nwalk(g.grad_fn, 0)\n(g * g).sum().backward()\nprint(x.grad)")

@@ -174,7 +174,31 @@ def _cumprod_grad(grad, self, result, dim, F):
     if not (self == 0).any():  # torch: reversed_cumsum(result * grad) / self
         return _cumsum_backward(result * grad, dim, F) / self
     # zeros: d out_j / d x_k = prod_{i <= j, i != k} x_i, built from exclusive products
+    if isinstance(grad, Tensor):  # create_graph: torch's O(n²) loop writing each slice in place
+        return _cumprod_grad_zeros_graph(grad, self, dim)
     return _cumprod_grad_zeros(grad, self, dim, F)
+
+
+def _cumprod_grad_zeros_graph(grad, self, dim):
+    from ..creation import ones, zeros
+    from .joins import cat as _cat
+    from .pieces import narrow  # torch's slice(): SliceBackward0 even over the whole dim
+    n = self.shape[dim]
+    size = list(self.shape)
+    size[dim] = 1
+    grad_input = zeros(tuple(self.shape), dtype=grad.dtype)
+    for k in range(n):
+        if k == 0:
+            omitted = _cat([ones(tuple(size), dtype=grad.dtype), narrow(self, dim, 1, n - 1).cumprod(dim)], dim)
+        else:
+            until_k = narrow(self, dim, 0, k).prod(dim, keepdim=True)
+            if k == n - 1:
+                omitted = until_k
+            else:
+                after = narrow(self, dim, k + 1, n - k - 1).cumprod(dim)
+                omitted = _cat([until_k, until_k.expand_as(after) * after], dim)
+        grad_input.select(dim, k).copy_((narrow(grad, dim, k, n - k) * omitted).sum(dim))
+    return grad_input
 
 
 def _cumprod_grad_zeros(grad, self, dim, F):
