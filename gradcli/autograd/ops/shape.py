@@ -442,8 +442,29 @@ TENSOR_METHODS = {
     **_JOIN_METHODS, **_PIECE_METHODS,
 }
 
+def _sizes_list(name, param, sizes):
+    """torch.reshape / torch.permute take their sizes as one list (the methods also take them
+    as separate ints): an int is torch's parser's TypeError."""
+    if not isinstance(sizes, (tuple, list)):
+        raise TypeError(f"{name}(): argument '{param}' (position 2) must be tuple of ints, not {type(sizes).__name__}")
+    return sizes
+
+
+def torch_reshape(input, shape):
+    return reshape(input, _sizes_list("reshape", "shape", shape))
+
+
+def torch_permute(input, dims):
+    return permute(input, _sizes_list("permute", "dims", dims))
+
+
+torch_reshape.__name__ = torch_reshape.__qualname__ = "reshape"
+torch_permute.__name__ = torch_permute.__qualname__ = "permute"
+
+
 TORCH_EXPORTS = {
-    "reshape": reshape, "flatten": flatten, "unflatten": unflatten, "squeeze": squeeze,
+    "reshape": torch_reshape, "flatten": flatten, "unflatten": unflatten, "squeeze": squeeze,
     "unsqueeze": unsqueeze, "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
-    "permute": permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint, **_JOIN_EXPORTS, **_PIECE_METHODS,
+    "permute": torch_permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint,
+    **_JOIN_EXPORTS, **_PIECE_METHODS,
 }
