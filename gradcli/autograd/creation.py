@@ -170,6 +170,10 @@ def legacy_tensor(cls, args, dtype, typed=False) -> Tensor:
     if len(args) == 1 and isinstance(first, Tensor):
         if typed and first._data.dtype != dtype.np:
             raise TypeError(f"expected {_options(dtype.np)} (got {_options(first._data.dtype)})")
+        if cls is Tensor:  # torch: first.alias(), a view (AliasBackward0 when it requires grad)
+            from .ops.shape import ALIAS
+            from .ops.views import make_view
+            return make_view(ALIAS, first._data.view(), first)
         arr = first._data  # the same data, in its own dtype
     elif len(args) == 1 and type(first).__name__ == "Size":
         arr = np.zeros(_legacy_size(tuple(first)) if first else (), dtype=dtype.np)
