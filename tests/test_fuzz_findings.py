@@ -182,6 +182,8 @@ CALLS += [
     "torch.tensor([1], dtype=torch.uint8).add_(300)", "300 + torch.tensor([1], dtype=torch.uint8)",
     "torch.tensor([1]) + 2**63", "torch.tensor([1]) + 2**64", "torch.tensor([1], dtype=torch.uint8) == 300",
     "torch.tensor([1]) - (-2**63 - 1)",
+    "torch.zeros(4, 0).softmax(0.5)", "F.log_softmax(torch.zeros(4, 0), 0.5)", "F.softmin(torch.zeros(4, 0), 0.5)",
+    "torch.zeros(4, 0).softmax(torch.tensor(0)).shape", "F.softmax(torch.zeros(4, 0), dim=True)",
     # the legacy constructors
     "torch.FloatTensor(2, device='cpu').shape",
     "torch.DoubleTensor(1, 0, -1)", "torch.LongTensor(True)", "torch.LongTensor(1.5)", "torch.LongTensor(None)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from ..tensor import _wrap_dim
@@ -97,7 +99,11 @@ def _softmax_input(name, input, dim, dtype):
         from ._dispatch import _torch_type_name
         kernel = "softmax_lastdim_kernel_impl" if name == "softmax" else "log_softmax_lastdim_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(d.dtype)}\'')
-    return input, d, _wrap_dim(dim, d.ndim)
+    # an int (or one-element integer tensor): a float dim is the parser's TypeError, also when the
+    # tensor is empty and nothing else would look at it
+    if type(dim) is bool:
+        raise TypeError("softmax's dim is an int, not a bool")
+    return input, d, _wrap_dim(operator.index(dim), d.ndim)
 
 
 _LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}  # AVX2 vector lanes
