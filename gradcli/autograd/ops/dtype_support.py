@@ -30,6 +30,8 @@ REFUSED = {
     "mv": (_BOOL, _kernel("addmv_impl_cpu")),
     "bmm": (_BOOL, _kernel("bmm")),
     "trace": (_BOOL, _kernel("trace")),
+    "cumsum": (_BOOL, _kernel("cumsum_out_cpu")),        # a bool result dtype (cumsum_, dtype=)
+    "cumprod": (_BOOL, _kernel("cumprod_out_cpu")),
     "pow": (_BOOL, _kernel("pow")),                      # a bool tensor to a bool tensor's power
     "remainder": (_BOOL, _kernel("remainder_cpu")),      # of two bool operands
     "div_floor": (_BOOL, _kernel("div_floor_cpu")),      # floor_divide, //, rounding_mode="floor"

@@ -14,6 +14,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dims import _dims, _expand_back, _mean_backward, check_flag, distinct_dims, int_list
 from .backends import cumprod_array, cumsum_array
+from .dtype_support import refuse
 from .minmax import amax, amin, aminmax, argmax, argmin, max, median, min
 from .registry import defop, record
 from .moments import std, std_mean, var, var_mean  # noqa: F401
@@ -216,24 +217,29 @@ def _cumprod_grad_zeros(grad, self, dim, F):
     return F.cat(pieces, dim)
 
 
-def _cum_dtype(d, dtype):
+def _cum_dtype(d, dtype, op):
     if dtype is not None:
         from ..creation import _np_dtype
-        return _np_dtype(dtype)
+        rt = np.dtype(_np_dtype(dtype))
+        if rt.kind != "f" and d.ndim and d.size:  # a 0-d or empty tensor is copied, no kernel
+            refuse(op, rt)
+        return rt
     return np.int64 if d.dtype.kind in "biu" else d.dtype
 
 
 def cumsum(input, dim, *, dtype=None):
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
-    out = cumsum_array(d.astype(_cum_dtype(d, dtype), copy=False), axis if d.ndim else None).reshape(d.shape)
+    x = d.astype(_cum_dtype(d, dtype, "cumsum"), copy=False)
+    out = cumsum_array(x, axis if d.ndim else None).reshape(d.shape).astype(x.dtype, copy=False)
     return record(CUMSUM, out, (input,), {"dim": axis if d.ndim else None})
 
 
 def cumprod(input, dim, *, dtype=None):
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
-    out = cumprod_array(d.astype(_cum_dtype(d, dtype), copy=False), axis if d.ndim else None).reshape(d.shape)
+    x = d.astype(_cum_dtype(d, dtype, "cumprod"), copy=False)
+    out = cumprod_array(x, axis if d.ndim else None).reshape(d.shape).astype(x.dtype, copy=False)
     return record(CUMPROD, out, (input,), {"dim": axis})
 
 TENSOR_METHODS = {
@@ -242,7 +248,15 @@ TENSOR_METHODS = {
     "count_nonzero": count_nonzero, "var": var, "std": std, "logsumexp": logsumexp,
     "cumsum": cumsum, "cumprod": cumprod, "softmax": softmax, "log_softmax": log_softmax,
 }
-TENSOR_INPLACE = {"cumsum_": cumsum, "cumprod_": cumprod}
+def _cumsum_(self, dim, *, dtype=None):  # in place: in self's dtype (bool's kernel refuses)
+    return cumsum(self, dim, dtype=self.dtype if dtype is None else dtype)
+
+
+def _cumprod_(self, dim, *, dtype=None):
+    return cumprod(self, dim, dtype=self.dtype if dtype is None else dtype)
+
+
+TENSOR_INPLACE = {"cumsum_": _cumsum_, "cumprod_": _cumprod_}
 
 
 def _torch_exports():
