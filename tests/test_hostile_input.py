@@ -255,3 +255,17 @@ def test_fstring_fields_on_a_long_line_are_lexed_once(monkeypatch):
     first, last = module.body[1].value.elts[0], module.body[1].value.elts[-1]
     assert first.values[0].value.pos[1:3] == (2, 9) and last.values[0].value.pos[1:3] == (2, 9 + 17 * 1_999)
     assert module.body[2].value.values[1].value.pos[1:3] == (4, 2)
+
+
+def test_an_error_on_a_long_line_shows_a_window_and_a_caret_as_wide_as_the_name(tmp_path):
+    # a generated program's long line is shown as 200 characters around the error; the caret
+    # under it is as wide as the span, not as the distance from the window's start
+    name = "undefined_name_here"
+    program = tmp_path / "p.py"
+    program.write_text("y = " + "1 + " * 1000 + name + " + 2\n")
+    p = subprocess.run([GRADCLI, "run", str(program)], capture_output=True, text=True, timeout=60)
+    head, shown, caret = p.stderr.splitlines()[:3]
+    assert head.endswith(f"p.py:1:4005: error: NameError: name '{name}' is not defined")
+    assert shown.startswith("...") and len(shown) <= 206
+    assert caret.strip() == "^" + "~" * (len(name) - 1)
+    assert shown[caret.index("^"):].startswith(name)

@@ -25,9 +25,10 @@ def format_source_error(err: SourceError) -> str:
 def _caret(text: str, column: int, span) -> str:
     # keep the tabs of the line so the caret sits under the column in any terminal
     prefix = "".join(c if c == "\t" else " " for c in text[: max(column - 1, 0)])
+    # the span's own width (column may be a window's), cut at the end of the shown text
     width = 1
-    if span.end_line == span.line and span.end_column > column:
-        width = min(span.end_column - column, max(len(text) - column + 1, 1))
+    if span.end_line == span.line and span.end_column > span.column:
+        width = min(span.end_column - span.column, max(len(text) - column + 1, 1))
     return prefix + "^" + "~" * (width - 1)
 
 
