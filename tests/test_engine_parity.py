@@ -87,6 +87,11 @@ HOOKS = {
     "changes the type": "y.register_hook(lambda g: g.double())\ny.sum().backward()",
     "leaf, changes the size": "x.register_hook(lambda g: g[0])\ny.sum().backward()",
     "leaf, changes the type": "x.register_hook(lambda g: g.double())\ny.sum().backward()",
+    "no gradient flows on (norm 0)": "x.register_hook(lambda g: print('x', g))\ny.register_hook(lambda g: print('y', g))\n"
+                                      "n = torch.norm(y, 0)\nn.register_hook(lambda g: print('n', g))\nn.backward()\n"
+                                      "print(x.grad)",
+    "no gradient to a leaf, grad": "x.register_hook(lambda g: print('x', g))\n"
+                                   "print(torch.autograd.grad(torch.norm(x, 0), x, allow_unused=True))",
     "replaces None": "a, b = y.split(1)\nb.register_hook(lambda g: torch.ones(1, 3))\na.sum().backward()",
 }
 
