@@ -639,3 +639,9 @@ def test_program_prints_what_cpython_prints():
 def _bilinear(*args):
     from gradcli.autograd.nn_layers import bilinear
     return bilinear(*args)
+
+
+@pytest.mark.parametrize("data", [5, 1.5, [1.0], "a", (2,)], ids=repr)
+def test_a_parameter_of_a_non_tensor_fails_as_torchs(data):
+    # torch.nn.Parameter detaches its data first: anything but a tensor has no detach
+    same_error(real, lambda lib: lib.nn.Parameter(data))

@@ -377,8 +377,10 @@ class Parameter(Tensor):
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
             arr = np.zeros((0,), dtype=dtypes.defaults.float.np)
-        else:
+        elif isinstance(data, Tensor):
             arr = data._data
+        else:  # torch's Parameter calls data.detach() first
+            raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
         t = _new(cls)
         t._data = arr
         t._requires_grad = False
