@@ -1,8 +1,13 @@
-"""--max-elements refuses a tensor before numpy allocates it."""
+"""--max-elements refuses a tensor before numpy allocates it; other limits are said as gradcli's."""
+
+import io
 
 import pytest
 
 from gradcli.autograd import build_torch_module, limits
+from gradcli.errors import LimitExceeded
+from gradcli.interp import run
+from gradcli.syntax import parse
 
 torch = build_torch_module()
 
@@ -30,3 +35,12 @@ def test_limit_is_settable():
     assert torch.ones(2, 5).numel() == 10
     with pytest.raises(limits.ElementLimitError, match="more than the limit of 10 "):
         torch.ones(11)
+
+
+@pytest.mark.parametrize("line", ["y = torch.ones([1] * 65)", "y = torch.ones([1] * 64)[None]",
+                                  "y = torch.ones([1] * 64).unsqueeze(0)", "y = torch.ones([1] * 64).reshape([1] * 65)"])
+def test_more_than_64_dimensions_is_a_stated_limit(line):
+    # numpy's arrays stop at 64 dimensions where torch's do not: said as gradcli's limit, exit 1
+    with pytest.raises(LimitExceeded, match=r"^RuntimeError: gradcli's tensors have at most 64 dimensions, "
+                                            r"this one would have 65 \(PyTorch allows more\)$"):
+        run(parse(f"import torch\n{line}\n", "p.py"), stdout=io.StringIO())

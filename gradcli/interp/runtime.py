@@ -60,6 +60,9 @@ def error_at(e: BaseException, pos: tuple) -> BaseException:
             return LimitExceeded(f"MemoryError: {e}", Span(*pos))
         return ProgramRuntimeError("MemoryError: not enough memory: the result does not fit in this "
                                    "machine's memory (lower --max-elements to refuse it sooner)", Span(*pos))
+    if isinstance(e, (ValueError, IndexError)) and (m := _TOO_MANY_DIMS.search(str(e))):
+        return LimitExceeded(f"RuntimeError: gradcli's tensors have at most 64 dimensions, this one would "
+                             f"have {m.group(1) or m.group(2)} (PyTorch allows more)", Span(*pos))
     if isinstance(e, AttributeError) and _LEAK.search(str(e)):
         # a non-tensor reached an engine op that reads tensor internals: say it as torch would
         kind = _LEAK.search(str(e)).group(1)
@@ -68,6 +71,9 @@ def error_at(e: BaseException, pos: tuple) -> BaseException:
 
 
 _LEAK = re.compile(r"^'(\w+)' object has no attribute '_\w+'")
+# the array library's dimension limit, as its two messages put it
+_TOO_MANY_DIMS = re.compile(r"^maximum supported dimension for an ndarray is currently 64, found (\d+)|"
+                            r"^number of dimensions must be within \[0, 64\], indexing result would have (\d+)")
 
 
 def call_error(e: BaseException, pos: tuple, fn, args, kwargs: dict | None = None,

@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from gradcli.errors import SourceError
+from gradcli.errors import LimitExceeded, SourceError
 from gradcli.interp import Limits, run
 from gradcli.interp.runtime import python_message
 from gradcli.syntax import parse
@@ -75,6 +75,8 @@ def bug_in_cause(error: SourceError) -> str | None:
     One raised by numpy, or by a plain expression deep in the engine, is a bug.
     """
     cause = error.__context__
+    if isinstance(error, LimitExceeded):  # a limit of gradcli's, said as such (64 dimensions...)
+        return None
     if cause is None or isinstance(cause, (SourceError, MemoryError, RecursionError)):
         return None
     if _PARSER_WORDS.match(error.message) and error.message != python_message(cause):
