@@ -44,3 +44,15 @@ def test_more_than_64_dimensions_is_a_stated_limit(line):
     with pytest.raises(LimitExceeded, match=r"^RuntimeError: gradcli's tensors have at most 64 dimensions, "
                                             r"this one would have 65 \(PyTorch allows more\)$"):
         run(parse(f"import torch\n{line}\n", "p.py"), stdout=io.StringIO())
+
+
+def test_running_out_of_memory_outside_an_expression_is_one_message(monkeypatch):
+    # compiling a huge program can run out of memory where no expression is running yet
+    from gradcli.errors import ProgramRuntimeError
+    from gradcli.interp import runner
+
+    def no_memory(module, ctx):
+        raise MemoryError
+    monkeypatch.setattr(runner, "_compile", no_memory)
+    with pytest.raises(ProgramRuntimeError, match="^MemoryError: not enough memory to run this program$"):
+        run(parse("x = 1\n", "p.py"), stdout=io.StringIO())

@@ -141,6 +141,8 @@ def run(module: ast.Module, *, set_values: dict | None = None, expr_mode: bool =
         raise
     except RecursionError:
         raise LimitExceeded("RecursionError: maximum recursion depth exceeded", None) from None
+    except MemoryError:  # outside any one expression (compiling a huge program): no place to name
+        raise ProgramRuntimeError("MemoryError: not enough memory to run this program", None) from None
     except Exception as e:  # a bug of ours: still a message, never a traceback
         raise ProgramRuntimeError(f"gradcli internal error: {type(e).__name__}: {e}", None) from e
     finally:
