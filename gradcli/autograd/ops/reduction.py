@@ -44,7 +44,9 @@ def _add_up(d, dims, keepdim, dtype):
         d = d.astype(to)
     if d.dtype.kind == "f":
         return torch_sum(d, dims, keepdim)
-    return np.sum(d, axis=dims, keepdims=keepdim)
+    if d.dtype.kind == "b":  # a sum in bool (dtype=torch.bool) is an or
+        return np.any(d, axis=dims, keepdims=keepdim)
+    return np.sum(d, axis=dims, keepdims=keepdim, dtype=d.dtype)  # in its dtype (int8 wraps)
 
 
 def sum(self, dim=None, keepdim=False, *, dtype=None):
