@@ -69,6 +69,7 @@ def chunk(input, chunks, dim=0):
 def unbind(input, dim=0):
     d = input._data
     if d.ndim == 0:
+        _wrap_dim(dim, 0)  # torch wraps the dim first: [-1, 0]
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     dim = _wrap_dim(dim, d.ndim)
     lead = (slice(None),) * dim

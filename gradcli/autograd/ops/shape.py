@@ -117,7 +117,9 @@ def reshape_as(self, other):
 
 def flatten(input, start_dim=0, end_dim=-1):
     d = input._data
-    if d.ndim == 0:
+    if d.ndim == 0:  # torch wraps both dims first ([-1, 0] for a 0-d tensor)
+        _wrap_dim(start_dim, 0)
+        _wrap_dim(end_dim, 0)
         return reshape(input, (1,))
     s = _wrap_dim(start_dim, d.ndim)
     e = _wrap_dim(end_dim, d.ndim)
