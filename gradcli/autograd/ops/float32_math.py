@@ -1,10 +1,14 @@
 """How gradcli computes float32 exp, log, tanh, sin, cos... (one policy, used by the ops and
 by the backward formulas).
 
-torch's float32 kernels for these functions are correctly rounded, or nearly (SLEEF u10);
-numpy's float32 loops are an ulp off about a third of the time, which shows through
-``.item()``, ``.tolist()`` and sometimes a 4-digit print. So a float32 input is computed in
-float64 and rounded once, which gives torch's bits for 99.9% of tanh values and ~99% of exp.
+torch's float32 exp/log/sin/cos/tanh/sqrt/erf... run MKL's VML (HA) at every length: nearly
+correctly rounded, but MKL's algorithms are not published (sqrt: 17% of values an ulp off
+the IEEE root). numpy's float32 loops are an ulp off about a third of the time, which shows
+through ``.item()``, ``.tolist()`` and sometimes a 4-digit print. So a float32 input is
+computed in float64 and rounded once, which gives torch's bits for 99.9% of tanh values and
+~99% of exp. Kernels built on ``Vectorized<float>`` (sigmoid, exp2, softmax...) use SLEEF on
+the elements their vectorized loop takes and libm on the rest: ``split`` / ``vectorized``
+emulate that with sleef_f32.py, bit for bit.
 
 That costs 4-9× numpy's float32 SIMD loop, and on a big tensor it buys nothing a user can
 see: such tensors print summarized at 4 digits, and they come out of matrix products whose
