@@ -287,3 +287,19 @@ def test_set_values_override_the_first_assignment_only():
 def test_steps_count_loop_iterations_and_calls():
     result = run(parse("def f():\n    pass\nfor i in range(3):\n    f()\n", "p.py"), stdout=io.StringIO())
     assert result.steps == 6
+
+
+@pytest.mark.parametrize("line", ["v()", "v.foo", "len(x.sum())", "v + 'a'", "x[0][0]()", "x.t()()"])
+def test_pythons_messages_name_a_views_type_as_torchs(line):
+    # views are a class of gradcli's own: Python's words about a tensor's type still say 'Tensor'
+    torch = pytest.importorskip("torch")
+    setup = "x = torch.ones(2, 3)\nv = x[0]\n"
+    env = {"torch": torch}
+    exec(setup, env)  # noqa: S102 - this test's fixed setup, under PyTorch
+    try:
+        eval(line, env)  # noqa: S307 - this test's fixed line, under PyTorch
+    except Exception as e:  # noqa: BLE001 - compared below
+        want = f"{type(e).__name__}: {e}"
+    with pytest.raises(SourceError) as got:
+        run(parse("import torch\n" + setup + line + "\n", "p.py"), stdout=io.StringIO())
+    assert got.value.message == want

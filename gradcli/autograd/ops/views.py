@@ -94,6 +94,11 @@ class View(Tensor):
         return True
 
 
+# Python's own messages name an object's type ("'Tensor' object is not callable"): a view is a
+# Tensor to the program, as in torch
+View.__name__ = View.__qualname__ = "Tensor"
+
+
 def make_view(spec, out: np.ndarray, self: Tensor, params=None, output_nr=None) -> View:
     """``out`` (numpy's view of ``self``'s data) as the result of the view op ``spec``;
     ``output_nr`` marks a piece of a multi-output view op (unbind, split, chunk)."""
