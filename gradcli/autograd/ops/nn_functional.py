@@ -33,6 +33,8 @@ ADDMM = defop("AddmmBackward0", {"self": "1", "mat1": "grad @ mat2ᵀ", "mat2": 
 
 def _addmm(bias, mat1, mat2):
     a, b = mat1._data, mat2._data
+    from .shape import _expand_shape
+    _expand_shape(bias._data, (a.shape[0], b.shape[1]))  # addmm expands the bias: torch's errors
     return record(ADDMM, bias._data + a @ b, (bias, mat1, mat2), {"col1": col_major(a), "col2": col_major(b)})
 
 
