@@ -6,6 +6,7 @@ import numpy as np
 
 from . import elementwise as _e
 from . import shape as _s
+from ..tensor import _wrap_dim
 from .registry import defop, record
 
 TRILINEAR = defop(
@@ -21,6 +22,13 @@ TRILINEAR = defop(
 _C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int"}
 
 
+def _size(d, dim):
+    """torch's weight.size(dim), with its errors for a weight of too few dimensions."""
+    if d.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return d.shape[_wrap_dim(dim, d.ndim)]
+
+
 def bilinear(input1, input2, weight, bias=None):
     """x1ᵀ W x2 + b over the last dims, as torch composes it: view, _trilinear, view, add."""
     a, b, w = input1._data, input2._data, weight._data
@@ -30,15 +38,17 @@ def bilinear(input1, input2, weight, bias=None):
         if a.shape[i] != b.shape[i]:
             raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: "
                                f"got {a.shape[i]} and {b.shape[i]}")
-    if a.shape[-1] != w.shape[1]:
+    if a.shape[-1] != _size(w, 1):
         raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {a.shape[-1]} "
                            f"but expected {w.shape[1]}")
-    if b.shape[-1] != w.shape[2]:
+    if b.shape[-1] != _size(w, 2):
         raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {b.shape[-1]} "
                            f"but expected {w.shape[2]}")
     if bias is not None and bias._data.shape[-1:] != w.shape[:1]:
         raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
                            f"{bias._data.shape[-1] if bias._data.ndim else 1} but expected {w.shape[0]}")
+    if w.ndim != 3:  # _trilinear's check (a 3-D weight passed the size checks above)
+        raise RuntimeError("number of dimensions must match")
     named = [("input1", a), ("input2", b), ("weight", w)] + ([] if bias is None else [("bias", bias._data)])
     if any(arr.dtype != a.dtype for _, arr in named):
         raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
