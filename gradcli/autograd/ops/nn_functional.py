@@ -148,6 +148,14 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     from . import linalg
+    if x1._data.dtype != x2._data.dtype or x1._data.dtype.kind != "f":  # torch: both in the common dtype
+        from .. import dtypes
+        from ._dispatch import _torch_type_name
+        common = dtypes.result_type(x1, x2)
+        if common.np.kind != "f":
+            raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                               f"{_torch_type_name(common.np)}")
+        x1, x2 = x1.to(common), x2.to(common)
     n1 = _e.clamp_min(linalg.vector_norm(x1, 2, dim, True), eps)
     n2 = _e.clamp_min(linalg.vector_norm(x2, 2, dim, True), eps)
     return _r.sum(_e.mul(_e.div(x1, n1), _e.div(x2, n2)), dim)
