@@ -106,12 +106,23 @@ def _check_unit_interval(d, what):
         raise RuntimeError(f"all elements of {what} should be between 0 and 1")
 
 
+def _not_differentiable(function, **arguments):
+    """torch's check_no_requires_grad: these arguments have no derivative formula."""
+    from ..grad_mode import state
+    if state.enabled:
+        for name, x in arguments.items():
+            if x is not None and getattr(x, "_requires_grad", False):
+                raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument "
+                                   f"'{name}'. This input cannot have requires_grad True.")
+
+
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     _sizes_read(input, target)
     reduction = _reduction(reduction, size_average, reduce)
     if target._data.shape != input._data.shape:
         raise ValueError(f"Using a target size ({Size(target._data.shape)!r}) that is different to the input "
                          f"size ({Size(input._data.shape)!r}) is deprecated. Please ensure they have the same size.")
+    _not_differentiable("binary_cross_entropy", weight=weight)
     x, t = input._data, target._data
     if t.dtype != x.dtype:  # one dtype for the kernel's input, target and result
         raise RuntimeError(f"Found dtype {_torch_type_name(t.dtype)} but expected {_torch_type_name(x.dtype)}")
@@ -136,6 +147,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({Size(target._data.shape)!r}) must be the same as input size "
                          f"({Size(input._data.shape)!r})")
+    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     x, t = input._data, target._data
     # torch: (1 - t)·x - log_sigmoid(x), log_sigmoid scaled by (pos_weight - 1)·t + 1; the
     # product (1 - t)·x is written into 1 - t, so the result has target's dtype
