@@ -55,7 +55,16 @@ CASES = [
     ("int64", "torch.lerp(a, a, a)"), ("bool", "torch.zeros(0, 0, dtype=torch.bool).mm(torch.zeros(0, 2, dtype=torch.bool))"),
     ("bool", "torch.zeros(0, dtype=torch.bool).median()"), ("bool", "torch.argmax(a)"), ("bool", "a.argmin(0)"),
     ("bool", "torch.topk(a, 1)"), ("bool", "torch.median(a)"), ("bool", "torch.dot(a, a)"), ("bool", "a @ a"),
-    ("bool", "a ** a"), ("int64", "torch.lerp(a, a, 0.5)"), ("bool", "a.unsqueeze(1).median(1)"),
+    ("bool", "a ** a"), ("int64", "torch.lerp(a, a, 0.5)"), ("bool", "a.cumsum_(0)"), ("bool", "a.cumprod(0, dtype=torch.bool)"),
+    ("0-d int", "a.cumsum(0, dtype=torch.bool)"), ("int64", "a.cumsum(0, dtype=torch.int32)"), ("int64", "a.sum(dtype=torch.bool)"),
+    ("int64", "a.sum(0, dtype=torch.int8)"), ("0-d", "a.flatten(1)"), ("0-d", "a.unbind(1)"), ("f32", "torch.reshape(a, -1)"),
+    ("f32", "torch.reshape(a, 2, 3)"), ("f32", "torch.permute(a, 0)"), ("f32", "torch.reshape(a, shape=(6,))"),
+    ("f32 requires_grad", "torch.Tensor(a)"), ("f32", "F.linear(a, a, a)"), ("f32", "F.linear(a, a, torch.ones(2, 2, 2))"),
+    ("f32", "F.bilinear(a, a, a)"), ("f32", "F.bilinear(a, a, torch.ones(2, 3, 3, 1))"), ("int64", "F.cosine_similarity(a, a)"),
+    ("int64", "F.cosine_similarity(a, a.float())"), ("f32 requires_grad", "F.binary_cross_entropy(a, a, a)"),
+    ("f32 requires_grad", "F.binary_cross_entropy_with_logits(a.detach(), a.detach(), pos_weight=a)"),
+    ("int64", "a.clamp_(0.5)"), ("bool", "a.clamp_max_(1)"), ("bool", "a.clamp(False, True)"), ("bool", "a.clamp_min(True)"),
+    ("bool", "a.topk(-1)"), ("0-d", "a.chunk(0)"), ("f32", "a.adjoint()"), ("bool", "a.unsqueeze(1).median(1)"),
 ]
 
 
