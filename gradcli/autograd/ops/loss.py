@@ -311,6 +311,10 @@ def _nll_reduce(picked, target, weight, keep, reduction):
 def _check_target(target):
     if not isinstance(target, Tensor):
         raise TypeError(f"nll_loss(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
+
+
+def _check_target_dtype(target):
+    """The kernel's check, after nll_loss_nd's and nll_loss_forward's shape checks."""
     if target._data.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_type_name(target._data.dtype)}")
 
@@ -323,6 +327,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     if x.ndim == 1:
+        if t.ndim > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        _check_target_dtype(target)
         if t.ndim != 0:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         xc, tc, class_dim = x[None, :], t[None], None
@@ -330,6 +337,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         if x.shape[0] != t.shape[0] if t.ndim else True:
             raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size "
                              f"({t.shape[0] if t.ndim else 0}).")
+        if x.ndim == 2 and t.ndim > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        _check_target_dtype(target)
         if x.shape[2:] != t.shape[1:]:
             raise RuntimeError(f"size mismatch (got input: {_dims_text(x.shape)}, target: {_dims_text(t.shape)})")
         xc, tc, class_dim = np.moveaxis(x, 1, -1), t, 1
