@@ -414,6 +414,9 @@ def _smoothed(lsm, target, weight, ignore_index, reduction, eps, class_dim, nll)
 
 def _cross_entropy_probs(lsm, target, weight, reduction, eps, class_dim):
     n_classes = lsm._data.shape[class_dim]
+    if weight is not None and weight._data.shape != (n_classes,):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {n_classes} classes or "
+                           f"no classes but got weight tensor of shape: {_dims_text(weight._data.shape)}")
     if eps > 0:
         # no classes: C++'s eps / 0 is inf, added to an empty target
         target = _e.add(_mul_scalar(target, 1 - eps), eps / n_classes if n_classes else float("inf"))
