@@ -22,7 +22,8 @@ OPTIONS = {
 }
 
 # Functions whose Tensor arguments also take Python numbers (torch wraps them).
-NUMBERS_AS_TENSORS = frozenset("add add_ sub sub_ mul mul_ copy_".split())
+NUMBERS_AS_TENSORS = frozenset("add add_ sub sub_ mul mul_ copy_ div div_ divide divide_ multiply multiply_ subtract "
+                               "subtract_ true_divide true_divide_ floor_divide floor_divide_".split())
 
 # Lists of ints that also take a single int (torch's int[1]): reductions' ``dim``, roll's.
 # Any other list of ints, when it is the only positional parameter, takes its ints as
