@@ -18,11 +18,17 @@ def _halves(shape, dim):
     return lead + (slice(0, n),), lead + (slice(n, 2 * n),)
 
 
+def _sigmoid(b):
+    """torch's sigmoid of the second half (a strided view): its float32 kernel's SLEEF/libm split."""
+    from .elementwise import _sigmoid as sigmoid_array
+    return sigmoid_array(b)
+
+
 def _glu_backward(grad, self, F, dim):
     """torch's glu_backward kernel: σ(b)·grad for the first half, ((1-σ(b))·σ(b))·a·grad for the second."""
     first, second = _halves(self.shape, dim)
     a, b = self[first], self[second]
-    s = F.sigmoid(b)
+    s = _sigmoid(b)
     out = np.empty(self.shape, dtype=np.result_type(grad, self))
     out[first] = s * grad
     out[second] = ((1 - s) * s) * a * grad
@@ -79,5 +85,5 @@ def glu(input, dim=-1):
         from ._dispatch import _torch_type_name
         raise NotImplementedError(f'"glu_cpu" not implemented for \'{_torch_type_name(d.dtype)}\'')
     first, second = _halves(d.shape, wrapped)
-    out = d[first] * _F.sigmoid(d[second])
+    out = d[first] * _sigmoid(d[second])  # torch's kernel: a * (1 / (1 + exp(-b)))
     return record(GLU, out, (input,), {"dim": wrapped})
