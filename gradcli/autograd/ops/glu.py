@@ -69,14 +69,14 @@ GLU = defop("GluBackward0", {"self": "σ(b) for the first half a, σ(b)(1-σ(b))
 
 def glu(input, dim=-1):
     reads(input, "dim")
+    if input._data.ndim == 0:  # torch's F.glu tests this before its C++ op parses dim
+        raise RuntimeError("glu does not support scalars because halving size must be even")
     if isinstance(dim, bool) or not isinstance(dim, int) and not (
             isinstance(dim, Tensor) and dim._data.ndim == 0 and dim._data.dtype.kind in "iu"):
         # then torch._C._nn.glu parses dim
         raise TypeError(f"glu(): argument 'dim' (position 2) must be int, not {python_type_name(dim)}")
     dim = int(dim)
     d = input._data
-    if d.ndim == 0:
-        raise RuntimeError("glu does not support scalars because halving size must be even")
     wrapped = _wrap_dim(dim, d.ndim)
     n = d.shape[wrapped]
     if n % 2:
