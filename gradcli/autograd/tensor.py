@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 
 from . import dtypes
-from .grad_mode import state as grad_state
 from .ops import registry
 
 _NON_LEAF_GRAD = (
@@ -142,8 +141,8 @@ class Tensor:
             node._pre_hooks = []
         entry = ("tensor", hook)
         node._pre_hooks.append(entry)
-        if getattr(node, "_group", None) is not None:  # an output of a multi-output op: see engine._run_pre_hooks
-            from .engine import note_hook
+        if getattr(node, "_group", None) is not None:  # an output of a multi-output op: see hooks.run_pre_hooks
+            from .hooks import note_hook
             note_hook(node)
         return _RemovableHandle(node._pre_hooks, entry)
 
