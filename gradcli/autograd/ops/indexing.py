@@ -466,14 +466,14 @@ MASKED_FILL.saves = MASKED_FILL_TENSOR.saves = ("mask",)
 def masked_fill(input, mask, value):
     d = input._data
     m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
+    if isinstance(value, Tensor) and value._data.ndim != 0:  # torch checks the value first
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                           f"with {value._data.ndim} dimension(s).")
     if m.dtype != np.bool_:
         from ._dispatch import _torch_type_name
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{_torch_type_name(m.dtype).lower()}")
     if isinstance(value, Tensor):
-        if value._data.ndim != 0:
-            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
-                               f"with {value._data.ndim} dimension(s).")
         fill = value._data.astype(d.dtype)
     elif isinstance(value, (int, float, complex, np.generic)):
         fill = np.asarray(value).astype(d.dtype)
