@@ -94,6 +94,38 @@ HOOKS = {
                                    "print(torch.autograd.grad(torch.norm(x, 0), x, allow_unused=True))",
     "replaces None": "a, b = y.split(1)\nb.register_hook(lambda g: torch.ones(1, 3))\na.sum().backward()",
 }
+# torch runs the hooks of all outputs of a multi-output op together, when its one node runs: in the
+# order each output got its first hook, whichever output's gradient came first
+_ABC = "a, b, c = y.unbind(1)\n"
+_HOOK = "{0}.register_hook(lambda g: print('{1}', g))\n"
+HOOKS.update({
+    "unbind, two of three used": _ABC + "".join(_HOOK.format(t, n) for t, n in
+                                                [("a", "a"), ("b", "b"), ("c", "c"), ("a", "a2")])
+                                 + "(a * 3 + b * b).sum().backward()\nprint(x.grad)",
+    "unbind, hooks in reverse": _ABC + "".join(_HOOK.format(t, t) for t in "cba")
+                                + "b.retain_grad()\n(b * b + a.exp()).sum().backward()\nprint(x.grad, b.grad)",
+    "unbind, hooks change the gradients": _ABC + "a.register_hook(lambda g: g * 10)\nc.register_hook(lambda g: g + 1)\n"
+                                          "b.register_hook(lambda g: print('b', g))\nc.retain_grad()\na.retain_grad()\n"
+                                          "(a * c).sum().backward()\nprint(x.grad, a.grad, c.grad)",
+    "unbind, one used twice": _ABC + "".join(_HOOK.format(t, t) for t in "bca")
+                              + "(c * 2 + (c * 3).exp() + a).sum().backward()\nprint(x.grad)",
+    "split, later pieces first": "p = y.split(1, 1)\n" + "".join(_HOOK.format(f"p[{i}]", i) for i in (1, 0, 2))
+                                 + "(p[2] * p[0] + p[1]).sum().backward()\nprint(x.grad)",
+    "var_mean, both used": "v, m = torch.var_mean(y, 1)\n" + _HOOK.format("m", "m") + _HOOK.format("v", "v")
+                           + "(v * m).sum().backward()\nprint(x.grad)",
+    "unbind, grad with inputs": _ABC + "".join(_HOOK.format(t, t) for t in "cab")
+                                + "print(torch.autograd.grad((a * b).sum(), [x]))",
+    "unbind, create_graph": _ABC + "".join(_HOOK.format(t, t) for t in "bac")
+                            + "gx, = torch.autograd.grad((a * b).sum(), x, create_graph=True)\nprint(gx)\n"
+                              "gx.sum().backward()\nprint(x.grad)",
+    "unbind, node pre-hook": _ABC + _HOOK.format("b", "b") + _HOOK.format("a", "a")
+                             + "a.grad_fn.register_prehook(lambda gs: print('pre a', gs))\n"
+                               "(a + b).sum().backward()\nprint(x.grad)",
+    "split, node pre-hook replaces": "p = y.split(1, 1)\n" + _HOOK.format("p[2]", 2)
+                                     + "p[1].grad_fn.register_prehook(lambda gs: print('pre', gs) or "
+                                       "tuple(None if g is None else g * 10 for g in gs))\n"
+                                       "(p[0] * p[2]).sum().backward()\nprint(x.grad)",
+})
 
 
 @pytest.mark.parametrize("body", HOOKS.values(), ids=list(HOOKS))

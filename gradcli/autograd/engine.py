@@ -196,7 +196,9 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                     break
                 _, _, node, g = heappop(ready)
                 if g is None:  # only "no gradient" reached it (torch's undefined tensor): pass that on
-                    if node._pre_hooks or type(node) is AccumulateGrad and node.variable._hooks:
+                    if node._pre_hooks is not None and getattr(node, "_group", None) is not None:
+                        run_pre_hooks(node, None, graph_mode, deps, ready)  # with its op's other outputs
+                    elif node._pre_hooks or type(node) is AccumulateGrad and node.variable._hooks:
                         undefined_hooks(node, graph_mode)
                     _pass_undefined(node, deps, buffers, ready, tick, needed, captures)
                     node = None
@@ -221,7 +223,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                 node = None
                 continue
             if node._pre_hooks is not None:
-                g = run_pre_hooks(node, g, graph_mode, deps)
+                g = run_pre_hooks(node, g, graph_mode, deps, ready)
             # -- the node's formulas (inlined _apply) -----------------------------------------
             if node._released:
                 raise RuntimeError(_FREED)

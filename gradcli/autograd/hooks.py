@@ -61,28 +61,72 @@ def _type_name(v):
     return "NoneType" if v is None else type(v).__name__
 
 
-def run_pre_hooks(node, g, graph_mode, deps=None):
+def run_pre_hooks(node, g, graph_mode, deps=None, ready=None):
     """Tensor hooks, then retain_grad, then the node's own pre-hooks: torch's order.
 
     The outputs of one multi-output op (split, unbind, var_mean) have one node each here and
-    one node in torch: when ``node`` runs, the tensor hooks of the other outputs that get no
-    gradient in this pass (not in ``deps``) run too, with None, in the order torch keeps them
-    (the order in which each output got its first hook)."""
-    hooks = list(node._pre_hooks)
+    one node in torch, which runs once every output's gradient has arrived: see
+    ``_group_hooks``. ``node`` may come with no gradient (None: only its tensor hooks run)."""
     group = getattr(node, "_group", None)
-    if group is not None and deps is not None and ("group hooks", group) not in deps:
-        deps["group hooks", group] = 0  # once a pass, when the first output's node runs
-        order = [n for n in group if n is node or (n not in deps and n._pre_hooks)]
-        order.sort(key=lambda n: hook_order.get(n, float("inf")))
-        for n in order:
-            if n is node:
-                g = _own_tensor_hooks(hooks, g, graph_mode)
-            else:
-                for kind, fn in list(n._pre_hooks):
-                    if kind == "tensor":
-                        _tensor_hook(fn, None, graph_mode)
-    else:
-        g = _own_tensor_hooks(hooks, g, graph_mode)
+    if group is not None and deps is not None:
+        done = deps.pop(("hooked", node), _NOT_YET)
+        if done is not _NOT_YET:  # its hooks already ran with the first output of its op to run
+            return done
+        if ("group hooks", group) not in deps:
+            deps["group hooks", group] = 0
+            return _group_hooks(node, g, group, graph_mode, deps, ready)
+    hooks = list(node._pre_hooks)
+    g = _own_tensor_hooks(hooks, g, graph_mode)
+    if g is None:
+        return g
+    _retain(hooks, g, graph_mode)
+    return _node_pre_hooks(hooks, g, graph_mode)
+
+
+_NOT_YET = object()
+
+
+def _group_hooks(node, g, group, graph_mode, deps, ready):
+    """The hooks of all outputs of ``node``'s op, run when the first of their nodes runs.
+
+    Every other output that gets a gradient in this pass is in the ready queue by then (its
+    consumers were all created later, so they ran first): its gradient is taken from there,
+    passed through its hooks and put back, marked done. As torch: the tensor hooks of all outputs
+    in the order each output got its first hook (None for an output with no gradient), then
+    retain_grad, then the node's pre-hooks."""
+    grads = {node: g}
+    where = {}
+    for k, entry in enumerate(ready or ()):
+        if entry[2] in group and entry[2] is not node:
+            where[entry[2]] = k
+            grads[entry[2]] = entry[3]
+    runs = [n for n in group if n in grads or (n not in deps and n._pre_hooks)]
+    runs.sort(key=lambda n: hook_order.get(n, float("inf")))
+    hooks = {n: list(n._pre_hooks or ()) for n in runs}
+    for n in runs:
+        grads[n] = _own_tensor_hooks(hooks[n], grads.get(n), graph_mode)
+    for n in runs:
+        if grads.get(n) is not None:
+            _retain(hooks[n], grads[n], graph_mode)
+    # a node pre-hook registered through any output's grad_fn is the one node's: it sees (and may
+    # replace) the gradients of all outputs, None for those that got none
+    for n in group:
+        for kind, fn in list(n._pre_hooks or ()):
+            if kind != "node":
+                continue
+            new = fn(tuple(None if grads.get(m) is None else _as_hook_arg(grads[m], graph_mode) for m in group))
+            if new is not None:
+                for m, v in zip(group, new):
+                    if v is not None and grads.get(m) is not None:
+                        grads[m] = _from_hook(v, graph_mode)
+    for n, k in where.items():
+        entry = ready[k]
+        ready[k] = (entry[0], entry[1], n, grads[n])
+        deps["hooked", n] = grads[n]
+    return grads[node]
+
+
+def _retain(hooks, g, graph_mode):
     retain = None
     for kind, fn in hooks:
         if kind == "retain":
@@ -91,6 +135,9 @@ def run_pre_hooks(node, g, graph_mode, deps=None):
         t = g if graph_mode else wrap(np.array(g))
         retain._grad = t if retain._grad is None else (
             retain._grad + t if graph_mode else wrap(retain._grad._data + t._data))
+
+
+def _node_pre_hooks(hooks, g, graph_mode):
     for kind, fn in hooks:
         if kind == "node":
             new = fn((_as_hook_arg(g, graph_mode),))
