@@ -38,10 +38,10 @@ def bilinear(input1, input2, weight, bias=None):
         if a.shape[i] != b.shape[i]:
             raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: "
                                f"got {a.shape[i]} and {b.shape[i]}")
-    if a.shape[-1] != _size(w, 1):
+    if _size(w, 1) != _size(a, -1):
         raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {a.shape[-1]} "
                            f"but expected {w.shape[1]}")
-    if b.shape[-1] != _size(w, 2):
+    if _size(w, 2) != _size(b, -1):
         raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {b.shape[-1]} "
                            f"but expected {w.shape[2]}")
     if bias is not None and bias._data.shape[-1:] != w.shape[:1]:

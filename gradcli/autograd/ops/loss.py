@@ -320,6 +320,7 @@ def _check_target_dtype(target):
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    from .binary_cross_entropy import _not_differentiable
     reduction = _reduction(reduction, size_average, reduce)
     _check_target(target)
     x = input._data
@@ -327,6 +328,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
     if x.ndim == 1:
+        _not_differentiable("nll_loss_forward", weight=weight)
         if t.ndim > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         _check_target_dtype(target)
@@ -337,6 +339,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         if x.shape[0] != t.shape[0] if t.ndim else True:
             raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size "
                              f"({t.shape[0] if t.ndim else 0}).")
+        _not_differentiable("nll_loss_forward" if x.ndim == 2 else "nll_loss2d_forward", weight=weight)
         if x.ndim == 2 and t.ndim > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         _check_target_dtype(target)
@@ -377,6 +380,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduction="mean", label_smoothing=0.0):
     reduction = _reduction(reduction, size_average, reduce)
     class_dim = 0 if input._data.ndim == 1 else 1
+    if input._data.ndim == 0:  # torch's log_softmax over dim 1 of a 0-d tensor
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     if target._data.shape == input._data.shape and target._data.dtype.kind != "f":
         raise RuntimeError("Expected floating point type for target with class probabilities, got "
                            + _torch_type_name(target._data.dtype))

@@ -40,8 +40,11 @@ def _addmm(bias, mat1, mat2):
 
 def linear(input, weight, bias=None):
     from . import linalg, shape
-    wt = shape.t(weight)
     x = input._data
+    if bias is None and (x.ndim == 0 or weight._data.ndim == 0):
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {x.ndim}D and "
+                           f"{weight._data.ndim}D")
+    wt = shape.t(weight)
     if bias is None:
         return linalg.matmul(input, wt)
     if weight._data.ndim != 2:  # with a bias torch takes addmm's path, which wants a matrix
