@@ -64,7 +64,10 @@ CASES = [
     ("int64", "F.cosine_similarity(a, a.float())"), ("f32 requires_grad", "F.binary_cross_entropy(a, a, a)"),
     ("f32 requires_grad", "F.binary_cross_entropy_with_logits(a.detach(), a.detach(), pos_weight=a)"),
     ("int64", "a.clamp_(0.5)"), ("bool", "a.clamp_max_(1)"), ("bool", "a.clamp(False, True)"), ("bool", "a.clamp_min(True)"),
-    ("bool", "a.topk(-1)"), ("0-d", "a.chunk(0)"), ("f32", "a.adjoint()"), ("bool", "a.unsqueeze(1).median(1)"),
+    ("bool", "a.topk(-1)"), ("0-d", "a.chunk(0)"), ("f32", "a.adjoint()"), ("0-d", "F.linear(a, a)"),
+    ("0-d", "F.bilinear(a, a, a)"), ("0-d", "F.cross_entropy(a, a)"), ("f32 requires_grad", "F.nll_loss(a, a, a)"),
+    ("f32", "F.cross_entropy(a, a, a)"), ("f32", "F.nll_loss(a, a)"), ("f32", "a.masked_fill(a, a)"),
+    ("f32 requires_grad", "a.div_(2)"), ("0-d", "F.glu(a, 0.5)"), ("bool", "a.unsqueeze(1).median(1)"),
 ]
 
 
