@@ -195,3 +195,30 @@ def test_cumprod_under_create_graph(case):
     _same_as_torch(_WALK + f"x = torch.tensor({data}, dtype=torch.{dtype}, requires_grad=True)\n"
                    f"y = x.cumprod({dim})\ng, = torch.autograd.grad((y * y).sum(), x, create_graph=True)\n"
                    "print(g)\nwalk(g.grad_fn, 0)\n(g * g).sum().backward()\nprint(x.grad)")
+
+
+# torch's CopySlices under create_graph: the gradient copied (CopyBackwards), its region a view of the
+# copy (AsStridedBackward0) cloned (CloneBackward0) for the in-place op's formulas, the region's result
+# written back (CopySlices); index_put's gradient is grad.index_put(indices, 0) (IndexPutBackward0)
+COPY_SLICES = {
+    "select, assigned": ("y[0] = w * 3", "x, w"),
+    "column, assigned": ("y[:, 1] = w[:2] * 2", "x, w"),
+    "select, in place": ("y[0].mul_(w)", "x"),
+    "slice, two in-place ops": ("y[:, 1:].mul_(w[1:]).exp_()", "x"),
+    "mask, assigned": ("y[y > 2] = 0.0", "x"),
+    "mask, in place": ("y[y > 2] *= 3", "x"),
+    "index list, assigned": ("y[[1, 0, 1]] = w * 2", "x, w"),
+    "under a leaf-free base": ("y = torch.zeros(2, 3)\ny[1] = w.exp()", "w"),
+}
+
+
+@pytest.mark.parametrize("case", COPY_SLICES, ids=list(COPY_SLICES))
+def test_copy_slices_under_create_graph(case):
+    write, wrt = COPY_SLICES[case]
+    _same_as_torch(_WALK + _X + "w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)\n"
+                   "gy = torch.tensor([[1.0, 2.0, -1.0], [0.5, 3.0, 1.5]], requires_grad=True)\n"
+                   f"y = x * 1.5\n{write}\nfor loss in (y, y * y):\n"
+                   f"    gs = torch.autograd.grad(loss, [{wrt}], gy, create_graph=True, allow_unused=True)\n"
+                   "    print(gs)\n    walk(gs[0].grad_fn, 0)\n"
+                   "    sum(g.sum() for g in gs if g is not None).backward(retain_graph=True)\n"
+                   "print(x.grad, w.grad, gy.grad)")

@@ -265,8 +265,23 @@ def getitem(self, index):
 # in-place machinery (_dispatch.inplace, views.set_history) makes the base's CopySlices.
 
 _SET_RULE = {"self": "the gradient with zeros at the index", "values": "the gradient at the index"}
+
+
+def _zeros_at(grad, index):
+    """The gradient with zeros at ``index`` (torch: grad.index_put(indices, zeros), IndexPutBackward0
+    under create_graph)."""
+    if isinstance(grad, Tensor):
+        out = np.array(grad._data, copy=True)
+        out[index] = 0
+        from ..tensor import wrap
+        return record(INDEX_PUT, out, (grad, wrap(np.zeros((), out.dtype))), {"shape": out.shape, "index": index})
+    out = np.array(grad, copy=True)
+    out[index] = 0
+    return out
+
+
 INDEX_PUT = defop("IndexPutBackward0", _SET_RULE,
-                  self=lambda grad, shape, index, F: grad - F.view_put_zeros(shape, index, grad[index]),
+                  self=lambda grad, index: _zeros_at(grad, index),
                   values=lambda grad, index: grad[index])
 # fill_/copy_: nothing saved
 FILL = defop("FillBackward3", {"self": "0", "values": "sum of the gradient"},

@@ -328,13 +328,37 @@ def _run_input(fn, i, g, F):
 def _base_formula(grad, fn, shape, index, view_fn, overlap, F):
     if overlap:  # torch writes the region's gradient back through the view: refused like any such write
         raise RuntimeError(OVERLAP)
-    region = _run_input(fn, 0, _checked(TAKE(grad, shape=shape, index=index), fn, view_fn), F)
-    return None if region is None else PUT(grad, region, shape=shape, index=index)
+    result, region = _region(grad, fn, shape, index)
+    region = _run_input(fn, 0, _checked(region, fn, view_fn), F)
+    return None if region is None else PUT(result, region, shape=shape, index=index)
 
 
 def _input_formula(i):
     return lambda grad, fn, shape, index, view_fn, F: _run_input(
-        fn, i, _checked(TAKE(grad, shape=shape, index=index), fn, view_fn), F)
+        fn, i, _checked(_region(grad, fn, shape, index)[1], fn, view_fn), F)
+
+
+_last_region: list = [None]
+
+
+def _region(grad, fn, shape, index):
+    """The gradient CopySlices writes into, and its region that ``fn``'s formulas get.
+
+    Under create_graph, as torch records them (once per run of the node: the formulas of
+    its inputs share them): the gradient copied into a new tensor (CopyBackwards), the region
+    as a view of that (AsStridedBackward0), cloned (CloneBackward0); the base's gradient is
+    then the region written back in place (CopySlices over the CopyBackwards)."""
+    if not isinstance(grad, Tensor):
+        return grad, TAKE(grad, shape=shape, index=index)
+    last = _last_region[0]
+    if last is not None and last[0] is grad and last[1] is fn:
+        return last[2], last[3]
+    from ..engine import COPY
+    from .registry import record
+    result = record(COPY, np.array(grad._data, copy=True), (_wrap(np.empty(0, grad._data.dtype)), grad))
+    region = TAKE(result, shape=shape, index=index).clone()
+    _last_region[0] = (grad, fn, result, region)
+    return result, region
 
 
 def _checked(g, fn, view_fn):
