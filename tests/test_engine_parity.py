@@ -222,3 +222,9 @@ def test_copy_slices_under_create_graph(case):
                    "    print(gs)\n    walk(gs[0].grad_fn, 0)\n"
                    "    sum(g.sum() for g in gs if g is not None).backward(retain_graph=True)\n"
                    "print(x.grad, w.grad, gy.grad)")
+
+
+@pytest.mark.parametrize("write", ["y[y > 2] = 0.0", "y[[1, 2]] = 0.0", "y[1:] = 0.0"])
+def test_written_places_get_zero_gradient_even_from_inf(write):
+    _same_as_torch("x = torch.tensor([1.0, 3.0, 5.0], requires_grad=True)\ny = x * 1.0\n" + write + "\n"
+                   "y.backward(torch.tensor([float('inf'), float('inf'), float('nan')]))\nprint(x.grad)")
