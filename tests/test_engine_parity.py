@@ -32,6 +32,7 @@ NODES = {
     "split": ("y = torch.split(x, 1)[0]", "g, g"), "split sizes": ("y = torch.split(x, [1, 1, 1], 1)[1]", "None, g, g"),
     "chunk": ("y = x.chunk(3, 1)[2]", "g, None, g"), "unbind": ("y = x.unbind(1)[1]", "g, g, None"),
     "var_mean": ("y = torch.var_mean(x, 1)[0]", "g, None"), "std_mean": ("y = torch.std_mean(x, 1)[1]", "g, g"),
+    "aminmax": ("y = torch.aminmax(x, dim=1)[1]", "None, g"),
 }
 CALLS = {"no gradient": "", "one": "g", "None": "None", "two": "g, g", "three": "g, g, g",
          "a number": "1.0", "right count": None}
@@ -111,6 +112,8 @@ HOOKS.update({
                               + "(c * 2 + (c * 3).exp() + a).sum().backward()\nprint(x.grad)",
     "split, later pieces first": "p = y.split(1, 1)\n" + "".join(_HOOK.format(f"p[{i}]", i) for i in (1, 0, 2))
                                  + "(p[2] * p[0] + p[1]).sum().backward()\nprint(x.grad)",
+    "aminmax, one used": "lo, hi = torch.aminmax(y, dim=1)\n" + _HOOK.format("hi", "hi") + _HOOK.format("lo", "lo")
+                         + "(lo * 3).sum().backward()\nprint(x.grad)",
     "var_mean, both used": "v, m = torch.var_mean(y, 1)\n" + _HOOK.format("m", "m") + _HOOK.format("v", "v")
                            + "(v * m).sum().backward()\nprint(x.grad)",
     "unbind, grad with inputs": _ABC + "".join(_HOOK.format(t, t) for t in "cab")
