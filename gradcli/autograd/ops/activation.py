@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import float32_activation as F32
 from ._dispatch import inplace
 from .backends import erf_array, log1p_array, logsigmoid_array
 from .backends import numpy_ as _F
@@ -44,7 +45,8 @@ HARDTANH_BACKWARD = backward_op(
     self=lambda grad, F: F.zeros_like(grad))
 ELU_BACKWARD = backward_op(
     "EluBackwardBackward0",
-    lambda grad, self, F, alpha, scale, input_scale: F.where(
+    lambda grad, self, F, alpha, scale, input_scale: F32.elu_backward(grad, self, alpha, scale, input_scale)
+    if _f32(grad, self) else F.where(
         self <= 0, grad * (scale * alpha * input_scale) * F.exp(self * input_scale), grad * scale),
     grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
         grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
@@ -87,9 +89,11 @@ CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, se
 GELU = defop("GeluBackward0", {"self": "Φ(self) + self·φ(self)"},
              self=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate))
 SILU = defop("SiluBackward0", {"self": "σ(self)(1 + self(1-σ(self)))"},
-             self=lambda grad, self, F: grad * _silu_derivative(self, F))
+             self=lambda grad, self, F: F32.silu_backward(grad, self) if _f32(grad, self)
+             else grad * _silu_derivative(self, F))
 MISH = defop("MishBackward0", {"self": "tanh(softplus(self)) + self·σ(self)·(1-tanh²(softplus(self)))"},
-             self=lambda grad, self, F: grad * _mish_derivative(self, F))
+             self=lambda grad, self, F: F32.mish_backward(grad, self) if _f32(grad, self)
+             else grad * _mish_derivative(self, F))
 SOFTPLUS = defop("SoftplusBackward0", {"self": "σ(beta·self) (self below threshold)"},
                  self=lambda grad, self, beta, threshold: SOFTPLUS_BACKWARD(grad, self, beta=beta,
                                                                             threshold=threshold))
@@ -118,7 +122,15 @@ def _not_implemented(op):
     raise RuntimeError(f"derivative for aten::{op} is not implemented")
 
 
+def _f32(grad, x):
+    """A first-order pass over float32 arrays of one shape: torch's float32 kernel applies."""
+    return (isinstance(x, np.ndarray) and isinstance(grad, np.ndarray) and x.dtype == np.float32
+            and grad.dtype == np.float32 and grad.shape == x.shape)
+
+
 def _softplus_grad(grad, x, beta, threshold, F):
+    if _f32(grad, x):
+        return F32.softplus_backward(grad, x, beta, threshold)
     # torch: z = exp(x·beta); x·beta > threshold ? grad : grad·z/(z+1)
     bx = x * beta
     with np.errstate(over="ignore", invalid="ignore"):
@@ -133,6 +145,8 @@ def _softplus_second(gg, x, beta, threshold, F):
 
 
 def _logsigmoid_grad(grad, x, F):
+    if _f32(grad, x):
+        return F32.log_sigmoid_backward(grad, x)
     # torch: z = exp(-|x|); grad·(max_deriv - sign·z/(1+z)) with (1, 1) below 0, (0, -1) above
     z = F.exp(-F.abs(x))
     return F.where(x < 0, grad * (1 - z / (1 + z)), grad * (z / (1 + z)))
@@ -235,6 +249,9 @@ def _kernel_input(kernel, input):
 
 def _elu(input, alpha, scale, input_scale, spec):
     d = _kernel_input("elu_cpu", input)
+    if d.dtype == np.float32:
+        out = F32.elu(d, alpha, scale, input_scale)
+        return record(spec, out, (input,), {"alpha": alpha, "scale": scale, "input_scale": input_scale})
     with np.errstate(over="ignore"):
         neg = np.expm1(np.minimum(d, 0) * input_scale) * (alpha * scale)
     # torch's kernel takes x·scale at ±0 too (elu(0., alpha=-1) is +0., elu(-0.) is -0.)
@@ -281,7 +298,7 @@ def gelu(input, approximate="none"):
 def _silu(input):
     d = _kernel_input("silu_cpu", input)
     with np.errstate(over="ignore"):
-        out = d / (1 + np.exp(-d))
+        out = F32.silu(d) if d.dtype == np.float32 else d / (1 + np.exp(-d))
     return record(SILU, out, (input,))
 
 
@@ -292,7 +309,7 @@ def silu(input, inplace=False):
 def _mish(input):
     d = _kernel_input("mish_cpu", input)
     # torch's kernel: x·tanh(log1p(exp(x))), each function rounded once in d's dtype
-    out = d * _F.tanh(_softplus_array(d))
+    out = F32.mish(d) if d.dtype == np.float32 else d * _F.tanh(_softplus_array(d))
     return record(MISH, out.astype(d.dtype, copy=False), (input,))
 
 
@@ -303,6 +320,8 @@ def mish(input, inplace=False):
 def softplus(input, beta=1.0, threshold=20.0):
     beta, threshold = _number(beta), _number(threshold)
     d = _kernel_input("softplus_cpu", input)
+    if d.dtype == np.float32:
+        return record(SOFTPLUS, F32.softplus(d, beta, threshold), (input,), {"beta": beta, "threshold": threshold})
     with np.errstate(over="ignore"):
         out = np.where(d * beta > threshold, d, _softplus_array(d, beta)).astype(d.dtype, copy=False)
     return record(SOFTPLUS, out, (input,), {"beta": beta, "threshold": threshold})
@@ -383,7 +402,9 @@ def threshold_(input, threshold, value):
 
 
 def logsigmoid(input):
-    return record(LOGSIGMOID, logsigmoid_array(_kernel_input("log_sigmoid_cpu", input)), (input,))
+    d = _kernel_input("log_sigmoid_cpu", input)
+    out = F32.log_sigmoid(d) if d.dtype == np.float32 else logsigmoid_array(d)
+    return record(LOGSIGMOID, out, (input,))
 
 
 def _hardsigmoid(input):

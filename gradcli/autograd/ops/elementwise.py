@@ -89,8 +89,11 @@ ASIN = defop("AsinBackward0", {"self": "1/sqrt(1-self²)"},
 ACOS = defop("AcosBackward0", {"self": "-1/sqrt(1-self²)"},
              self=lambda grad, self, F: grad * -F.rsqrt(F.add_scalar(-self * self, 1)))
 ATAN = defop("AtanBackward0", {"self": "1/(1+self²)"}, self=lambda grad, self, F: grad / F.add_scalar(self * self, 1))
-SINH = defop("SinhBackward0", {"self": "cosh(self)"}, self=lambda grad, self, F: grad * F.cosh(self))
-COSH = defop("CoshBackward0", {"self": "sinh(self)"}, self=lambda grad, self, F: grad * F.sinh(self))
+# sinh/cosh of a float32 array: torch's vectorized kernel (float32_math), in the backward too
+SINH = defop("SinhBackward0", {"self": "cosh(self)"},
+             self=lambda grad, self, F: grad * (float32_math.cosh(self) if isinstance(self, np.ndarray) else F.cosh(self)))
+COSH = defop("CoshBackward0", {"self": "sinh(self)"},
+             self=lambda grad, self, F: grad * (float32_math.sinh(self) if isinstance(self, np.ndarray) else F.sinh(self)))
 
 
 def _via64(fn):
@@ -129,8 +132,8 @@ reciprocal = _unary("reciprocal", np.reciprocal, RECIPROCAL)
 asin = _unary("asin", np.arcsin, ASIN)
 acos = _unary("acos", np.arccos, ACOS)
 atan = _unary("atan", np.arctan, ATAN)
-sinh = _unary("sinh", np.sinh, SINH)
-cosh = _unary("cosh", np.cosh, COSH)
+sinh = _unary("sinh", float32_math.sinh, SINH)
+cosh = _unary("cosh", float32_math.cosh, COSH)
 _abs = _unary("abs", np.abs, ABS, float_only=False)
 
 

@@ -23,7 +23,7 @@ import os
 
 import numpy as np
 
-from .sleef_f32 import exp2f_u10, expf_u10
+from .sleef_f32 import coshf_u10, exp2f_u10, expf_u10, sinhf_u10
 
 LARGE = 1 << 17
 
@@ -110,9 +110,38 @@ def split(d: np.ndarray, scalar, vector) -> np.ndarray:
     return out
 
 
+# glibc's expf (the scalar ``std::exp`` of torch's kernels): x·32/ln 2 = k + r, 2^(k/32) from a
+# table, a cubic in r, all in float64, rounded once to float32. Not always the correctly
+# rounded exp (0.05% of normal inputs differ), so it is emulated, with glibc's published
+# constants (2^(i/32) rounded to double, its polynomial's three coefficients).
+_EXPF_N = 32
+_EXPF_TAB = ((np.exp2(np.arange(_EXPF_N) / _EXPF_N)).view(np.uint64)
+             - (np.arange(_EXPF_N, dtype=np.uint64) << np.uint64(52)) // np.uint64(_EXPF_N))
+_EXPF_C = (float.fromhex("0x1.c6af84b912394p-5") / _EXPF_N ** 3, float.fromhex("0x1.ebfce50fac4f3p-3") / _EXPF_N ** 2,
+           float.fromhex("0x1.62e42ff0c52d6p-1") / _EXPF_N)
+_EXPF_INV_LN2N = float.fromhex("0x1.71547652b82fep+0") * _EXPF_N
+_EXPF_SHIFT = float.fromhex("0x1.8p+52")
+
+
+def expf(d: np.ndarray) -> np.ndarray:
+    """glibc's float32 ``expf``, bit for bit."""
+    xd = np.asarray(d, np.float32).astype(np.float64)
+    with np.errstate(all="ignore"):
+        z = _EXPF_INV_LN2N * xd
+        kd = z + _EXPF_SHIFT
+        ki = kd.view(np.uint64)
+        r = z - (kd - _EXPF_SHIFT)
+        s = (_EXPF_TAB[ki % np.uint64(_EXPF_N)] + (ki << np.uint64(47))).view(np.float64)
+        y = (_EXPF_C[0] * r + _EXPF_C[1]) * (r * r) + (_EXPF_C[2] * r + 1)
+        y = (y * s).astype(np.float32)
+        y = np.where(xd > float.fromhex("0x1.62e42ep6"), np.float32(np.inf), y)
+        y = np.where(xd < float.fromhex("-0x1.9fe368p6"), np.float32(0), y)
+        return np.where(np.isnan(xd), xd.astype(np.float32), y)
+
+
 def _sigmoid_scalar(d):
-    with np.errstate(over="ignore"):  # glibc's expf: correctly rounded but for ~0.03%
-        return np.float32(1) / (np.float32(1) + np.exp(-d.astype(np.float64)).astype(np.float32))
+    with np.errstate(over="ignore"):
+        return np.float32(1) / (np.float32(1) + expf(-d))
 
 
 def sigmoid(d: np.ndarray) -> np.ndarray:
@@ -124,6 +153,16 @@ def exp2(d: np.ndarray) -> np.ndarray:
     """torch's float32 exp2: SLEEF's exp2f_u10 on vectorized elements, glibc's exp2f (as
     numpy's float32 loop) on the rest."""
     return split(d, np.exp2, exp2f_u10)
+
+
+def sinh(d: np.ndarray) -> np.ndarray:
+    """torch's sinh: SLEEF's sinhf_u10 on vectorized float32 elements, libm's on the rest."""
+    return split(d, np.sinh, sinhf_u10) if d.dtype == np.float32 else np.sinh(d)
+
+
+def cosh(d: np.ndarray) -> np.ndarray:
+    """torch's cosh: SLEEF's coshf_u10 on vectorized float32 elements, libm's on the rest."""
+    return split(d, np.cosh, coshf_u10) if d.dtype == np.float32 else np.cosh(d)
 
 
 def inner_chunks(outer: int, inner: int, threads: int = _THREADS) -> np.ndarray:

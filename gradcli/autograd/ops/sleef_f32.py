@@ -136,3 +136,166 @@ def logf_u10(d: np.ndarray) -> np.ndarray:
         r = np.where((d < 0) | np.isnan(d), f32(np.nan), r)
         r = np.where(d == 0, f32(-np.inf), r)
     return r.astype(f32, copy=False)
+
+
+# -- the u10 functions built on expk2f: exp of a double-float as a double-float ----------
+
+
+def _ldexp2(x, q):
+    h = q >> 1
+    return x * _pow2(h) * _pow2(q - h)
+
+
+def _expk2f(x):
+    """SLEEF's ``expk2f`` of the float32 ``x`` (lo 0): exp(x) as a double-float (hi, lo), its
+    polynomial's last steps in double-float arithmetic."""
+    with np.errstate(all="ignore"):
+        qf = np.rint(x * R_LN2F)
+        q = np.where(~(np.abs(qf) < f32(2.0 ** 31)), -(2 ** 31), qf).astype(np.int64)
+        qf = q.astype(f32)
+        sx, sy = _two_sum(x, qf * -L2UF)  # dfadd2(d, q·-L2U), then q·-L2L
+        sx, t = _two_sum(sx, qf * -L2LF)
+        sy = t + sy
+        u = fma32(f32(0.1980960224e-3), sx, f32(0.1394256484e-2))
+        u = fma32(u, sx, f32(0.8333456703e-2))
+        u = fma32(u, sx, f32(0.4166637361e-1))
+        tx = sx * u  # dfmul(s, u)
+        ty = fma32(sy, u, _fmapn(sx, u, tx))
+        tx, e = _two_sum(tx, f32(0.166666659414234244790680580464))
+        ty = e + ty
+        tx, ty = _dfmul2(sx, sy, tx, ty)
+        tx, e = _two_sum(tx, f32(0.5))
+        ty = e + ty
+        qx = sx * sx  # dfsqu(s)
+        qy = fma32(sx + sx, sy, _fmapn(sx, sx, qx))
+        tx, ty = _dfmul2(qx, qy, tx, ty)
+        hx, e = _two_sum(sx, tx)  # dfadd2(s, t)
+        tx, ty = hx, e + (sy + ty)
+        hx = f32(1) + tx  # dfadd(1, t)
+        tx, ty = hx, ((f32(1) - hx) + tx) + ty
+        tx, ty = _ldexp2(tx, q), _ldexp2(ty, q)
+        low = x < f32(-104)
+        tx = np.where(low, f32(0), tx)
+        ty = np.where(low, f32(0), ty)
+    return tx.astype(f32, copy=False), ty.astype(f32, copy=False)
+
+
+def _dfmul2(xx, xy, yx, yy):
+    s = xx * yx
+    return s, fma32(xx, yy, fma32(xy, yx, _fmapn(xx, yx, s)))
+
+
+def _dfrec2(dx, dy):
+    s = f32(1) / dx
+    return s, s * _fmanp(dy, s, _fmanp(dx, s, f32(1)))
+
+
+def _sinh_cosh(x, sign):
+    y = np.abs(np.asarray(x, f32))
+    with np.errstate(all="ignore"):
+        dx, dy = _expk2f(y)
+        rx, ry = _dfrec2(dx, dy)
+        if sign < 0:  # dfsub(d, rec)
+            s = dx - rx
+            t = (((dx - s) - rx) + dy) - ry
+        else:  # dfadd(d, rec)
+            s = dx + rx
+            t = (((dx - s) + rx) + dy) + ry
+        r = (s + t) * f32(0.5)
+        r = np.where((y > f32(89)) | np.isnan(r), f32(np.inf), r)
+    return r
+
+
+def sinhf_u10(x: np.ndarray) -> np.ndarray:
+    """SLEEF ``sinhf_u10`` (torch's ``Vectorized<float>::sinh``), bit for bit."""
+    x = np.asarray(x, f32)
+    r = np.copysign(_sinh_cosh(x, -1), x)
+    return np.where(np.isnan(x), x, r).astype(f32, copy=False)
+
+
+def coshf_u10(x: np.ndarray) -> np.ndarray:
+    """SLEEF ``coshf_u10`` (torch's ``Vectorized<float>::cosh``), bit for bit."""
+    x = np.asarray(x, f32)
+    return np.where(np.isnan(x), x, _sinh_cosh(x, 1)).astype(f32, copy=False)
+
+
+def expm1f_u10(a: np.ndarray) -> np.ndarray:
+    """SLEEF ``expm1f_u10`` (torch's ``Vectorized<float>::expm1``), bit for bit."""
+    a = np.asarray(a, f32)
+    with np.errstate(all="ignore"):
+        dx, dy = _expk2f(a)
+        s, e = _two_sum(dx, f32(-1))
+        r = s + (e + dy)
+        r = np.where(a > f32(88.72283172607421875), f32(np.inf), r)
+        r = np.where(a < f32(-16.635532333438687426013570), f32(-1), r)
+        r = np.where((a == 0) & np.signbit(a), f32(-0.0), r)
+        r = np.where(np.isnan(a), a, r)
+    return r.astype(f32, copy=False)
+
+
+def _dfdiv(nx, ny, dx, dy):  # dfdiv with FMA
+    t = f32(1) / dx
+    s = nx * t
+    u = _fmapn(t, nx, s)
+    v = _fmanp(dy, t, _fmanp(dx, t, f32(1)))
+    return s, fma32(s, v, fma32(ny, t, u))
+
+
+def tanhf_u10(x: np.ndarray) -> np.ndarray:
+    """SLEEF ``tanhf_u10`` (torch's ``Vectorized<float>::tanh``), bit for bit:
+    (e - 1/e) / (e + 1/e) in double-float, e = exp(|x|)."""
+    x = np.asarray(x, f32)
+    y = np.abs(x)
+    with np.errstate(all="ignore"):
+        dx, dy = _expk2f(y)
+        ex, ey = _dfrec2(dx, dy)
+        nx = dx - ex  # dfadd(d, -e)
+        ny = (((dx - nx) - ex) + dy) - ey
+        px = dx + ex
+        py = (((dx - px) + ex) + dy) + ey
+        qx, qy = _dfdiv(nx, ny, px, py)
+        r = qx + qy
+        r = np.where((y > f32(8.664339742)) | np.isnan(r), f32(1), r)
+        r = np.copysign(r, x)
+        r = np.where(np.isnan(x), x, r)
+    return r.astype(f32, copy=False)
+
+
+LOG1PF_BOUND = f32(1.0e38)
+
+
+def log1pf_u10(d: np.ndarray) -> np.ndarray:
+    """SLEEF ``log1pf_u10`` (torch's ``Vectorized<float>::log1p``), bit for bit: m = (1+d)/2^e
+    formed as d·2^-e + (2^-e - 1), log(m) through atanh(m/(2+m)) in double-float."""
+    d = np.asarray(d, f32)
+    with np.errstate(all="ignore"):
+        dp1 = d + f32(1)
+        o = dp1 < np.finfo(f32).tiny
+        dp1 = np.where(o, dp1 * f32(2.0 ** 64), dp1)
+        e = ((dp1 * f32(1 / 0.75)).view(np.uint32).astype(np.int64) >> 23 & 0xFF) - 0x7F
+        t = (((0x7F - e) << 23) & 0xFFFFFFFF).astype(np.uint32).view(f32)  # 2^-e (ldexp3 of 1)
+        m = fma32(d, t, t - f32(1))
+        e = np.where(o, e - 64, e).astype(f32)
+        lhi, llo = f32(0.69314718246459960938), f32(-1.904654323148236017e-09)
+        sx = lhi * e  # dfmul((lhi, llo), e)
+        sy = fma32(llo, e, _fmapn(lhi, e, sx))
+        ax = f32(2) + m  # dfadd(2, m)
+        ay = (f32(2) - ax) + m
+        xx, xy = _dfdiv(m, f32(0), ax, ay)
+        x2 = xx * xx
+        p = fma32(f32(0.3027294874), x2, f32(0.3996108174))
+        p = fma32(p, x2, f32(0.6666694880))
+        s = sx + xx * f32(2)  # dfadd(s, 2x)
+        sy = (((sx - s) + xx * f32(2)) + sy) + xy * f32(2)
+        sx = s
+        y = (x2 * xx) * p  # dfadd(s, y)
+        s = sx + y
+        sy = ((sx - s) + y) + sy
+        r = s + sy
+        big = ~(d <= LOG1PF_BOUND)
+        if big.any():
+            r = np.where(big, logf_u10(d), r)
+        r = np.where(d < f32(-1), f32(np.nan), r)
+        r = np.where(d == f32(-1), f32(-np.inf), r)
+        r = np.where((d == 0) & np.signbit(d), f32(-0.0), r)
+    return r.astype(f32, copy=False)
