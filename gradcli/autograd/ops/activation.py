@@ -60,7 +60,8 @@ SOFTPLUS_BACKWARD = backward_op(
                                                                              threshold, F))
 GELU_BACKWARD = backward_op(
     "GeluBackwardBackward0",
-    lambda grad, self, F, approximate: grad * _gelu_derivative(self, approximate, F),
+    lambda grad, self, F, approximate: F32.gelu_tanh_backward(grad, self)
+    if approximate == "tanh" and _f32(grad, self) else grad * _gelu_derivative(self, approximate, F),
     grad_output=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate),
     self=lambda grad, grad_output, self, approximate, F: grad * grad_output * _gelu_second(self, approximate, F))
 LOGSIGMOID_BACKWARD = backward_op(
@@ -288,7 +289,9 @@ def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     d = _kernel_input("GeluKernelImpl", input)
-    if approximate == "tanh":
+    if approximate == "tanh" and d.dtype == np.float32:
+        out = F32.gelu_tanh(d)
+    elif approximate == "tanh":
         out = 0.5 * d * (1 + np.tanh(_TANH_K * (d + 0.044715 * d * d * d)))
     else:
         out = 0.5 * d * (1 + erf_array(d * _SQRT_HALF))

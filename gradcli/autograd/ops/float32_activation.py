@@ -198,3 +198,34 @@ def gelu(d):
 
 def _erf(d):  # glibc's erff, as the correctly rounded erf
     return erf_array(d.astype(np.float64)).astype(f32)
+
+
+_BETA = f32(0.7978845608028654)  # sqrt(2/pi)
+_KAPPA = f32(0.044715)
+_KAPPA3 = f32(3) * _KAPPA
+
+
+def _gelu_tanh(tanh):
+    def kernel(x):
+        inner = _BETA * fma32(_KAPPA, x * x * x, x)
+        return _HALF * x * (ONE + tanh(inner))
+    return kernel
+
+
+def gelu_tanh(d):
+    """gelu(approximate='tanh'): cpu_kernel_vec, glibc's tanhf / SLEEF's tanhf_u10."""
+    return _errstate(split)(d, _gelu_tanh(_tanh), _gelu_tanh(tanhf_u10))
+
+
+def _gelu_tanh_grad(tanh):
+    def grad(dy, x):
+        x_sq = x * x
+        t = tanh(_BETA * fma32(_KAPPA, x_sq * x, x))
+        left_derivative = _HALF * (ONE + t)
+        inner_derivative = _BETA * fma32(_KAPPA3, x_sq, ONE)
+        return dy * (left_derivative + _HALF * x * fma32(-t, t, ONE) * inner_derivative)  # measured
+    return grad
+
+
+def gelu_tanh_backward(dy, x):
+    return split2(dy, x, _gelu_tanh_grad(_tanh), _gelu_tanh_grad(tanhf_u10))
