@@ -380,11 +380,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduction="mean", label_smoothing=0.0):
     reduction = _reduction(reduction, size_average, reduce)
     class_dim = 0 if input._data.ndim == 1 else 1
-    if input._data.ndim == 0:  # torch's log_softmax over dim 1 of a 0-d tensor
-        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     if target._data.shape == input._data.shape and target._data.dtype.kind != "f":
         raise RuntimeError("Expected floating point type for target with class probabilities, got "
                            + _torch_type_name(target._data.dtype))
+    if input._data.ndim == 0:  # torch's log_softmax over dim 1 of a 0-d tensor
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     lsm = _r.log_softmax(input, class_dim)
     if target._data.shape == input._data.shape:
         return _cross_entropy_probs(lsm, target, weight, reduction, label_smoothing, class_dim)

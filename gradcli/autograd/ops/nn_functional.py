@@ -33,7 +33,12 @@ ADDMM = defop("AddmmBackward0", {"self": "1", "mat1": "grad @ mat2ᵀ", "mat2": 
 
 def _addmm(bias, mat1, mat2):
     a, b = mat1._data, mat2._data
+    from ._dispatch import _torch_type_name
     from .shape import _expand_shape
+    for name, d in (("self", bias._data), ("mat1", a)):  # addmm's meta checks, in its order
+        if d.dtype != b.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {_torch_type_name(d.dtype)} "
+                               f"and {_torch_type_name(b.dtype)}")
     _expand_shape(bias._data, (a.shape[0], b.shape[1]))  # addmm expands the bias: torch's errors
     return record(ADDMM, bias._data + a @ b, (bias, mat1, mat2), {"col1": col_major(a), "col2": col_major(b)})
 
@@ -41,7 +46,7 @@ def _addmm(bias, mat1, mat2):
 def linear(input, weight, bias=None):
     from . import linalg, shape
     x = input._data
-    if bias is None and (x.ndim == 0 or weight._data.ndim == 0):
+    if x.ndim == 0 or weight._data.ndim == 0:  # torch's first check, with or without a bias
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {x.ndim}D and "
                            f"{weight._data.ndim}D")
     wt = shape.t(weight)
