@@ -231,3 +231,20 @@ def test_copy_slices_under_create_graph(case):
 def test_written_places_get_zero_gradient_even_from_inf(write):
     _same_as_torch("x = torch.tensor([1.0, 3.0, 5.0], requires_grad=True)\ny = x * 1.0\n" + write + "\n"
                    "y.backward(torch.tensor([float('inf'), float('inf'), float('nan')]))\nprint(x.grad)")
+
+
+# a view rebuilt over CopySlices (AsStridedBackward0) under create_graph: torch's as_strided_backward
+# squeezes the view's size-1 dims, writes into zeros through the view, views that as the base
+AS_STRIDED_VIEWS = {"slice": "y[:, 1:]", "select": "y[0]", "column": "y[:, :, 1]", "transpose": "y.transpose(1, 2)",
+                    "select and slices": "y[0, 1:, 2:]", "expand": "y.expand(2, 2, 3)",
+                    "a size-1 dim expanded": "y[:, :1].expand(1, 3, 3)", "expanded twice": "y[0, 1].expand(2, 2, 3)",
+                    "expanded, transposed": "y.expand(2, 2, 3).transpose(0, 2)", "diagonal": "y[0].diagonal()"}
+
+
+@pytest.mark.parametrize("view", AS_STRIDED_VIEWS, ids=list(AS_STRIDED_VIEWS))
+def test_rebuilt_view_under_create_graph(view):
+    _same_as_torch(_WALK + "x = torch.tensor([[[1.0, 2.0, 3.0], [4.0, 0.5, 6.0]]], requires_grad=True)\n"
+                   "gz = torch.tensor(2.0, requires_grad=True)\ny = x * 1.5\n"
+                   f"v = {AS_STRIDED_VIEWS[view]}\ny.mul_(2)\nprint(v.grad_fn.name())\n"
+                   "g, = torch.autograd.grad((v * v).sum() * gz, x, create_graph=True)\nprint(g)\n"
+                   "walk(g.grad_fn, 0)\n(g * g).sum().backward()\nprint(x.grad, gz.grad)")

@@ -251,8 +251,38 @@ PUT = backward_op("CopySlices", _put, {"grad_output": "the gradient, zeros at th
                                                                shape=shape, index=index),
                   values=lambda grad, shape, index: TAKE(grad, shape=shape, index=index))
 
+
+
+def _as_strided_backward(grad, shape, index):
+    """The view's gradient in place in zeros of the base's shape. Under create_graph, as torch's
+    as_strided_backward records it when no two elements share memory but along expanded dims:
+    size-1 dims squeezed and expanded ones summed away, written into zeros through the view
+    (CopySlices), that seen with the base's geometry (AsStridedBackward0)."""
+    if not isinstance(grad, Tensor) or not index.size:
+        return SCATTER(grad, shape=shape, index=index)
+    # from the last dim: a size-1 dim is squeezed away (SqueezeBackward1), an expanded one
+    # (stride 0) summed away (SumBackward1)
+    steps = []
+    at = index
+    for d in reversed(range(index.ndim)):
+        if at.shape[d] == 1:
+            steps.append((d, True))
+        elif (np.diff(at, axis=d) == 0).all():
+            steps.append((d, False))
+        else:
+            continue
+        at = np.take(at, 0, axis=d)
+    if at.size != np.unique(at).size:  # elements that share memory otherwise: not torch's path
+        return SCATTER(grad, shape=shape, index=index)
+    g = grad
+    for d, squeeze in steps:
+        g = g.squeeze(d) if squeeze else g.sum(d)
+    storage = PUT(_wrap(np.zeros(shape, grad._data.dtype)), g, shape=shape, index=at)
+    return TAKE(storage, shape=shape, index=np.arange(storage._data.size).reshape(shape))
+
+
 AS_STRIDED = defop("AsStridedBackward0", {"self": "the gradient at the view's place in the base, zeros elsewhere"},
-                   self=lambda grad, shape, index: SCATTER(grad, shape=shape, index=index))
+                   self=_as_strided_backward)
 
 
 def _node(spec, edges, mask, params):
