@@ -60,8 +60,7 @@ SOFTPLUS_BACKWARD = backward_op(
                                                                              threshold, F))
 GELU_BACKWARD = backward_op(
     "GeluBackwardBackward0",
-    lambda grad, self, F, approximate: F32.gelu_tanh_backward(grad, self)
-    if approximate == "tanh" and _f32(grad, self) else grad * _gelu_derivative(self, approximate, F),
+    lambda grad, self, F, approximate: _gelu_grad(grad, self, approximate, F),
     grad_output=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate),
     self=lambda grad, grad_output, self, approximate, F: grad * grad_output * _gelu_second(self, approximate, F))
 LOGSIGMOID_BACKWARD = backward_op(
@@ -156,6 +155,14 @@ def _logsigmoid_grad(grad, x, F):
 def _logsigmoid_second(gg, x, F):
     z = F.sigmoid(x)
     return gg * (z - 1) * z
+
+
+def _gelu_grad(grad, x, approximate, F):
+    if _f32(grad, x) and approximate == "tanh":
+        return F32.gelu_tanh_backward(grad, x)
+    if _f32(grad, x) and F32.onednn_applies(x):
+        return grad * F32.onednn_gelu_derivative(x)
+    return grad * _gelu_derivative(x, approximate, F)
 
 
 def _gelu_second(x, approximate, F):
@@ -293,6 +300,8 @@ def gelu(input, approximate="none"):
         out = F32.gelu_tanh(d)
     elif approximate == "tanh":
         out = 0.5 * d * (1 + np.tanh(_TANH_K * (d + 0.044715 * d * d * d)))
+    elif d.dtype == np.float32:
+        out = F32.gelu(d)
     else:
         out = 0.5 * d * (1 + erf_array(d * _SQRT_HALF))
     return record(GELU, out.astype(d.dtype, copy=False), (input,), {"approximate": approximate})

@@ -191,9 +191,78 @@ _HALF = f32(0.5)
 
 
 def gelu(d):
+    """gelu(approximate='none'): oneDNN's kernel for a contiguous input of 2+ elements (torch's
+    use_mkldnn), else torch's cpu_kernel_vec (its Vectorized erf / libm's erff)."""
+    if onednn_applies(d):
+        return onednn_gelu(d)
+
     def kernel(erf):
         return lambda x: x * _HALF * (ONE + erf(x * _SQRT_HALF))
     return _errstate(split)(d, kernel(_erf), kernel(erf_vec))
+
+
+def onednn_applies(x) -> bool:
+    """torch's use_mkldnn: gelu/gelu_backward of a contiguous float32 input of 2+ elements run
+    oneDNN's eltwise kernel."""
+    return x.size > 1 and x.flags.c_contiguous
+
+
+# -- oneDNN's AVX2 eltwise kernels (torch's gelu through ideep): its own exp, its A&S erf ---
+
+
+def _bits(u):
+    return np.array([u], np.uint32).view(f32)[0]
+
+
+_DNNL_LOG2E, _DNNL_LN2 = _bits(0x3fb8aa3b), _bits(0x3f317218)
+_DNNL_MAX_X, _DNNL_MIN_X = _bits(0x42b17218), _bits(0xc2aeac50)  # ln FLT_MAX, ln FLT_MIN
+_DNNL_EXP_POL = tuple(_bits(u) for u in (0x3c07cfce, 0x3d2b9d0d, 0x3e2aad40, 0x3efffee3, 0x3f7ffffb))
+_DNNL_ONE_OVER_SQRT_PI = f32(0.5641895835477563)
+
+
+def onednn_exp(x):
+    """oneDNN's jit exp: n = floor(x·log2 e + 1/2), r = x - n·ln 2 (fused), a degree-5
+    polynomial by FMAs, times 2^(n-1)·2; 0 below ln FLT_MIN."""
+    with np.errstate(all="ignore"):
+        zero = x < _DNNL_MIN_X
+        x = np.maximum(np.minimum(x, _DNNL_MAX_X), _DNNL_MIN_X)
+        fx = np.floor(x * _DNNL_LOG2E + _HALF)
+        r = fma32(-fx, _DNNL_LN2, x)
+        n = (fx - ONE).astype(np.int64)
+        p2 = np.where(zero, f32(0), (((n + 127) << 23) & 0xFFFFFFFF).astype(np.uint32).view(f32))
+        p = np.full(x.shape, _DNNL_EXP_POL[0], f32)
+        for c in _DNNL_EXP_POL[1:] + (ONE,):
+            p = fma32(p, r, c)
+        return p * p2 * f32(2)
+
+
+def _dnnl_erf(x, minus_exp):
+    """sign(x)·(1 - t·r(t)·exp(-x²)) as oneDNN orders it, given -exp(-x²)."""
+    t = ONE / fma32(_ERF_P, np.abs(x), ONE)
+    r = np.full(x.shape, _ERF_A[0], f32)
+    for c in _ERF_A[1:]:
+        r = fma32(r, t, c)
+    return np.copysign(fma32(minus_exp * t, r, ONE), x)
+
+
+def onednn_gelu(s):
+    with np.errstate(all="ignore"):
+        x = s * _SQRT_HALF
+        erf = _dnnl_erf(x, -onednn_exp(-(x * x)))
+        half = s * _HALF
+        return fma32(erf, half, half)
+
+
+def onednn_gelu_derivative(s):
+    """oneDNN's gelu_erf derivative as published (P + erf/2, P = 1/2 + x·exp(-x²)/sqrt(pi)):
+    torch's gradient differs from it in ~19% of values by 1-2 ulps; closer than the float64
+    formula (65%), so used, but not bit-exact (see tests/difftest_findings.md)."""
+    with np.errstate(all="ignore"):
+        x = s * _SQRT_HALF
+        q = onednn_exp(-(x * x))
+        t = x * _DNNL_ONE_OVER_SQRT_PI * q
+        erf = _dnnl_erf(x, -q)
+        return fma32(erf, _HALF, t + _HALF)
 
 
 def _erf(d):  # glibc's erff, as the correctly rounded erf
