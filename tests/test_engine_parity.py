@@ -248,3 +248,16 @@ def test_rebuilt_view_under_create_graph(view):
                    f"v = {AS_STRIDED_VIEWS[view]}\ny.mul_(2)\nprint(v.grad_fn.name())\n"
                    "g, = torch.autograd.grad((v * v).sum() * gz, x, create_graph=True)\nprint(g)\n"
                    "walk(g.grad_fn, 0)\n(g * g).sum().backward()\nprint(x.grad, gz.grad)")
+
+
+# an in-place op whose gradient needs the original self saves self.clone() in torch: CloneBackward0
+# in the graph of a gradient recorded under create_graph
+INPLACE_SAVED_SELF = ["y.mul_(w)", "y[0].mul_(w)", "y[:, 1:].div_(w[1:])", "y.pow_(w)", "y.add_(w).mul_(w)",
+                      "y.exp_().mul_(w)", "y[1].sub_(w * w).mul_(w)", "y *= w", "y[0] *= w"]
+
+
+@pytest.mark.parametrize("op", INPLACE_SAVED_SELF)
+def test_inplace_saved_self_under_create_graph(op):
+    _same_as_torch(_WALK + _X + "w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)\ny = x * 1.5\n"
+                   f"{op}\ngs = torch.autograd.grad(y.sum(), [x, w], create_graph=True)\nprint(gs)\n"
+                   "for g in gs:\n    walk(g.grad_fn, 0)\n(gs[0] * gs[1]).sum().backward()\nprint(x.grad, w.grad)")

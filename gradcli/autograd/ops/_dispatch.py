@@ -138,6 +138,10 @@ def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
         old.grad_fn = t.grad_fn
         old._requires_grad = t._requires_grad
         result = op(old, *args, **kwargs)
+        if old.grad_fn is not None and result is not old:  # torch saves the original self as self.clone(): its history under create_graph
+            from .joins import CLONE
+            from .registry import attach
+            attach(CLONE, old, (old,), 1)
         if overlap and type(result.grad_fn).__name__ not in _OVERLAP_OK:
             raise RuntimeError(_views.OVERLAP)
         return rebase(t, result)
