@@ -24,7 +24,6 @@ SEEDS = list(range(0, 400)) + REGRESSION_SEEDS
 KNOWN: dict[int, str] = {
     10: "value_ulp: float64 bmm of 2-term dot products (MKL's fused multiply-add)",
     269: 'value_ulp: float32 cos/sin last ulp',
-    302: 'value_ulp: float32 erf',
 }
 
 
