@@ -69,7 +69,8 @@ CASES = [
     ("f32", "F.cross_entropy(a, a, a)"), ("f32", "F.nll_loss(a, a)"), ("f32", "a.masked_fill(a, a)"),
     ("f32 requires_grad", "a.div_(2)"), ("0-d", "F.glu(a, 0.5)"), ("0-d int", "F.cross_entropy(a, a)"),
     ("0-d", "F.linear(a, a, a)"), ("int64", "F.linear(a, torch.ones(2, 3), torch.ones(2))"),
-    ("f32", "F.linear(a, torch.ones(2, 3), torch.ones(2).long())"), ("bool", "a.unsqueeze(1).median(1)"),
+    ("f32", "F.linear(a, torch.ones(2, 3), torch.ones(2).long())"), ("int64", "a.softmax(0)"),
+    ("int64", "F.log_softmax(a, 0)"), ("int64", "a.softmax(-1)"), ("int64", "a.softmax(5)"), ("bool", "a.unsqueeze(1).median(1)"),
 ]
 
 

@@ -97,7 +97,11 @@ def _softmax_input(name, input, dim, dtype):
         d = input._data
     if d.dtype.kind != "f":
         from ._dispatch import _torch_type_name
-        kernel = "softmax_lastdim_kernel_impl" if name == "softmax" else "log_softmax_lastdim_kernel_impl"
+        try:  # torch's kernel for the last dim (or a 0-d tensor) is another than for the others
+            last = _wrap_dim(operator.index(dim), d.ndim) == max(d.ndim - 1, 0)
+        except TypeError:  # not an int: the call site words it as torch's parser
+            last = True
+        kernel = ("softmax" if name == "softmax" else "log_softmax") + ("_lastdim" if last else "") + "_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(d.dtype)}\'')
     # an int (or one-element integer tensor): a float dim is the parser's TypeError, also when the
     # tensor is empty and nothing else would look at it
