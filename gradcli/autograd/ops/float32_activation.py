@@ -133,12 +133,12 @@ def elu_backward(dy, x, alpha, scale, input_scale):
 def log_sigmoid_buffer(d):
     """exp(-|x|), the buffer torch's log_sigmoid forward saves for its backward."""
     with np.errstate(all="ignore"):
-        return expf_u10(-np.abs(d))
+        return (expf if d.size >= LARGE else expf_u10)(-np.abs(d))  # LARGE: see float32_math
 
 
 def log_sigmoid(d):
     with np.errstate(all="ignore"):
-        return np.minimum(d, f32(0)) - log1pf_u10(log_sigmoid_buffer(d))
+        return np.minimum(d, f32(0)) - (_log1p if d.size >= LARGE else log1pf_u10)(log_sigmoid_buffer(d))
 
 
 def log_sigmoid_backward(dy, x):
