@@ -24,14 +24,14 @@ EXPF_COEFFS = tuple(f32(c) for c in (
 
 def fma32(a, b, c) -> np.ndarray:
     """float32 ``a*b + c`` rounded once."""
-    p = np.asarray(a, f64) * np.asarray(b, f64)
-    c = np.asarray(c, f64)
-    s = p + c
-    mid = (s.view(np.uint64) & 0x1FFFFFFF) == 0x10000000  # a float32 midpoint (or exact tail)
+    p = np.multiply(a, b, dtype=f64)
+    s = np.add(p, c, dtype=f64)
+    mid = (np.atleast_1d(s).view(np.uint64) & 0x1FFFFFFF) == 0x10000000  # a float32 midpoint (or exact)
     if mid.any():
+        c = np.asarray(c, f64)
         bb = s - p
         err = (p - (s - bb)) + (c - bb)  # TwoSum: s + err == p + c exactly
-        s = np.where(mid & (err != 0), np.nextafter(s, s + err), s)
+        s = np.where(mid.reshape(np.shape(s)) & (err != 0), np.nextafter(s, s + err), s)
     return s.astype(f32)
 
 
