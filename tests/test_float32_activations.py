@@ -138,3 +138,32 @@ def test_onednn_gelu_differs_from_torch_vectorized_kernel(n):
     vec = x * A._HALF * (A.ONE + A.erf_vec(x * A._SQRT_HALF))
     assert not np.array_equal(A.onednn_gelu(x), vec)
     assert np.array_equal(A.gelu(x), A.onednn_gelu(x))
+
+
+INPLACE = {
+    "elu": (lambda F, y: F.elu(y, alpha=0.7, inplace=True), "EluBackward1"),
+    "selu_": (lambda F, y: F.selu(y, inplace=True), "EluBackward1"),
+    "celu": (lambda F, y: F.celu(y, 0.5, inplace=True), "CeluBackward1"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_inplace_elu_family_saves_the_result_as_torch(name, dtype):
+    # elu_/selu_/celu_ run elu_backward(is_result=True): grad·input_scale·(result + alpha·scale)
+    torch = pytest.importorskip("torch")
+    fn, node = INPLACE[name]
+    x = ((np.arange(7) * 7919 % 97) / 13.0 - 3.7).astype(dtype)
+    results = []
+    for T, F, mk in ((torch, torch.nn.functional, torch.from_numpy), (G, GF, wrap)):
+        leaf = mk(x.copy()).requires_grad_(True)
+        y = leaf * 1.0
+        fn(F, y)
+        name_of = y.grad_fn.name() if T is torch else type(y.grad_fn).__name__
+        (g,) = T.autograd.grad((y * y).sum(), leaf, create_graph=True)
+        g.sum().backward()
+        results.append((name_of, np.asarray(g.detach().numpy() if T is torch else g._data), leaf.grad.numpy()
+                        if T is torch else leaf.grad._data))
+    (tn, tg, tgg), (gn, gg, ggg) = results
+    assert tn == gn == node
+    assert _bits_equal(gg, tg) and _bits_equal(ggg, tgg)

@@ -86,6 +86,18 @@ _elu_grad = (lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
 ELU = defop("EluBackward0", {"self": "scale if self > 0 else scale·alpha·input_scale·exp(self·input_scale)"},
             self=_elu_grad)
 CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, self=_elu_grad)
+# the in-place forms save the result: elu_backward(is_result=true) = grad·input_scale·(result + alpha·scale)
+ELU_BACKWARD_OF_RESULT = backward_op(
+    "EluBackwardBackward0",
+    lambda grad, self, F, alpha, scale, input_scale: _elu_grad_of_result(grad, self, alpha, scale, input_scale, F),
+    grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD_OF_RESULT(
+        grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
+    self=lambda grad, grad_output, self, input_scale, F: grad * grad_output * input_scale * (self < 0))
+_elu_grad_result = (lambda grad, result, alpha, scale, input_scale: ELU_BACKWARD_OF_RESULT(
+    grad, result, alpha=alpha, scale=scale, input_scale=input_scale))
+ELU_INPLACE = defop("EluBackward1", {"self": "scale if result > 0 else input_scale·(result + alpha·scale)"},
+                    self=_elu_grad_result)
+CELU_INPLACE = defop("CeluBackward1", {"self": "1 if result > 0 else result/alpha + 1"}, self=_elu_grad_result)
 GELU = defop("GeluBackward0", {"self": "Φ(self) + self·φ(self)"},
              self=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate))
 SILU = defop("SiluBackward0", {"self": "σ(self)(1 + self(1-σ(self)))"},
@@ -126,6 +138,14 @@ def _f32(grad, x):
     """A first-order pass over float32 arrays of one shape: torch's float32 kernel applies."""
     return (isinstance(x, np.ndarray) and isinstance(grad, np.ndarray) and x.dtype == np.float32
             and grad.dtype == np.float32 and grad.shape == x.shape)
+
+
+def _elu_grad_of_result(grad, result, alpha, scale, input_scale, F):
+    if isinstance(result, np.ndarray) and result.dtype == np.float32:  # torch's float32 coefficients
+        neg, pos, ipt = F32._elu_coefs(alpha, scale, input_scale)
+    else:
+        neg, pos, ipt = alpha * scale, scale, input_scale
+    return F.where(result <= 0, grad * ipt * (result + neg), grad * pos)
 
 
 def _softplus_grad(grad, x, beta, threshold, F):
@@ -269,11 +289,11 @@ def _elu(input, alpha, scale, input_scale, spec):
 
 def elu(input, alpha=1.0, inplace=False):
     inplace = bool(inplace)  # torch's F.elu tests it first
-    return _run(_elu, input, inplace, _number(alpha), 1.0, 1.0, ELU)
+    return _run(_elu, input, inplace, _number(alpha), 1.0, 1.0, ELU_INPLACE if inplace else ELU)
 
 
 def selu(input, inplace=False):
-    return _run(_elu, input, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0, ELU)
+    return _run(_elu, input, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0, ELU_INPLACE if inplace else ELU)
 
 
 def selu_(input):
@@ -285,7 +305,7 @@ def celu(input, alpha=1.0, inplace=False):
     alpha = _number(alpha)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _run(_elu, input, inplace, alpha, 1.0, 1.0 / alpha, CELU)
+    return _run(_elu, input, inplace, alpha, 1.0, 1.0 / alpha, CELU_INPLACE if inplace else CELU)
 
 
 def celu_(input, alpha=1.0):
