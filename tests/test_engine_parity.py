@@ -261,3 +261,18 @@ def test_inplace_saved_self_under_create_graph(op):
     _same_as_torch(_WALK + _X + "w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)\ny = x * 1.5\n"
                    f"{op}\ngs = torch.autograd.grad(y.sum(), [x, w], create_graph=True)\nprint(gs)\n"
                    "for g in gs:\n    walk(g.grad_fn, 0)\n(gs[0] * gs[1]).sum().backward()\nprint(x.grad, w.grad)")
+
+
+# a third order through the nodes above: CopySlices and AsStridedBackward0 recorded by a backward
+# pass differentiate as torch's (CopySlices again over a CopyBackwards, as_strided_backward)
+THIRD_ORDER = {"select": "y[0] = x[1] * w", "slice, in place": "y[:, 1:] *= w[1:]", "column": "y[:, 0] = w[:2]", "rebuilt view": "v = y[1]\ny.mul_(2)\ny = y + v"}
+
+
+@pytest.mark.parametrize("case", THIRD_ORDER, ids=list(THIRD_ORDER))
+def test_third_order_through_copy_slices(case):
+    _same_as_torch(_WALK + _X + "w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)\n"
+                   "gy = torch.tensor([[1.0, 2.0, -1.0], [0.5, 3.0, 1.5]], requires_grad=True)\n"
+                   f"y = x * 1.5\n{THIRD_ORDER[case]}\n"
+                   "g, = torch.autograd.grad(y, x, gy, create_graph=True)\n"
+                   "h, = torch.autograd.grad(g, gy, torch.ones_like(g) * w.sum(), create_graph=True)\n"
+                   "print(h)\nwalk(h.grad_fn, 0)\n(h * h).sum().backward()\nprint(x.grad, w.grad, gy.grad)")

@@ -241,15 +241,23 @@ def _put(grad, values, F, shape, index):
 
 # the view's region of a base-shaped gradient, and its adjoint: torch's as_strided and as_strided_backward
 TAKE = backward_op("AsStridedBackward0", _take, {"grad_output": "the gradient scattered back into the base"},
-                   grad_output=lambda grad, shape, index: SCATTER(grad, shape=shape, index=index))
+                   grad_output=lambda grad, shape, index: _as_strided_backward(grad, shape, index))
 SCATTER = backward_op("AsStridedBackward0", _scatter, {"grad_output": "the gradient at the view's region"},
                       grad_output=lambda grad, shape, index: TAKE(grad, shape=shape, index=index))
 # the gradient with the view's region replaced: CopySlices's own work
 PUT = backward_op("CopySlices", _put, {"grad_output": "the gradient, zeros at the region",
                                        "values": "the gradient at the region"},
-                  grad_output=lambda grad, shape, index, F: PUT(grad, F.zeros_like(TAKE(grad, shape=shape, index=index)),
-                                                               shape=shape, index=index),
-                  values=lambda grad, shape, index: TAKE(grad, shape=shape, index=index))
+                  grad_output=lambda grad, shape, index: _put_zeros(grad, shape, index),
+                  values=lambda grad, shape, index: _region(grad, index, shape, index)[1])
+
+
+def _put_zeros(grad, shape, index):
+    """CopySlices's own gradient for what it overwrote: zeros there (torch runs CopySlices again,
+    over CopyBackwards: the copy of the gradient with zeros written into the region)."""
+    result, region = _region(grad, index, shape, index)
+    data = region._data if isinstance(region, Tensor) else np.asarray(region)
+    zeros = np.zeros(data.shape, data.dtype)
+    return PUT(result, _wrap(zeros) if isinstance(grad, Tensor) else zeros, shape=shape, index=index)
 
 
 
@@ -371,8 +379,9 @@ def _input_formula(i):
 _last_region: list = [None]
 
 
-def _region(grad, fn, shape, index):
-    """The gradient CopySlices writes into, and its region that ``fn``'s formulas get.
+def _region(grad, key, shape, index):
+    """The gradient CopySlices writes into, and its region that the in-place op's formulas get
+    (``key``: what they are shared by, the wrapped node or the region's index).
 
     Under create_graph, as torch records them (once per run of the node: the formulas of
     its inputs share them): the gradient copied into a new tensor (CopyBackwards), the region
@@ -381,13 +390,13 @@ def _region(grad, fn, shape, index):
     if not isinstance(grad, Tensor):
         return grad, TAKE(grad, shape=shape, index=index)
     last = _last_region[0]
-    if last is not None and last[0] is grad and last[1] is fn:
+    if last is not None and last[0] is grad and last[1] is key:
         return last[2], last[3]
     from ..engine import COPY
     from .registry import record
     result = record(COPY, np.array(grad._data, copy=True), (_wrap(np.empty(0, grad._data.dtype)), grad))
     region = TAKE(result, shape=shape, index=index).clone()
-    _last_region[0] = (grad, fn, result, region)
+    _last_region[0] = (grad, key, result, region)
     return result, region
 
 
