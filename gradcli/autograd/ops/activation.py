@@ -180,8 +180,8 @@ def _logsigmoid_second(gg, x, F):
 def _gelu_grad(grad, x, approximate, F):
     if _f32(grad, x) and approximate == "tanh":
         return F32.gelu_tanh_backward(grad, x)
-    if _f32(grad, x) and F32.onednn_applies(x):
-        return grad * F32.onednn_gelu_derivative(x)
+    if _f32(grad, x) and approximate == "none":
+        return grad * F32.onednn_gelu_derivative(x) if F32.onednn_applies(x) else F32.gelu_backward(grad, x)
     return grad * _gelu_derivative(x, approximate, F)
 
 

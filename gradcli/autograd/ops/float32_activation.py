@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .backends import erf_array
 from .float32_math import LARGE, expf, split, vectorized
 from .sleef_f32 import expf_u10, expm1f_u10, fma32, log1pf_u10, tanhf_u10
 
@@ -201,6 +200,21 @@ def gelu(d):
     return _errstate(split)(d, kernel(_erf), kernel(erf_vec))
 
 
+_GELU_BETA = f32(1.1283791670955126 * 0.7071067811865476 * 0.5)  # 1/sqrt(2π)
+
+
+def gelu_backward(dy, x):
+    """torch's cpu_kernel_vec gelu_backward (inputs oneDNN does not take): dy·(cdf + x·pdf),
+    the sum fused on the vectorized run, not on the scalar one (measured)."""
+    def kernel(erf, exp, fused):
+        def grad(dy, x):
+            cdf = _HALF * (ONE + erf(x * _SQRT_HALF))
+            pdf = _GELU_BETA * exp(x * x * f32(-0.5))
+            return dy * (fma32(x, pdf, cdf) if fused else cdf + x * pdf)
+        return grad
+    return split2(dy, x, kernel(_erf, _exp, False), kernel(erf_vec, expf_u10, True))
+
+
 def onednn_applies(x) -> bool:
     """torch's use_mkldnn: gelu/gelu_backward of a contiguous float32 input of 2+ elements run
     oneDNN's eltwise kernel."""
@@ -265,8 +279,59 @@ def onednn_gelu_derivative(s):
         return fma32(erf, _HALF, t + _HALF)
 
 
-def _erf(d):  # glibc's erff, as the correctly rounded erf
-    return erf_array(d.astype(np.float64)).astype(f32)
+def _f32s(*values):
+    return tuple(f32(v) for v in values)
+
+
+# glibc 2.36's erff is fdlibm's (float arithmetic, no FMA): its published coefficients
+_ERFF_PP = _f32s(1.2837916613e-01, -3.2504209876e-01, -2.8481749818e-02, -5.7702702470e-03, -2.3763017452e-05)
+_ERFF_QQ = _f32s(3.9791721106e-01, 6.5022252500e-02, 5.0813062117e-03, 1.3249473704e-04, -3.9602282413e-06)
+_ERFF_PA = _f32s(-2.3621185683e-03, 4.1485610604e-01, -3.7220788002e-01, 3.1834661961e-01, -1.1089469492e-01,
+                 3.5478305072e-02, -2.1663755178e-03)
+_ERFF_QA = _f32s(1.0642088205e-01, 5.4039794207e-01, 7.1828655899e-02, 1.2617121637e-01, 1.3637083583e-02,
+                 1.1984500103e-02)
+_ERFF_RA = _f32s(-9.8649440333e-03, -6.9385856390e-01, -1.0558626175e+01, -6.2375331879e+01, -1.6239666748e+02,
+                 -1.8460508728e+02, -8.1287437439e+01, -9.8143291473e+00)
+_ERFF_SA = _f32s(1.9651271820e+01, 1.3765776062e+02, 4.3456588745e+02, 6.4538726807e+02, 4.2900814819e+02,
+                 1.0863500214e+02, 6.5702495575e+00, -6.0424413532e-02)
+_ERFF_RB = _f32s(-9.8649431020e-03, -7.9928326607e-01, -1.7757955551e+01, -1.6063638306e+02, -6.3756646729e+02,
+                 -1.0250950928e+03, -4.8351919556e+02)
+_ERFF_SB = _f32s(3.0338060379e+01, 3.2579251099e+02, 1.5367296143e+03, 3.1998581543e+03, 2.5530502930e+03,
+                 4.7452853394e+02, -2.2440952301e+01)
+_ERX, _EFX, _EFX8 = _f32s(8.4506291151e-01, 1.2837916613e-01, 1.0270333290e+00)
+
+
+def _horner(cs, z, one_plus=False):
+    acc = np.full(z.shape, cs[-1], f32)
+    for c in cs[-2::-1]:
+        acc = c + z * acc
+    return ONE + z * acc if one_plus else acc
+
+
+def _erf(x):
+    """glibc's erff (torch's scalar std::erf), bit for bit: odd rational fits below 0.84375,
+    erx + P/Q to 1.25, then 1 - exp(-z² - 0.5625)·exp((z-x)(z+x) + R/S)/x with z = x's top
+    bits, ±1 from 6 on."""
+    x = np.asarray(x, f32)
+    with np.errstate(all="ignore"):
+        ix = x.view(np.uint32) & 0x7FFFFFFF
+        a = np.abs(x)
+        z = x * x
+        small = x + x * (_horner(_ERFF_PP, z) / _horner(_ERFF_QQ, z, True))
+        tiny = np.where(ix < 0x04000000, f32(0.125) * (f32(8) * x + _EFX8 * x), x + _EFX * x)
+        s = a - ONE
+        pq = _horner(_ERFF_PA, s) / _horner(_ERFF_QA, s, True)
+        mid = np.where(x >= 0, _ERX + pq, -_ERX - pq)
+        s = ONE / (a * a)
+        near = ix < 0x4036DB6E
+        r = np.where(near, _horner(_ERFF_RA, s), _horner(_ERFF_RB, s))
+        q = np.where(near, _horner(_ERFF_SA, s, True), _horner(_ERFF_SB, s, True))
+        zt = (a.view(np.uint32) & 0xFFFFF000).view(f32)
+        e = expf(-zt * zt - f32(0.5625)) * expf((zt - a) * (zt + a) + r / q)
+        big = np.where(x >= 0, ONE - e / a, e / a - ONE)
+        out = np.where(ix < 0x3f580000, np.where(ix < 0x31800000, tiny, small),
+                       np.where(ix < 0x3fa00000, mid, np.where(ix >= 0x40c00000, np.copysign(ONE, x), big)))
+        return np.where(np.isnan(x), x, out).astype(f32, copy=False)
 
 
 _BETA = f32(0.7978845608028654)  # sqrt(2/pi)
