@@ -1420,6 +1420,13 @@ def diff_text(got, want) -> str:
     return "\n".join(difflib.unified_diff(b, a, "torch", "gradcli", lineterm="", n=1))
 
 
+
+def mismatch(source: str) -> str | None:
+    """None when ``source`` prints the same under gradcli and torch; else the program and the diff."""
+    with contextlib.redirect_stderr(io.StringIO()):  # both sides' warnings
+        got, want = run_gradcli(source), run_torch(source)
+    return None if classify(got, want) is None else f"{source}\n{diff_text(got, want)}"
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", default="0:200", help="a:b range or a single seed")
