@@ -112,13 +112,8 @@ g2, = torch.autograd.grad(y, x, gy, create_graph=True)
 
 
 def test_glu_is_its_own_op_to_the_second_order():
-    F = torch.nn.functional
-    x = (torch.arange(8.).reshape(2, 4) * 0.37 - 1.1).requires_grad_()
-    y = F.glu(x, 0)
-    g, = torch.autograd.grad((y * torch.arange(4.).reshape(1, 4)).sum(), x, create_graph=True)
-    h, = torch.autograd.grad((g * g).sum(), x, create_graph=True)
-    gy = torch.ones_like(y, requires_grad=True)
-    g2, = torch.autograd.grad(y, x, gy, create_graph=True)
-    expected = (y, g, h, g2, torch.autograd.grad(g2.sum() + (g2 * g2).sum(), [x, gy]))
-    ours = _gradcli(_GLU_PROGRAM, "(y, g, h, g2, torch.autograd.grad(g2.sum() + (g2 * g2).sum(), [x, gy]))")
-    assert ours == str(expected)
+    result = "(y, g, h, g2, torch.autograd.grad(g2.sum() + (g2 * g2).sum(), [x, gy]))"
+    env = {}
+    exec(_GLU_PROGRAM, env)  # noqa: S102 - this test's own program, under PyTorch
+    expected = eval(result, env)  # noqa: S307 - this test's own expression, under PyTorch
+    assert _gradcli(_GLU_PROGRAM, result) == str(expected)
