@@ -46,7 +46,7 @@ HARDTANH_BACKWARD = backward_op(
 ELU_BACKWARD = backward_op(
     "EluBackwardBackward0",
     lambda grad, self, F, alpha, scale, input_scale: F32.elu_backward(grad, self, alpha, scale, input_scale)
-    if _f32(grad, self) else F.where(
+    if F32.applies(grad, self) else F.where(
         self <= 0, grad * (scale * alpha * input_scale) * F.exp(self * input_scale), grad * scale),
     grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
         grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
@@ -89,7 +89,8 @@ CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, se
 # the in-place forms save the result: elu_backward(is_result=true) = grad·input_scale·(result + alpha·scale)
 ELU_BACKWARD_OF_RESULT = backward_op(
     "EluBackwardBackward0",
-    lambda grad, self, F, alpha, scale, input_scale: _elu_grad_of_result(grad, self, alpha, scale, input_scale, F),
+    lambda grad, self, F, alpha, scale, input_scale: F32.elu_backward_of_result(
+        grad, self, alpha, scale, input_scale, F),
     grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD_OF_RESULT(
         grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
     self=lambda grad, grad_output, self, input_scale, F: grad * grad_output * input_scale * (self < 0))
@@ -101,10 +102,10 @@ CELU_INPLACE = defop("CeluBackward1", {"self": "1 if result > 0 else result/alph
 GELU = defop("GeluBackward0", {"self": "Φ(self) + self·φ(self)"},
              self=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate))
 SILU = defop("SiluBackward0", {"self": "σ(self)(1 + self(1-σ(self)))"},
-             self=lambda grad, self, F: F32.silu_backward(grad, self) if _f32(grad, self)
+             self=lambda grad, self, F: F32.silu_backward(grad, self) if F32.applies(grad, self)
              else grad * _silu_derivative(self, F))
 MISH = defop("MishBackward0", {"self": "tanh(softplus(self)) + self·σ(self)·(1-tanh²(softplus(self)))"},
-             self=lambda grad, self, F: F32.mish_backward(grad, self) if _f32(grad, self)
+             self=lambda grad, self, F: F32.mish_backward(grad, self) if F32.applies(grad, self)
              else grad * _mish_derivative(self, F))
 SOFTPLUS = defop("SoftplusBackward0", {"self": "σ(beta·self) (self below threshold)"},
                  self=lambda grad, self, beta, threshold: SOFTPLUS_BACKWARD(grad, self, beta=beta,
@@ -134,22 +135,8 @@ def _not_implemented(op):
     raise RuntimeError(f"derivative for aten::{op} is not implemented")
 
 
-def _f32(grad, x):
-    """A first-order pass over float32 arrays of one shape: torch's float32 kernel applies."""
-    return (isinstance(x, np.ndarray) and isinstance(grad, np.ndarray) and x.dtype == np.float32
-            and grad.dtype == np.float32 and grad.shape == x.shape)
-
-
-def _elu_grad_of_result(grad, result, alpha, scale, input_scale, F):
-    if isinstance(result, np.ndarray) and result.dtype == np.float32:  # torch's float32 coefficients
-        neg, pos, ipt = F32._elu_coefs(alpha, scale, input_scale)
-    else:
-        neg, pos, ipt = alpha * scale, scale, input_scale
-    return F.where(result <= 0, grad * ipt * (result + neg), grad * pos)
-
-
 def _softplus_grad(grad, x, beta, threshold, F):
-    if _f32(grad, x):
+    if F32.applies(grad, x):
         return F32.softplus_backward(grad, x, beta, threshold)
     # torch: z = exp(x·beta); x·beta > threshold ? grad : grad·z/(z+1)
     bx = x * beta
@@ -165,7 +152,7 @@ def _softplus_second(gg, x, beta, threshold, F):
 
 
 def _logsigmoid_grad(grad, x, F):
-    if _f32(grad, x):
+    if F32.applies(grad, x):
         return F32.log_sigmoid_backward(grad, x)
     # torch: z = exp(-|x|); grad·(max_deriv - sign·z/(1+z)) with (1, 1) below 0, (0, -1) above
     z = F.exp(-F.abs(x))
@@ -178,9 +165,9 @@ def _logsigmoid_second(gg, x, F):
 
 
 def _gelu_grad(grad, x, approximate, F):
-    if _f32(grad, x) and approximate == "tanh":
+    if F32.applies(grad, x) and approximate == "tanh":
         return F32.gelu_tanh_backward(grad, x)
-    if _f32(grad, x) and approximate == "none":
+    if F32.applies(grad, x) and approximate == "none":
         return grad * F32.onednn_gelu_derivative(x) if F32.onednn_applies(x) else F32.gelu_backward(grad, x)
     return grad * _gelu_derivative(x, approximate, F)
 

@@ -44,6 +44,12 @@ def _tanh(d):
     return np.where(np.isnan(d), d, np.copysign(z, d)).astype(f32, copy=False)
 
 
+def applies(grad, x) -> bool:
+    """A first-order pass over float32 arrays of one shape: torch's float32 kernel applies."""
+    return (isinstance(x, np.ndarray) and isinstance(grad, np.ndarray) and x.dtype == np.float32
+            and grad.dtype == np.float32 and grad.shape == x.shape)
+
+
 def split2(a: np.ndarray, b: np.ndarray, scalar, vector) -> np.ndarray:
     """A two-operand float32 kernel (``scalar(a, b)`` / ``vector(a, b)``) as cpu_kernel_vec runs
     it; ``a`` and ``b`` have one shape."""
@@ -116,6 +122,16 @@ def elu(d, alpha, scale, input_scale):
     def kernel(expm1):
         return lambda a: np.where(a < 0, expm1(a * ipt) * neg, a * pos)  # ±0: x·scale, as torch
     return _errstate(split)(d, kernel(_expm1), kernel(expm1f_u10))
+
+
+def elu_backward_of_result(grad, result, alpha, scale, input_scale, F):
+    """elu_backward(is_result=True) of elu_/selu_/celu_: grad·input_scale·(result + alpha·scale)
+    (no exp: the vectorized and scalar paths agree), in any dtype and backend."""
+    if isinstance(result, np.ndarray) and result.dtype == np.float32:  # torch's float32 coefficients
+        neg, pos, ipt = _elu_coefs(alpha, scale, input_scale)
+    else:
+        neg, pos, ipt = alpha * scale, scale, input_scale
+    return F.where(result <= 0, grad * ipt * (result + neg), grad * pos)
 
 
 def elu_backward(dy, x, alpha, scale, input_scale):
