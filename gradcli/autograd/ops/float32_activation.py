@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .float32_math import LARGE, expf, split, vectorized
+from .float32_math import EXACT, expf, split, vectorized
 from .sleef_f32 import expf_u10, expm1f_u10, fma32, log1pf_u10, tanhf_u10
 
 f32 = np.float32
@@ -55,7 +55,7 @@ def split2(a: np.ndarray, b: np.ndarray, scalar, vector) -> np.ndarray:
     it; ``a`` and ``b`` have one shape."""
     with np.errstate(all="ignore"):
         out = scalar(a, b)
-        if 16 <= a.size < LARGE and a.strides == b.strides:
+        if 16 <= a.size < EXACT and a.strides == b.strides:
             vec = vectorized(b)
             if vec.any():
                 out[vec] = vector(a[vec], b[vec])
@@ -148,12 +148,12 @@ def elu_backward(dy, x, alpha, scale, input_scale):
 def log_sigmoid_buffer(d):
     """exp(-|x|), the buffer torch's log_sigmoid forward saves for its backward."""
     with np.errstate(all="ignore"):
-        return (expf if d.size >= LARGE else expf_u10)(-np.abs(d))  # LARGE: see float32_math
+        return (expf if d.size >= EXACT else expf_u10)(-np.abs(d))  # EXACT: see float32_math
 
 
 def log_sigmoid(d):
     with np.errstate(all="ignore"):
-        return np.minimum(d, f32(0)) - (_log1p if d.size >= LARGE else log1pf_u10)(log_sigmoid_buffer(d))
+        return np.minimum(d, f32(0)) - (_log1p if d.size >= EXACT else log1pf_u10)(log_sigmoid_buffer(d))
 
 
 def log_sigmoid_backward(dy, x):

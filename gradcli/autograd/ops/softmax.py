@@ -11,7 +11,7 @@ from ._dims import _dims, _expand_back, check_flag
 from ._dispatch import floating
 from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
-from .float32_math import LARGE, inner_chunks  # past LARGE the SLEEF emulation is left out (its cost)
+from .float32_math import EXACT, inner_chunks  # past EXACT the SLEEF emulation is left out (its cost)
 from .sleef_f32 import expf_u10, fma32, logf_u10
 from .summation import torch_sum
 
@@ -30,7 +30,7 @@ def _softmax_double_backward(grad, grad_output, dim, output, F):
 def _softmax_backward(grad, output, dim, F):
     if isinstance(output, np.ndarray) and output.dtype in _LANES and dim == output.ndim - 1:
         return (grad - _reduce_all_rows(grad * output)) * output  # torch's last-dim kernel's sum
-    if isinstance(output, np.ndarray) and output.dtype == np.float32 and output.ndim and 0 < output.size < LARGE:
+    if isinstance(output, np.ndarray) and output.dtype == np.float32 and output.ndim and 0 < output.size < EXACT:
         # other dims: Σ grad·output along dim, each step one FMA (the AVX2 build contracts)
         grad = np.asarray(grad, np.float32)
         total = np.take(grad, 0, axis=dim) * np.take(output, 0, axis=dim)
@@ -41,7 +41,7 @@ def _softmax_backward(grad, output, dim, F):
 
 
 def _log_softmax_backward(grad, output, dim, F):
-    if isinstance(output, np.ndarray) and output.dtype == np.float32 and output.ndim and 0 < output.size < LARGE:
+    if isinstance(output, np.ndarray) and output.dtype == np.float32 and output.ndim and 0 < output.size < EXACT:
         # torch's float32 kernels: grad - exp(output)·Σgrad as one FMA (its AVX2 build
         # contracts), their exp (_exp_f32), the last dim's sum as vec::reduce_all
         grad = np.asarray(grad, np.float32)
@@ -173,7 +173,7 @@ def _exp_shifted(d, axis, split):
     if d.size == 0:  # numpy's max has no identity; torch's result is as empty as the input
         return d.copy(), d.copy()
     shifted = d - np.max(d, axis=axis, keepdims=True)
-    if d.dtype != np.float32 or d.size >= LARGE:
+    if d.dtype != np.float32 or d.size >= EXACT:
         return shifted, _Numpy_exp(shifted)
     return shifted, _exp_f32(shifted, axis, split)
 
@@ -202,7 +202,7 @@ def log_softmax(input, dim, dtype=None):
     total = _reduce_all_rows(e) if axis == d.ndim - 1 else _sum_along(e, axis)
     with np.errstate(divide="ignore"):
         # torch's float32 last-dim kernel takes the sums' log from SLEEF too
-        log = logf_u10 if d.dtype == np.float32 and d.size < LARGE else _Numpy_log
+        log = logf_u10 if d.dtype == np.float32 and d.size < EXACT else _Numpy_log
         out = shifted - log(total)
     return record(LOG_SOFTMAX, out, (input,), {"dim": axis})
 
