@@ -289,9 +289,12 @@ def test_steps_count_loop_iterations_and_calls():
     assert result.steps == 6
 
 
-@pytest.mark.parametrize("line", ["v()", "v.foo", "len(x.sum())", "v + 'a'", "x[0][0]()", "x.t()()"])
-def test_pythons_messages_name_a_views_type_as_torchs(line):
-    # views are a class of gradcli's own: Python's words about a tensor's type still say 'Tensor'
+@pytest.mark.parametrize("line", ["v()", "v.foo", "len(x.sum())", "v + 'a'", "x[0][0]()", "x.t()()",
+                                  "x.shape()", "x.dtype()", "x.device()", "x.shape.foo", "x.dtype.foo", "x.dtype + 1",
+                                  "1 - x.dtype", "x.dtype < x.dtype", "len(x.dtype)", "x.shape[0]()"])
+def test_pythons_messages_name_torchs_types_as_torch_does(line):
+    # views, Size, dtype and device are classes of gradcli's own: Python's words about their
+    # type still say 'Tensor', 'torch.Size', 'torch.dtype', 'torch.device'
     torch = pytest.importorskip("torch")
     setup = "x = torch.ones(2, 3)\nv = x[0]\n"
     env = {"torch": torch}
@@ -303,3 +306,10 @@ def test_pythons_messages_name_a_views_type_as_torchs(line):
     with pytest.raises(SourceError) as got:
         run(parse("import torch\n" + setup + line + "\n", "p.py"), stdout=io.StringIO())
     assert got.value.message == want
+
+
+@pytest.mark.parametrize("text", ["got an unexpected keyword argument 'dtype'", "'Tensor' object has no attribute 'Size'",
+                                  "zeros(): argument 'dtype' must be torch.dtype, not int"])
+def test_names_that_are_not_types_stay_as_written(text):
+    # only a quoted type ('Size' object, of type 'dtype'...) becomes torch's full name
+    assert python_message(TypeError(text)) == f"TypeError: {text}"

@@ -40,7 +40,16 @@ def python_message(e: BaseException) -> str:
     cls = type(e)
     name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
     text = str(e)
+    if isinstance(e, (TypeError, AttributeError)):
+        text = _TORCH_TYPE.sub(lambda m: f"'{_TORCH_TYPES[m.group(m.lastindex)]}'", text)
     return f"{name}: {text}" if text else name
+
+
+# torch's C types name themselves in full in Python's messages ("'torch.Size' object is not
+# callable"); gradcli's classes of the same names are Python classes
+_TORCH_TYPES = {"Size": "torch.Size", "dtype": "torch.dtype", "_Device": "torch.device"}
+_TORCH_TYPE = re.compile(  # a type as Python's messages quote it: "'Size' object", "of 'Size'", ": 'Size' and"
+    r"(?:^|(?<=: )|(?<= and )|(?<=of )|(?<=type ))'(Size|dtype|_Device)'|'(Size|dtype|_Device)'(?= object\b)")
 
 
 def error_at(e: BaseException, pos: tuple) -> BaseException:
