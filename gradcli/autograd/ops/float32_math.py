@@ -19,11 +19,10 @@ last bits already differ between torch's BLAS and numpy's. From ``LARGE`` elemen
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from .sleef_f32 import coshf_u10, exp2f_u10, expf_u10, sinhf_u10
+from .summation import _GRAIN, THREADS
 
 LARGE = 1 << 17
 # The SLEEF emulations (exact float32 FMAs, in float64) cost 20-60× numpy's own loop: a
@@ -54,8 +53,9 @@ def one_minus_square(y: np.ndarray) -> np.ndarray:
 
 # -- torch's cpu_kernel_vec: which elements take the Vectorized path ----------------------
 
-GRAIN = 32768  # at::internal::GRAIN_SIZE: below it a kernel runs in one thread
-_THREADS = max(1, os.cpu_count() or 1)
+# at::internal::GRAIN_SIZE (below it a kernel runs in one thread) and torch's thread count:
+# one model of torch's parallel split, shared with the reductions
+GRAIN, _THREADS = _GRAIN, THREADS
 
 
 def _order(d: np.ndarray) -> list:
