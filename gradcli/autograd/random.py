@@ -16,6 +16,7 @@ from . import dtypes
 from .creation import _finish, _np_dtype, _size, _size_argument
 from .limits import check_shape
 from .ops._dispatch import _torch_type_name, check_inplace, bump_version
+from .ops.dtype_support import kernel_error
 from .tensor import Tensor, wrap
 
 DEFAULT_SEED = 67280421310721  # torch's default_rng_seed_val
@@ -102,7 +103,7 @@ def _float_dtype(dtype, fname):
     nd = _np_dtype(dtype) if dtype is not None else dtypes.defaults.float.np
     if nd.kind != "f":
         kernel = "check_uniform_bounds" if fname == "rand" else "normal_kernel_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_torch_type_name(nd)}'")
+        raise kernel_error(kernel, nd)
     return nd
 
 
@@ -190,7 +191,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
     if p is None and input._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_torch_type_name(input._data.dtype)}'")
+        raise kernel_error("bernoulli_tensor_cpu_p_", input._data.dtype)
     probs = input._data if p is None else np.full(input._data.shape, p)
     if ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import float32_activation as F32
 from ._dispatch import inplace
+from .dtype_support import kernel_error
 from .backends import erf_array, log1p_array, logsigmoid_array
 from .backends import numpy_ as _F
 from .registry import backward_op, defop, record
@@ -257,8 +258,7 @@ def _kernel_input(kernel, input):
     """The array of ``input`` for a torch kernel that dispatches on floating types only."""
     d = input._data
     if d.dtype.kind != "f":
-        from ._dispatch import _torch_type_name
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(d.dtype)}\'')
+        raise kernel_error(kernel, d.dtype)
     return d
 
 
@@ -402,7 +402,7 @@ def relu6(input, inplace=False):
 
 def _threshold(input, threshold, value):
     if input._data.dtype == np.bool_:
-        raise NotImplementedError('"threshold_cpu" not implemented for \'Bool\'')
+        raise kernel_error("threshold_cpu", input._data.dtype)
     for i, (name, x) in enumerate((("threshold", threshold), ("value", value)), 2):
         # torch's Numbers (a str would reach numpy); a call site's parser check words threshold_
         if not isinstance(x, (int, float)) and not (hasattr(x, "_data") and x._data.ndim == 0):
@@ -451,7 +451,7 @@ def softsign(input):
     from .elementwise import abs, div
     reads(input, "abs")
     if input._data.dtype == np.bool_:
-        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
+        raise kernel_error("abs_cpu", input._data.dtype)
     return div(input, abs(input) + 1)
 
 

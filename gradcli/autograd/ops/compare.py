@@ -11,6 +11,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dims import check_flag, distinct_dims, int_list
 from ._dispatch import _torch_type_name, broadcast_error, operands
+from .dtype_support import kernel_error
 
 _NUMBERS = (int, float, bool)
 
@@ -109,11 +110,11 @@ def _bitwise(name, fn):
             raise TypeError(f"{name}() takes tensors and numbers")  # the call site's parser words it
         for x in (input, other):
             if isinstance(x, Tensor) and x._data.dtype.kind not in "biu":
-                raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_torch_type_name(x._data.dtype)}\'')
+                raise kernel_error(f"{name}_cpu", x._data.dtype)
         a, b = operands(input, other)
         common = np.result_type(a, b)  # a float number makes the kernel a float one, as torch's
         if common.kind not in "biu":
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_torch_type_name(common)}\'')
+            raise kernel_error(f"{name}_cpu", common)
         try:
             return wrap(np.asarray(fn(a, b)))
         except ValueError:
@@ -131,8 +132,7 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor)
 def bitwise_not(input):
     d = input._data
     if d.dtype.kind not in "biu":
-        from ._dispatch import _torch_type_name
-        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{_torch_type_name(d.dtype)}\'')
+        raise kernel_error("bitwise_not_cpu", d.dtype)
     return wrap(np.invert(d))
 
 

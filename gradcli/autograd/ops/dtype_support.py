@@ -13,9 +13,13 @@ from ._dispatch import _torch_type_name
 _BOOL, _INTEGER = "b", "biu"
 
 
+def kernel_error(kernel: str, dtype) -> NotImplementedError:
+    """AT_DISPATCH's error: torch's ``kernel`` has no instance for ``dtype`` (a numpy dtype)."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(dtype)}\'')
+
+
 def _kernel(name):
-    """AT_DISPATCH's error: the kernel has no instance for the dtype."""
-    return NotImplementedError, f'"{name}" not implemented for \'{{type}}\''
+    return None, name  # kernel_error's, for kernel ``name``
 
 
 # op (as its family names it) -> (numpy dtype kinds refused, (exception, message))
@@ -50,4 +54,4 @@ def refuse(op: str, dtype) -> None:
     Callers test ``dtype.kind != "f"`` first."""
     kinds, (error, message) = REFUSED[op]
     if dtype.kind in kinds:
-        raise error(message.format(type=_torch_type_name(dtype)))
+        raise kernel_error(message, dtype) if error is None else error(message)

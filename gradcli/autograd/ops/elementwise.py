@@ -14,6 +14,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor, wrap
 from ._dispatch import floating, inplace, operands
+from .dtype_support import kernel_error
 from .backends import log_array, xlogy_array
 from . import float32_math
 from .float32_math import one_minus_square, via_float64
@@ -139,7 +140,7 @@ _abs = _unary("abs", np.abs, ABS, float_only=False)
 
 def abs(self):
     if self._data.dtype == np.bool_:  # torch's abs kernel has no bool loop
-        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
+        raise kernel_error("abs_cpu", self._data.dtype)
     return _abs(self)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from .activation import python_type_name, reads
 from .backends import numpy_ as _F
+from .dtype_support import kernel_error
 from .registry import backward_op, defop, record
 
 
@@ -82,8 +83,7 @@ def glu(input, dim=-1):
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % d.ndim} is size {n}")
     if d.dtype.kind != "f":
-        from ._dispatch import _torch_type_name
-        raise NotImplementedError(f'"glu_cpu" not implemented for \'{_torch_type_name(d.dtype)}\'')
+        raise kernel_error("glu_cpu", d.dtype)
     first, second = _halves(d.shape, wrapped)
     out = d[first] * _sigmoid(d[second])  # torch's kernel: a * (1 / (1 + exp(-b)))
     return record(GLU, out, (input,), {"dim": wrapped})

@@ -17,6 +17,7 @@ from ..tensor import Size, Tensor, wrap
 from . import elementwise as _e
 from . import reduction as _r
 from ._dispatch import _torch_type_name, operands
+from .dtype_support import kernel_error
 from .arithmetic import div_scalar, mul_scalar
 from .registry import backward_op, defop, record
 from .summation import torch_mean, torch_sum
@@ -137,7 +138,7 @@ def _huber_slope(diff, delta, F):
 def _floating_kernel(kernel, dtype):
     """torch's kernels dispatch on floating types only."""
     if dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(dtype)}\'')
+        raise kernel_error(kernel, dtype)
 
 
 def _check_cast(result, output):

@@ -10,7 +10,7 @@ from .. import dtypes
 from ..tensor import Tensor, wrap
 from ._dispatch import _torch_type_name, broadcast_error, floating, inplace, operands
 from .arithmetic import _binary_arrays, _zero_grad
-from .dtype_support import refuse
+from .dtype_support import kernel_error, refuse
 from .registry import defop, record
 
 
@@ -177,7 +177,7 @@ def _rounding(name, fn, spec):
     def op(self):
         d = self._data
         if d.dtype == np.bool_:  # integers come back as they are; bools have no kernel
-            raise NotImplementedError(f'"{name}_vml_cpu" not implemented for \'Bool\'')
+            raise kernel_error(f"{name}_vml_cpu", d.dtype)
         return record(spec, fn(d) if d.dtype.kind == "f" else d.copy(), (self,))
 
     op.__name__ = name
@@ -193,9 +193,9 @@ fix = trunc
 def round(self, *, decimals=0):
     d = self._data
     if decimals != 0 and d.dtype.kind != "f":  # torch's decimals kernel: floating types only
-        raise NotImplementedError(f'"round_cpu" not implemented for \'{_type_name(d)}\'')
+        raise kernel_error("round_cpu", d.dtype)
     if d.dtype == np.bool_:
-        raise NotImplementedError('"round_vml_cpu" not implemented for \'Bool\'')
+        raise kernel_error("round_vml_cpu", d.dtype)
     if decimals == 0:
         return record(ROUND0, np.round(d) if d.dtype.kind == "f" else d.copy(), (self,))
     return record(ROUND1, np.round(d, decimals), (self,))
@@ -204,7 +204,7 @@ def round(self, *, decimals=0):
 def frac(self):
     d = self._data
     if d.dtype.kind != "f":
-        raise NotImplementedError(f'"frac_cpu" not implemented for \'{_type_name(d)}\'')
+        raise kernel_error("frac_cpu", d.dtype)
     return record(FRAC, d - np.trunc(d), (self,))
 
 # -- binary selections: maximum, minimum, where, lerp ------------------------------------------

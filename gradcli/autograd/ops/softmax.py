@@ -9,6 +9,7 @@ import numpy as np
 from ..tensor import _wrap_dim
 from ._dims import _dims, _expand_back, check_flag
 from ._dispatch import floating
+from .dtype_support import kernel_error
 from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
 from .float32_math import EXACT, inner_chunks  # past EXACT the SLEEF emulation is left out (its cost)
@@ -96,13 +97,12 @@ def _softmax_input(name, input, dim, dtype):
         input = to_dtype(input, dtype)
         d = input._data
     if d.dtype.kind != "f":
-        from ._dispatch import _torch_type_name
         try:  # torch's kernel for the last dim (or a 0-d tensor) is another than for the others
             last = _wrap_dim(operator.index(dim), d.ndim) == max(d.ndim - 1, 0)
         except TypeError:  # not an int: the call site words it as torch's parser
             last = True
         kernel = ("softmax" if name == "softmax" else "log_softmax") + ("_lastdim" if last else "") + "_kernel_impl"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_type_name(d.dtype)}\'')
+        raise kernel_error(kernel, d.dtype)
     # an int (or one-element integer tensor): a float dim is the parser's TypeError, also when the
     # tensor is empty and nothing else would look at it
     if type(dim) is bool:
