@@ -361,12 +361,15 @@ def test_closed_pipe_ends_quietly(monkeypatch, capsys, lesson6):
 
 
 def _imported_by(args: list[str], watch: set[str]) -> list[str]:
+    """The top-level packages of ``watch`` that ``python -m gradcli ARGS`` imports, read from
+    ``-X importtime`` (the command ends its process itself, so nothing can run after it)."""
     import subprocess
-    code = (f"import sys, runpy\nsys.argv = ['gradcli'] + {args!r}\n"
-            "try:\n    runpy.run_module('gradcli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {watch!r}), file=sys.stderr)")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return res.stderr.strip().splitlines()[-1]
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "gradcli", *args],
+                         capture_output=True, text=True)
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+                for line in res.stderr.splitlines() if line.startswith("import time:")}
+    assert "gradcli" in imported, res.stderr[-2000:]
+    return str(sorted(imported & watch))
 
 
 def test_help_imports_no_numpy_lark_or_rich():

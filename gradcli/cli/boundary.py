@@ -46,6 +46,20 @@ def _silence_stdout() -> None:
         pass
 
 
+def end_process(code: int) -> None:
+    """Flush what was written, then leave without the interpreter's teardown: no atexit
+    handler of ours needs to run, and files the command wrote are closed by then."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # a reader that went away: the end is quiet (see invoke)
+    try:
+        sys.stderr.flush()
+    except (ValueError, OSError):
+        pass
+    os._exit(code)
+
+
 def _usage_line(e) -> str:
     ctx = getattr(e, "ctx", None)
     where = ctx.command_path if ctx is not None else "gradcli"
