@@ -71,7 +71,7 @@ LOGSIGMOID_BACKWARD = backward_op(
     self=lambda grad, grad_output, self, F: _logsigmoid_second(grad * grad_output, self, F))
 HARDSWISH_BACKWARD = backward_op(
     "HardswishBackwardBackward0",
-    lambda grad, self, F: F.where(self < -3.0, 0.0, F.where(self <= 3.0, grad * (self / 3.0 + 0.5), grad)),
+    lambda grad, self, F: F.where(self <= -3.0, 0.0, F.where(self < 3.0, grad * (self / 3.0 + 0.5), grad)),
     grad_output=lambda grad, self: HARDSWISH_BACKWARD(grad, self),
     self=lambda grad, grad_output, self, F: F.where((self > -3.0) & (self < 3.0), grad * grad_output / 3.0,
                                                     F.zeros_like(grad)))
@@ -128,7 +128,7 @@ HARDSIGMOID_BACKWARD = backward_op(
     self=lambda grad: _not_implemented("hardsigmoid_backward"))
 HARDSIGMOID = defop("HardsigmoidBackward0", {"self": "1/6 inside (-3, 3) else 0"},
                     self=lambda grad, self: HARDSIGMOID_BACKWARD(grad, self))
-HARDSWISH = defop("HardswishBackward0", {"self": "0 below -3, self/3 + 1/2 to 3, 1 above"},
+HARDSWISH = defop("HardswishBackward0", {"self": "0 to -3, self/3 + 1/2 between, 1 from 3"},
                   self=lambda grad, self: HARDSWISH_BACKWARD(grad, self))
 
 

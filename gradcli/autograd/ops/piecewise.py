@@ -158,7 +158,12 @@ FRAC = defop("FracBackward0", {"self": "1"}, self=lambda grad: grad)
 
 
 def _sign(d):
-    return d.copy() if d.dtype == np.bool_ else np.sign(d)  # torch: the sign of a bool is itself
+    if d.dtype == np.bool_:
+        return d.copy()  # torch: the sign of a bool is itself
+    out = np.sign(d, out=np.empty_like(d))
+    if d.dtype.kind == "f":
+        out[np.isnan(d)] = 0  # torch's kernel is (0 < x) - (x < 0): nan has sign 0
+    return out
 
 
 def sign(self):
