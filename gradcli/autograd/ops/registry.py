@@ -71,7 +71,7 @@ _PARAM = -2
 
 
 class OpSpec:
-    __slots__ = ("name", "inputs", "formulas", "grad_fn", "_plans", "rule", "saves")
+    __slots__ = ("name", "inputs", "_functions", "formulas", "grad_fn", "_plans", "rule", "saves")
 
     def __init__(self, name, formulas: dict, rule: dict | None = None):
         self.name = name
@@ -79,11 +79,22 @@ class OpSpec:
         # backward pass like saved inputs, so a second pass fails as in torch
         self.saves = ()
         self.inputs = tuple(formulas)
-        self.formulas = tuple(None if f is None else Formula(f) for f in formulas.values())
-        self.grad_fn = node_class(name, self)
+        self._functions = tuple(formulas.values())
         self._plans = {}
         # the rule in words, per input, for `gradcli explain` (e.g. "cos(self)")
         self.rule = rule or {}
+
+    def __getattr__(self, name: str):
+        # ``formulas`` and the ``grad_fn`` class are made on first use: a program meets a few
+        # dozen of the ~230 ops, and making them all cost a sixth of the engine's import.
+        # (Only reached while the slot is unset; afterwards it is a plain slot read.)
+        if name == "formulas":
+            self.formulas = tuple(None if f is None else Formula(f) for f in self._functions)
+            return self.formulas
+        if name == "grad_fn":
+            self.grad_fn = node_class(self.name, self)
+            return self.grad_fn
+        raise AttributeError(f"'OpSpec' object has no attribute '{name}'")
 
     def plan(self, mask: int) -> Plan:
         p = self._plans.get(mask)
