@@ -7,29 +7,30 @@ Commands call these functions with options already parsed; the results go to
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 
 from ..errors import LimitExceeded, ProgramRuntimeError, Span, UsageError
 from . import source, values
 
 
-@dataclass
 class RunOptions:
-    sets: list[str] = field(default_factory=list)
-    dtype: str | None = None
-    max_steps: int | None = None
-    max_elements: int | None = None
-    timeout: float | None = None
+    def __init__(self, sets: list[str] | None = None, dtype: str | None = None, max_steps: int | None = None,
+                 max_elements: int | None = None, timeout: float | None = None):
+        self.sets = [] if sets is None else sets
+        self.dtype = dtype
+        self.max_steps = max_steps
+        self.max_elements = max_elements
+        self.timeout = timeout
 
 
-@dataclass
 class Session:
-    """A finished run: the program, the interpreter's result, the gradients seen flowing."""
+    """A finished run: the program, the interpreter's result, the gradients seen flowing.
+    (Plain classes on the start-up path: a @dataclass costs ~1 ms to build.)"""
 
-    program: source.Program
-    result: object                # interp.RunResult
-    set_names: list[str]
-    recorder: object              # report.gradients.GradientRecorder
+    def __init__(self, program: source.Program, result: object, set_names: list[str], recorder: object):
+        self.program = program
+        self.result = result          # interp.RunResult
+        self.set_names = set_names
+        self.recorder = recorder      # report.gradients.GradientRecorder
 
 
 def language():
@@ -215,11 +216,11 @@ def disarm_deadline() -> None:
 
 # -- targets ---------------------------------------------------------------------------
 
-@dataclass
 class Target:
-    name: str
-    tensor: object
-    span: Span | None
+    def __init__(self, name: str, tensor: object, span: Span | None):
+        self.name = name
+        self.tensor = tensor
+        self.span = span
 
 
 def _is_tensor(v) -> bool:
@@ -298,11 +299,11 @@ def runtime_error(e: Exception, target: Target | None, hint: str | None = None) 
 
 # -- backward ----------------------------------------------------------------------------
 
-@dataclass
 class BackwardOutcome:
-    targets: list[Target]
-    grad_tensors: list            # one per target: a Tensor, or None for the implicit 1
-    by_program: bool = False      # no call of ours: the state the program's own backward() left
+    def __init__(self, targets: list[Target], grad_tensors: list, by_program: bool = False):
+        self.targets = targets
+        self.grad_tensors = grad_tensors  # one per target: a Tensor, or None for the implicit 1
+        self.by_program = by_program      # no call of ours: the state the program's own backward() left
 
 
 def _sum_of(name: str) -> str:

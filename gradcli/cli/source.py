@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 
 from ..errors import UsageError
 
@@ -18,11 +17,13 @@ EXPR_NAME = "<expr>"
 _texts: dict[str, str] = {}
 
 
-@dataclass(frozen=True)
 class Program:
-    source: str | bytes  # bytes from files, so a coding cookie or BOM is honoured by parse
-    filename: str
-    expr_mode: bool
+    __slots__ = ("source", "filename", "expr_mode")
+
+    def __init__(self, source: str | bytes, filename: str, expr_mode: bool):
+        self.source = source  # bytes from files, so a coding cookie or BOM is honoured by parse
+        self.filename = filename
+        self.expr_mode = expr_mode
 
 
 def remember(filename: str, text: str | bytes) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import sys
 import warnings
-from dataclasses import dataclass, field
 
 from gradcli.errors import LimitExceeded, ProgramRuntimeError, ProgramSyntaxError, SourceError, Span
 from gradcli.interp import builtins as bi
@@ -15,7 +14,6 @@ from gradcli.interp.scope import Scope, bound_names
 from gradcli.syntax import ast
 
 
-@dataclass
 class Limits:
     """How far a program may go. None means the default.
 
@@ -24,18 +22,25 @@ class Limits:
     at steps. ``max_elements`` belongs to the engine and is passed on to it.
     """
 
-    max_steps: int | None = 10_000_000
-    max_depth: int | None = 200
-    timeout: float | None = None
-    max_elements: int | None = None
+    def __init__(self, max_steps: int | None = 10_000_000, max_depth: int | None = 200,
+                 timeout: float | None = None, max_elements: int | None = None):
+        self.max_steps = max_steps
+        self.max_depth = max_depth
+        self.timeout = timeout
+        self.max_elements = max_elements
+
+    def __repr__(self) -> str:
+        return (f"Limits(max_steps={self.max_steps!r}, max_depth={self.max_depth!r}, "
+                f"timeout={self.timeout!r}, max_elements={self.max_elements!r})")
 
 
-@dataclass
 class RunResult:
-    env: dict = field(default_factory=dict)  # top-level names, in first-assignment order
-    assigned: list = field(default_factory=list)  # (name, Span) per top-level assignment, in order
-    last_value: object = None  # the value of the last top-level expression statement
-    steps: int = 0
+    def __init__(self, env: dict | None = None, assigned: list | None = None, last_value: object = None,
+                 steps: int = 0):
+        self.env = {} if env is None else env  # top-level names, in first-assignment order
+        self.assigned = [] if assigned is None else assigned  # (name, Span) per top-level assignment, in order
+        self.last_value = last_value  # the value of the last top-level expression statement
+        self.steps = steps
 
 
 class _FallbackSite:

@@ -8,31 +8,35 @@ fields; the expressions themselves are parsed by parser.py with the real grammar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from gradcli.syntax.messages import fail
 
 _PREFIX = re.compile(r"[rRbBfFuU]*")
 
 
-@dataclass(slots=True)
 class Field:
     """One replacement field of an f-string, still as text."""
 
-    text: str  # the expression
-    line: int  # where the expression text starts in the file
-    column: int
-    conversion: str | None
-    spec: list[str | Field] | None  # literal text and nested fields
-    debug_text: str | None  # ``expr=`` text for f"{expr=}"
+    __slots__ = ("text", "line", "column", "conversion", "spec", "debug_text")
+
+    def __init__(self, text: str, line: int, column: int, conversion: str | None,
+                 spec: list[str | Field] | None, debug_text: str | None):
+        self.text = text  # the expression
+        self.line = line  # where the expression text starts in the file
+        self.column = column
+        self.conversion = conversion
+        self.spec = spec  # literal text and nested fields
+        self.debug_text = debug_text  # ``expr=`` text for f"{expr=}"
 
 
-@dataclass(slots=True)
 class Literal:
     """A decoded string token: plain text, or the parts of an f-string."""
 
-    value: str | None  # for plain strings
-    parts: list[str | Field] | None  # for f-strings
+    __slots__ = ("value", "parts")
+
+    def __init__(self, value: str | None, parts: list[str | Field] | None):
+        self.value = value  # for plain strings
+        self.parts = parts  # for f-strings
 
 
 def decode_token(text: str, file: str, line: int, column: int) -> Literal:
