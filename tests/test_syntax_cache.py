@@ -120,7 +120,8 @@ def test_an_unusable_cache_home_is_harmless(tmp_path, monkeypatch):
 def test_an_unwritable_directory_is_harmless(home, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError("read-only file system")
-    monkeypatch.setattr(cache.tempfile, "mkstemp", refuse)
+    import tempfile
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     assert isinstance(parse(PROGRAM, "p.py"), ast.Module)
     assert entries(home) == []
 

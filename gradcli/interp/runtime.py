@@ -41,14 +41,15 @@ def python_message(e: BaseException) -> str:
     name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
     text = str(e)
     if isinstance(e, (TypeError, AttributeError)):
-        text = _TORCH_TYPE.sub(lambda m: f"'{_TORCH_TYPES[m.group(m.lastindex)]}'", text)
+        text = re.sub(_TORCH_TYPE, lambda m: f"'{_TORCH_TYPES[m.group(m.lastindex)]}'", text)
     return f"{name}: {text}" if text else name
 
 
 # torch's C types name themselves in full in Python's messages ("'torch.Size' object is not
 # callable"); gradcli's classes of the same names are Python classes
 _TORCH_TYPES = {"Size": "torch.Size", "dtype": "torch.dtype", "_Device": "torch.device"}
-_TORCH_TYPE = re.compile(  # a type as Python's messages quote it: "'Size' object", "of 'Size'", ": 'Size' and"
+# (patterns as text: re compiles and caches one when an error first needs it, not at start-up)
+_TORCH_TYPE = (  # a type as Python's messages quote it: "'Size' object", "of 'Size'", ": 'Size' and"
     r"(?:^|(?<=: )|(?<= and )|(?<=of )|(?<=type ))'(Size|dtype|_Device)'|'(Size|dtype|_Device)'(?= object\b)")
 
 
@@ -69,19 +70,19 @@ def error_at(e: BaseException, pos: tuple) -> BaseException:
             return LimitExceeded(f"MemoryError: {e}", Span(*pos))
         return ProgramRuntimeError("MemoryError: not enough memory: the result does not fit in this "
                                    "machine's memory (lower --max-elements to refuse it sooner)", Span(*pos))
-    if isinstance(e, (ValueError, IndexError)) and (m := _TOO_MANY_DIMS.search(str(e))):
+    if isinstance(e, (ValueError, IndexError)) and (m := re.search(_TOO_MANY_DIMS, str(e))):
         return LimitExceeded(f"RuntimeError: gradcli's tensors have at most 64 dimensions, this one would "
                              f"have {m.group(1) or m.group(2)} (PyTorch allows more)", Span(*pos))
-    if isinstance(e, AttributeError) and _LEAK.search(str(e)):
+    if isinstance(e, AttributeError) and re.search(_LEAK, str(e)):
         # a non-tensor reached an engine op that reads tensor internals: say it as torch would
-        kind = _LEAK.search(str(e)).group(1)
+        kind = re.search(_LEAK, str(e)).group(1)
         return ProgramRuntimeError(f"TypeError: expected Tensor as argument, but got {kind}", Span(*pos))
     return ProgramRuntimeError(python_message(e), Span(*pos))
 
 
-_LEAK = re.compile(r"^'(\w+)' object has no attribute '_\w+'")
+_LEAK = r"^'(\w+)' object has no attribute '_\w+'"
 # the array library's dimension limit, as its two messages put it
-_TOO_MANY_DIMS = re.compile(r"^maximum supported dimension for an ndarray is currently 64, found (\d+)|"
+_TOO_MANY_DIMS = (r"^maximum supported dimension for an ndarray is currently 64, found (\d+)|"
                             r"^number of dimensions must be within \[0, 64\], indexing result would have (\d+)")
 
 
@@ -107,11 +108,11 @@ def call_error(e: BaseException, pos: tuple, fn, args, kwargs: dict | None = Non
 
 
 _NOT_ABOUT_ARGUMENTS = (SourceError, MemoryError, RecursionError, BrokenPipeError)
-_NOT_A_TENSOR = re.compile(r"^'(\w+)' object has no attribute '_\w+'|^unsupported operand type: '(\w+)'$")
+_NOT_A_TENSOR = r"^'(\w+)' object has no attribute '_\w+'|^unsupported operand type: '(\w+)'$"
 
 
 def _argument_message(text: str, fn, args, kwargs: dict) -> str | None:
-    match = _NOT_A_TENSOR.search(text)
+    match = re.search(_NOT_A_TENSOR, text)
     func = getattr(fn, "__func__", fn)
     code = getattr(func, "__code__", None)
     if match is None or code is None or not getattr(func, "__module__", "").startswith("gradcli.autograd"):

@@ -285,12 +285,16 @@ class _Dispatch(dict):
         self.alternatives = alternatives
         self.firsts = firsts
         self.master = None
+        self.by_choice: dict[str, object] = {}  # characters with the same alternatives share one regex
 
     def __missing__(self, ch: str):
         chosen = [alt for alt, first in zip(self.alternatives, self.firsts)
                   if first is None or ch in first] if ch < "\x80" else []
         if chosen:
-            match = re.compile("|".join(chosen)).match
+            pattern = "|".join(chosen)
+            match = self.by_choice.get(pattern)
+            if match is None:
+                match = self.by_choice[pattern] = re.compile(pattern).match
         else:
             if self.master is None:
                 self.master = re.compile("|".join(self.alternatives)).match

@@ -12,11 +12,9 @@ one boundary where parse errors (the driver's or Lark's) become ProgramSyntaxErr
 from __future__ import annotations
 
 import gc
-import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from gradcli.errors import ProgramSyntaxError, SourceError, Span
@@ -60,12 +58,12 @@ def get_parser():
 
         text = grammar_text()
         # (LarkGradLexer: a cache written by an older gradcli names another lexer class)
-        key = hashlib.sha256(f"{text}\0{lark.__version__}\0{sys.version_info[:2]}\0LarkGradLexer"
+        key = cache.sha256(f"{text}\0{lark.__version__}\0{sys.version_info[:2]}\0LarkGradLexer"
                              .encode()).hexdigest()
         directory = cache_dir()
-        cache = str(directory / f"grammar-{key[:20]}.lark-cache") if directory else False
+        lark_cache = str(directory / f"grammar-{key[:20]}.lark-cache") if directory else False
         _PARSER = Lark(text, parser="lalr", start=["file_input", "fstring_expr"],
-                       lexer=LarkGradLexer, transformer=_BUILDER, maybe_placeholders=True, cache=cache)
+                       lexer=LarkGradLexer, transformer=_BUILDER, maybe_placeholders=True, cache=lark_cache)
         _LITERALS = {t.name: t.pattern.value for t in _PARSER.terminals if t.pattern.type == "str"}
         if not _READY:
             try:
@@ -103,7 +101,7 @@ def _tables_path() -> Path | None:
     if directory is None:
         return None
     # grammar and this package's source (driver, lexer, builder): a changed parser never reads old tables
-    key = hashlib.sha256(cache._code_fingerprint(grammar_text)).hexdigest()
+    key = cache.sha256(cache._code_fingerprint(grammar_text)).hexdigest()
     return directory / f"tables-{key[:24]}.marshal"
 
 
@@ -117,7 +115,7 @@ def _load_tables(path: Path):
     if not data.startswith(_TABLES_MAGIC):
         return None
     payload = data[len(_TABLES_MAGIC) + 65:]
-    if hashlib.sha256(payload).hexdigest().encode() != data[len(_TABLES_MAGIC):len(_TABLES_MAGIC) + 64]:
+    if cache.sha256(payload).hexdigest().encode() != data[len(_TABLES_MAGIC):len(_TABLES_MAGIC) + 64]:
         return None  # truncated or corrupt
     try:
         return marshal.loads(payload)  # plain data only: dicts, tuples, lists, str, int, bool, None
@@ -130,8 +128,9 @@ def _store_tables(path: Path, tables: tuple) -> None:
         payload = marshal.dumps(tables)
     except ValueError:  # something that is not plain data: no cache
         return
-    data = _TABLES_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    data = _TABLES_MAGIC + cache.sha256(payload).hexdigest().encode() + b"\n" + payload
     try:
+        import tempfile  # only when writing an entry: its import costs start-up
         fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=path.parent)
     except OSError:
         return
