@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -42,6 +39,10 @@ def graph_session(run, of, grad_tensors, backward: bool):
 def write_image(dot_text: str, path: str) -> None:
     """``dot -T<ext> -o path``: Graphviz renders the DOT text to an image."""
     ext = os.path.splitext(path)[1].lower().lstrip(".")
+    import shutil  # (only here: tempfile and subprocess cost start-up for every command)
+    import subprocess
+    import tempfile
+
     exe = shutil.which("dot")
     if exe is None:
         raise UsageError(
