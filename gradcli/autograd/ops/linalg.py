@@ -137,7 +137,9 @@ def bmm(input, mat2):
     if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
-    _same_dtype(a, b)
+    if a.dtype != b.dtype:  # bmm's own check, not mm's "expected m1 and m2 to have the same dtype"
+        from ._dispatch import _torch_type_name
+        raise RuntimeError(f"expected scalar type {_torch_type_name(a.dtype)} but found {_torch_type_name(b.dtype)}")
     if a.dtype.kind != "f" and a.size and b.size:
         refuse("bmm", a.dtype)
     return record(BMM, np.matmul(a, b), (input, mat2))
@@ -394,3 +396,7 @@ TORCH_EXPORTS = {
     "ger": ger, "inner": inner, "norm": norm, "linalg": _linalg_namespace(),
     "tril": tril, "triu": triu, "diagonal": diagonal, "diag": diag, "trace": trace,
 }
+
+from .einsum import einsum  # noqa: E402  (a composite of the ops above)
+
+TORCH_EXPORTS["einsum"] = einsum
