@@ -15,6 +15,7 @@ from ._dispatch import inplace
 from .dtype_support import kernel_error
 from .backends import erf_array, log1p_array, logsigmoid_array
 from .backends import numpy_ as _F
+from .piecewise import at_least, at_most
 from .registry import backward_op, defop, record
 
 _SQRT_HALF = 0.7071067811865476
@@ -48,11 +49,13 @@ ELU_BACKWARD = backward_op(
     "EluBackwardBackward0",
     lambda grad, self, F, alpha, scale, input_scale: F32.elu_backward(grad, self, alpha, scale, input_scale)
     if F32.applies(grad, self) else F.where(
-        self <= 0, grad * (scale * alpha * input_scale) * F.exp(self * input_scale), grad * scale),
+        self <= 0, grad * input_scale * (alpha * scale) * F.exp(self * input_scale), grad * scale),
     grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
         grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
-    self=lambda grad, grad_output, self, alpha, scale, input_scale, F: (
-        grad * grad_output * (input_scale * input_scale * alpha * scale) * F.exp(self * input_scale) * (self < 0)))
+    # torch's elu_double_backward: elu_backward(grad·grad_output·input_scale, ...)·(self < 0), so
+    # inf and nan inputs give 0 (not 0·inf), rounded as that kernel rounds
+    self=lambda grad, grad_output, self, alpha, scale, input_scale: ELU_BACKWARD(
+        grad * grad_output * input_scale, self, alpha=alpha, scale=scale, input_scale=input_scale) * (self < 0))
 SOFTPLUS_BACKWARD = backward_op(
     "SoftplusBackwardBackward0",
     lambda grad, self, F, beta, threshold: _softplus_grad(grad, self, beta, threshold, F),
@@ -86,7 +89,10 @@ _elu_grad = (lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
     grad, self, alpha=alpha, scale=scale, input_scale=input_scale))
 ELU = defop("EluBackward0", {"self": "scale if self > 0 else scale·alpha·input_scale·exp(self·input_scale)"},
             self=_elu_grad)
-CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, self=_elu_grad)
+# torch's celu formulas take input_scale = 1.0/alpha.toFloat(): alpha rounded to float32 first
+_celu_grad = (lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
+    grad, self, alpha=alpha, scale=scale, input_scale=1.0 / float(np.float32(alpha))))
+CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, self=_celu_grad)
 # the in-place forms save the result: elu_backward(is_result=true) = grad·input_scale·(result + alpha·scale)
 ELU_BACKWARD_OF_RESULT = backward_op(
     "EluBackwardBackward0",
@@ -99,7 +105,9 @@ _elu_grad_result = (lambda grad, result, alpha, scale, input_scale: ELU_BACKWARD
     grad, result, alpha=alpha, scale=scale, input_scale=input_scale))
 ELU_INPLACE = defop("EluBackward1", {"self": "scale if result > 0 else input_scale·(result + alpha·scale)"},
                     self=_elu_grad_result)
-CELU_INPLACE = defop("CeluBackward1", {"self": "1 if result > 0 else result/alpha + 1"}, self=_elu_grad_result)
+CELU_INPLACE = defop("CeluBackward1", {"self": "1 if result > 0 else result/alpha + 1"},
+                    self=lambda grad, result, alpha, scale, input_scale: ELU_BACKWARD_OF_RESULT(
+                        grad, result, alpha=alpha, scale=scale, input_scale=1.0 / float(np.float32(alpha))))
 GELU = defop("GeluBackward0", {"self": "Φ(self) + self·φ(self)"},
              self=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate))
 SILU = defop("SiluBackward0", {"self": "σ(self)(1 + self(1-σ(self)))"},
@@ -216,7 +224,7 @@ def _relu(input):
     d = input._data
     if d.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
-    return record(RELU, np.maximum(d, 0), (input,))
+    return record(RELU, at_least(d, 0), (input,))  # -0. stays -0., as torch's clamp_min
 
 
 def relu(input, inplace=False):
@@ -353,7 +361,7 @@ def _hardtanh(input, min_val, max_val):
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if d.dtype.kind == "u" and (min_val < 0 or max_val < 0):
         raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
-    out = np.minimum(np.maximum(d, min_val), max_val).astype(d.dtype, copy=False)
+    out = at_most(at_least(d, min_val), max_val).astype(d.dtype, copy=False)
     return record(HARDTANH, out, (input,), {"min_val": min_val, "max_val": max_val})
 
 
@@ -408,7 +416,8 @@ def _threshold(input, threshold, value):
         if not isinstance(x, (int, float)) and not (hasattr(x, "_data") and x._data.ndim == 0):
             raise TypeError(f"threshold(): argument '{name}' (position {i}) must be Number, not {type(x).__name__}")
     d = input._data
-    out = np.where(d > threshold, d, value).astype(d.dtype, copy=False)
+    with np.errstate(invalid="ignore"):  # torch's kernel: x <= threshold ? value : x (nan stays nan)
+        out = np.where(d <= threshold, value, d).astype(d.dtype, copy=False)
     return record(THRESHOLD, out, (input,), {"threshold": threshold})
 
 

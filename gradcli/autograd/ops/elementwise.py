@@ -238,7 +238,10 @@ def heaviside(self, values):
     if not isinstance(values, Tensor) or not isinstance(self, Tensor):
         raise TypeError("heaviside takes tensors")  # the call site words it as torch's parser
     a, b = operands(self, values)
-    out = np.asarray(_binary_arrays(np.heaviside, a, b)).astype(np.asarray(a).dtype, copy=False)
+    # torch: x == 0 ? values : x > 0, so nan gives 0 (numpy's heaviside gives nan)
+    with np.errstate(invalid="ignore"):
+        out = np.asarray(_binary_arrays(lambda x, v: np.where(x == 0, v, x > 0), a, b))
+    out = out.astype(np.asarray(a).dtype, copy=False)
     # torch records a node that fails when a backward pass reaches it
     return record(FLOOR_DIVIDE, out, (self, values), {"op": "heaviside"})
 
@@ -333,3 +336,9 @@ def _torch_exports():
 
 
 TORCH_EXPORTS = _torch_exports()
+
+from . import binary_math as _binary_math  # noqa: E402  (fmod, atan2, hypot, logaddexp, copysign)
+
+TORCH_EXPORTS.update(_binary_math.TORCH_EXPORTS)
+TENSOR_METHODS.update(_binary_math.TENSOR_METHODS)
+TENSOR_INPLACE.update(_binary_math.TENSOR_INPLACE)

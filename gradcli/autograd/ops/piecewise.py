@@ -48,11 +48,27 @@ def _inside(self, lo, hi):
     return (self >= lo) & (self <= hi)
 
 
+def at_least(d, lo):
+    """torch's clamp_min of floats: d unless d < lo (so -0. stays -0. at a bound of 0.), nan wherever
+    d or lo is nan; numpy's maximum picks the bound on signed-zero ties."""
+    if np.asarray(d).dtype.kind != "f":
+        return np.maximum(d, lo)
+    with np.errstate(invalid="ignore"):
+        return np.where((d < lo) | (lo != lo), lo, d).astype(np.result_type(d, lo), copy=False)
+
+
+def at_most(d, hi):
+    if np.asarray(d).dtype.kind != "f":
+        return np.minimum(d, hi)
+    with np.errstate(invalid="ignore"):
+        return np.where((d > hi) | (hi != hi), hi, d).astype(np.result_type(d, hi), copy=False)
+
+
 def _clamp_arrays(d, lo, hi):
     if lo is not None:
-        d = np.maximum(d, lo)
+        d = at_least(d, lo)
     if hi is not None:
-        d = np.minimum(d, hi)
+        d = at_most(d, hi)
     return d
 
 
@@ -98,21 +114,21 @@ clip = clamp
 def clamp_min(self, min):
     if isinstance(min, Tensor):
         a, b = operands(self, min)
-        return record(CLAMP_MIN1, _binary_arrays(np.maximum, a, b), (self, min))
+        return record(CLAMP_MIN1, _binary_arrays(at_least, a, b), (self, min))
     if type(min) is bool and self._data.dtype.kind == "b":
         refuse("clamp_min_scalar", self._data.dtype)
     d = self._data if not (isinstance(min, float) and self._data.dtype.kind != "f") else floating(self._data)
-    return record(CLAMP_MIN0, np.maximum(d, min), (self,), {"min": min})
+    return record(CLAMP_MIN0, at_least(d, min), (self,), {"min": min})
 
 
 def clamp_max(self, max):
     if isinstance(max, Tensor):
         a, b = operands(self, max)
-        return record(CLAMP_MAX1, _binary_arrays(np.minimum, a, b), (self, max))
+        return record(CLAMP_MAX1, _binary_arrays(at_most, a, b), (self, max))
     if type(max) is bool and self._data.dtype.kind == "b":
         refuse("clamp_max_scalar", self._data.dtype)
     d = self._data if not (isinstance(max, float) and self._data.dtype.kind != "f") else floating(self._data)
-    return record(CLAMP_MAX0, np.minimum(d, max), (self,), {"max": max})
+    return record(CLAMP_MAX0, at_most(d, max), (self,), {"max": max})
 
 
 # C++'s names of the types (torch's in-place clamp with a Number bound words its cast check so)
@@ -248,10 +264,17 @@ def _selection(name, fn, spec):
     return op
 
 
-maximum = _selection("maximum", np.maximum, MAXIMUM)
-minimum = _selection("minimum", np.minimum, MINIMUM)
-fmax = _selection("fmax", np.fmax, FMAX)
-fmin = _selection("fmin", np.fmin, FMIN)
+def _select(keep_first, a, b):
+    with np.errstate(invalid="ignore"):
+        return np.where(keep_first(np.asarray(a), np.asarray(b)), a, b)
+
+
+# torch's kernels keep the first operand on ties, so on signed zeros too (maximum(-0., 0.) is -0.,
+# numpy's is 0.); maximum/minimum propagate nan, fmax/fmin take the other operand
+maximum = _selection("maximum", lambda a, b: _select(lambda x, y: (x >= y) | (x != x), a, b), MAXIMUM)
+minimum = _selection("minimum", lambda a, b: _select(lambda x, y: (x <= y) | (x != x), a, b), MINIMUM)
+fmax = _selection("fmax", lambda a, b: _select(lambda x, y: (x >= y) | (y != y), a, b), FMAX)
+fmin = _selection("fmin", lambda a, b: _select(lambda x, y: (x <= y) | (y != y), a, b), FMIN)
 
 
 def where(condition, input=None, other=None):
