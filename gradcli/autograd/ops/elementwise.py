@@ -336,9 +336,3 @@ def _torch_exports():
 
 
 TORCH_EXPORTS = _torch_exports()
-
-from . import binary_math as _binary_math  # noqa: E402  (fmod, atan2, hypot, logaddexp, copysign)
-
-TORCH_EXPORTS.update(_binary_math.TORCH_EXPORTS)
-TENSOR_METHODS.update(_binary_math.TENSOR_METHODS)
-TENSOR_INPLACE.update(_binary_math.TENSOR_INPLACE)
