@@ -103,3 +103,144 @@ def test_einsum_errors_are_torchs(k):
     torch = pytest.importorskip("torch")
     a, b = rand(2, 3, seed=1).astype("float32"), rand(3, 4, seed=2).astype("float32")
     same_error(torch, lambda t: EINSUM_ERRORS[k](t, t.from_numpy(a.copy()), t.from_numpy(b.copy())))
+
+
+def _second_order_matches(real_torch, fn, arrays):
+    """grad with create_graph: the first derivatives' grad_fn names and the second
+    derivatives (of the squared first ones) are torch's."""
+    results = []
+    for lib in (real_torch, gt):
+        xs = [lib.from_numpy(np.array(a)).requires_grad_() for a in arrays]
+        out = fn(lib, *xs)
+        w = lib.from_numpy(np.linspace(0.5, 1.5, out.numel()).reshape(tuple(out.shape)))
+        gs = lib.autograd.grad((out * w).sum(), xs, create_graph=True, allow_unused=True)
+        names = [None if g is None or g.grad_fn is None else type(g.grad_fn).__name__ for g in gs]
+        terms = [(g * g).sum() for g in gs if g is not None and g.requires_grad]
+        second = []
+        if terms:
+            second = lib.autograd.grad(sum(terms[1:], terms[0]), xs, allow_unused=True)
+        results.append((names, [None if g is None else np.asarray(g.detach().numpy() if lib is real_torch
+                                                                     else g._data) for g in second]))
+    (tn, ts), (gn, gs) = results
+    assert gn == tn
+    assert len(gs) == len(ts)
+    for g, t in zip(gs, ts):
+        assert (g is None) == (t is None)
+        if t is not None:
+            np.testing.assert_allclose(g, t, rtol=1e-9, atol=1e-12)
+
+
+# -- binary math: fmod, atan2, hypot, logaddexp(2), copysign ---------------------------------------
+
+BINARY = ["fmod", "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "copysign"]
+BINARY_SHAPES = [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (2, 1)), ((), (3,)), ((2, 3), ())]
+
+
+def _away_from_jumps(shape, seed):
+    # fmod jumps where self/other is an integer: keep |other| in [1, 2] and self off its multiples
+    x = np.asarray(rand(*shape, seed=seed))
+    return np.sign(x) * (1 + np.abs(x) % 1) if seed % 2 == 0 else x * 0.9 + 0.05
+
+
+@pytest.mark.parametrize("sa,sb", BINARY_SHAPES)
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_math_matches_torch(name, sa, sb):
+    torch = pytest.importorskip("torch")
+    x, y = _away_from_jumps(sa, 1), _away_from_jumps(sb, 2)
+    for fn in (lambda t, a, b: getattr(t, name)(a, b), lambda t, a, b: getattr(a, name)(b)):
+        compare_with_torch(torch, fn, x, y)
+        compare_with_torch(torch, fn, x, y, dtype="float32")
+        _second_order_matches(torch, fn, [x, y])
+    check_grads(lambda a, b: getattr(gt, name)(a, b), x, y)
+
+
+@pytest.mark.parametrize("name", ["fmod", "copysign"])
+@pytest.mark.parametrize("number", [2, -1.5, 0.75])
+def test_binary_math_with_a_number_matches_torch(name, number):
+    torch = pytest.importorskip("torch")
+    x = _away_from_jumps((2, 3), 1)
+    fn = lambda t, a: getattr(t, name)(a, number)  # noqa: E731
+    compare_with_torch(torch, fn, x)
+    _second_order_matches(torch, fn, [x])
+
+
+INTS = np.array([[3, -2, 0], [1, 5, -7]])
+BINARY_DTYPE_CASES = [
+    (n, xs) for n in BINARY for xs in (
+        (INTS, np.array([2, -3, 4])), (INTS, np.array([1.5, -0.5, 2.0])), (INTS.astype(bool), np.array([True, False, True])),
+        (INTS.astype("int32"), np.array([2, 3, 4])), (INTS, np.array([2, 0, 4])))]
+
+
+@pytest.mark.parametrize("name,xs", BINARY_DTYPE_CASES, ids=lambda v: v if isinstance(v, str) else
+                         "-".join(str(a.dtype) for a in v))
+def test_binary_math_dtypes_and_kernel_errors_as_torch(name, xs):
+    torch = pytest.importorskip("torch")
+    fn = lambda t, a, b: getattr(t, name)(a, b)  # noqa: E731
+    try:
+        fn(torch, *[torch.from_numpy(a.copy()) for a in xs])
+    except Exception:  # noqa: BLE001
+        same_error(torch, lambda t: fn(t, *[t.from_numpy(a.copy()) for a in xs]))
+        return
+    compare_with_torch(torch, fn, *xs, grad=False)
+
+
+def test_integer_fmod_and_floor_division_of_a_number_as_torch():
+    torch = pytest.importorskip("torch")
+    compare_with_torch(torch, lambda t, a: t.fmod(a, 3), INTS, grad=False)
+    compare_with_torch(torch, lambda t, a: t.fmod(a, 2.5), INTS, grad=False)
+    compare_with_torch(torch, lambda t, a: 7 // a, INTS + 10, grad=False)
+    compare_with_torch(torch, lambda t, a: 2.5 // a, np.array([1.5, -2.0, 0.0, 0.25]), grad=False)
+    for fn in (lambda t: t.fmod(t.tensor([1, 2]), 0), lambda t: 2 // t.tensor([1, 0]),
+               lambda t: True // t.tensor([True]), lambda t: t.fmod(t.tensor([True]), t.tensor([True]))):
+        same_error(torch, fn)
+
+
+def test_floor_division_of_a_number_records_torchs_underivable_node():
+    torch = pytest.importorskip("torch")
+    for lib in (torch, gt):
+        x = lib.tensor([1.5, -2.0], requires_grad=True)
+        r = 2 // x
+        assert type(r.grad_fn).__name__ == "NotImplemented"
+        assert len(r.grad_fn.next_functions) == 1
+    same_error(torch, lambda t: (2 // t.tensor([1.5, -2.0], requires_grad=True)).sum().backward())
+
+
+def _program_error(expr, setup="a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\n"):
+    """The error a program evaluating ``expr`` ends with, under gradcli and under torch
+    (argument errors come from the interpreter's model of torch's parser)."""
+    import contextlib
+    import io
+
+    from gradcli.errors import SourceError
+    from gradcli.interp import run
+    from gradcli.syntax import parse
+    torch = pytest.importorskip("torch")
+    env = {"torch": torch}
+    exec("import torch\n" + setup, env)  # noqa: S102 - this file's own fixed setup, under PyTorch
+    try:
+        eval(expr, env)  # noqa: S307 - this file's own expressions, under PyTorch
+    except Exception as e:  # noqa: BLE001
+        want = f"{type(e).__name__}: {e}"
+    else:
+        raise AssertionError(f"torch raised nothing for {expr}")
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            run(parse(f"import torch\n{setup}r = {expr}\n", "t.py"), stdout=io.StringIO())
+    except SourceError as e:
+        got = e.message
+    else:
+        got = "nothing"
+    assert got == want
+
+
+BINARY_ERRORS = [
+    "torch.atan2(a, 2)", "torch.hypot(a, 2)", "torch.logaddexp(a, 1.5)", "torch.fmod(2, a)", "torch.fmod(a)",
+    "a.atan2(2)", "a.fmod(a, a)", "torch.fmod(a, torch.ones(4))", "torch.atan2(a, torch.ones(4))",
+    "torch.hypot(a.long(), a.long())", "a.long().fmod_(2.5)", "a.long().atan2_(a.long())",
+    "torch.logaddexp(a.long(), a.long())", "torch.copysign(a, 'x')", "a.hypot(other=2)",
+]
+
+
+@pytest.mark.parametrize("expr", BINARY_ERRORS)
+def test_binary_math_errors_are_torchs(expr):
+    _program_error(expr)

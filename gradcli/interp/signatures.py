@@ -262,6 +262,10 @@ xlogy:
     (Tensor input, Tensor other, *, Tensor out = None)
     | (Number self, Tensor other, *, Tensor out = None)
     | (Tensor input, Number other, *, Tensor out = None)
+arctan2 atan2 hypot logaddexp logaddexp2: Tensor input, Tensor other, *, Tensor out = None
+copysign fmod:
+    (Tensor input, Tensor other, *, Tensor out = None)
+    | (Tensor input, Number other, *, Tensor out = None)
 """
 
 NN = """
@@ -301,7 +305,8 @@ add_ sub_: + Tensor other, *, Number alpha = 1
 bernoulli_:
     (Tensor p, *, torch.Generator generator = None)
     | (float p = 0.5, *, torch.Generator generator = None)
-bitwise_and bitwise_or bitwise_xor eq_ floor_divide_ ge_ gt_ le_ lt_ multiply ne_ remainder
+arctan2_ atan2_ hypot_: Tensor other
+bitwise_and bitwise_or bitwise_xor copysign_ eq_ floor_divide_ fmod_ ge_ gt_ le_ lt_ multiply ne_ remainder
 remainder_ true_divide xlogy xlogy_:
     (Tensor other)
     | (Number other)

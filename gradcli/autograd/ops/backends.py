@@ -350,3 +350,13 @@ _Numpy.amax = staticmethod(lambda x, dim, keepdim=False: np.asarray(np.amax(x, a
 _Numpy.logical_not = staticmethod(np.logical_not)
 _Numpy.clamp_min = staticmethod(np.maximum)
 _Numpy.cumprod = staticmethod(cumprod_array)
+
+
+# -- binary math (ops/binary_math.py) ----------------------------------------------------------
+def _reciprocal(x):
+    with np.errstate(divide="ignore"):
+        return np.reciprocal(x)
+
+
+_Numpy.reciprocal = staticmethod(_reciprocal)
+_Numpy.rpow_scalar = staticmethod(lambda base, x: np.power(np.asarray(base, dtype=np.asarray(x).dtype), x))

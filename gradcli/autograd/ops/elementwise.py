@@ -162,9 +162,12 @@ ERF = defop("ErfBackward0", {"self": "2/√π·exp(-self²)"},
             self=lambda grad, self, F: F.mul_scalar(F.exp(-F.pow(self, 2)), 1.1283791670955126) * grad)
 ERFC = defop("ErfcBackward0", {"self": "-2/√π·exp(-self²)"},
              self=lambda grad, self, F: F.mul_scalar(F.exp(-F.pow(self, 2)), -1.1283791670955126) * grad)
-LOGIT = defop("LogitBackward0", {"self": "1/(self(1-self)) (0 outside [eps, 1-eps])"},
-              self=lambda grad, self, eps, F: grad / (self * (1 - self)) if eps is None else F.where(
-                  (self < eps) | (self > 1 - eps), 0.0, grad / (self * (1 - self))))
+# torch's logit_backward: nan outside [0, 1] (nan and ±inf too); with eps, 0 outside [eps, 1-eps] and at nan
+LOGIT = defop("LogitBackward0", {"self": "1/(self(1-self)) (nan outside [0, 1]; with eps 0 outside [eps, 1-eps])"},
+              self=lambda grad, self, eps, F: F.where(
+                  (self < 0) | (self > 1) | (self != self) | (self == float("inf")), float("nan"),
+                  grad / (self * (1 - self))) if eps is None else F.where(
+                  (self >= eps) & (self <= 1 - eps), grad / (self * (1 - self)), 0.0))
 XLOGY = defop("XlogyBackward0", {"self": "xlogy(grad, other), 0 where self = 0 and other <= 0", "other": "self/other"},
               self=lambda grad, self, other, F: F.masked_fill(F.xlogy(grad, other), (self == 0) & (other <= 0), 0.0),
               other=lambda grad, self, other: grad * self / other)
@@ -336,3 +339,9 @@ def _torch_exports():
 
 
 TORCH_EXPORTS = _torch_exports()
+
+from . import binary_math as _binary_math  # noqa: E402  (fmod, atan2, hypot, logaddexp, copysign)
+
+TORCH_EXPORTS.update(_binary_math.TORCH_EXPORTS)
+TENSOR_METHODS.update(_binary_math.TENSOR_METHODS, __rfloordiv__=_operator(_binary_math.rfloordiv, "__rfloordiv__"))
+TENSOR_INPLACE.update(_binary_math.TENSOR_INPLACE)

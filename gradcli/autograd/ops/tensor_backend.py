@@ -114,3 +114,12 @@ clamp_min, cumprod = _e.clamp_min, _r.cumprod
 def isfinite(x):
     from .compare import isfinite as _isfinite
     return _isfinite(x)
+
+
+# -- binary math (ops/binary_math.py) ----------------------------------------------------------
+reciprocal = _e.reciprocal
+
+
+def rpow_scalar(base, x):
+    """base ** x for a number base (PowBackward2)."""
+    return _a.rpow(x, base)
