@@ -271,3 +271,21 @@ def test_third_order_through_copy_slices(case):
                    "g, = torch.autograd.grad(y, x, gy, create_graph=True)\n"
                    "h, = torch.autograd.grad(g, gy, torch.ones_like(g) * w.sum(), create_graph=True)\n"
                    "print(h)\nwalk(h.grad_fn, 0)\n(h * h).sum().backward()\nprint(x.grad, w.grad, gy.grad)")
+
+
+# torch.Tensor's two underscore attributes that tutorials print; every other '_' name stays withheld
+@pytest.mark.parametrize("body", [
+    "x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\ny = x * 2\nprint(x._version, y._version, y._base)\n"
+    "y.add_(1)\nv = y[1:]\nprint(y._version, v._base is y, v._version)\nv.mul_(3)\nprint(y._version, v._version)",
+    "a = torch.ones(3)\na[0] = 5\na += 1\nprint(a._version, a.detach()._version, a.view(3)._base is a)",
+])
+def test_version_and_base_as_torch_shows_them(body):
+    _same_as_torch(body)
+
+
+def test_other_underscore_attributes_stay_withheld():
+    from gradcli.errors import ProgramSyntaxError
+    from gradcli.interp import run
+    from gradcli.syntax import parse
+    with pytest.raises(ProgramSyntaxError, match="attribute '_grad_fn' is not available"):
+        run(parse("import torch\nprint(torch.ones(2)._grad_fn)\n", "p.py"))

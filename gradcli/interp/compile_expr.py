@@ -41,6 +41,8 @@ DENIED_ATTRIBUTES = frozenset({
     "tb_frame", "tb_next", "f_globals", "f_locals", "f_builtins", "f_back", "f_code", "mro",
     "tofile", "dump", "ctypes", "fromfile", "load", "save",
 })
+# the two underscore names of torch.Tensor that tutorials print: the version counter and a view's base
+TENSOR_PRIVATE = frozenset({"_version", "_base"})
 
 
 def binary(op, left, right, site, where, pos):
@@ -262,7 +264,7 @@ class ExprCompiler:
         return ev
 
     def check_attribute(self, name: str, pos: tuple) -> None:
-        if name.startswith("_") or name in DENIED_ATTRIBUTES:
+        if (name.startswith("_") and name not in TENSOR_PRIVATE) or name in DENIED_ATTRIBUTES:
             raise ProgramSyntaxError(
                 f"SyntaxError: attribute '{name}' is not available in gradcli (names starting with "
                 "'_' and a few others that reach Python's internals or files are withheld)", Span(*pos))
