@@ -35,6 +35,36 @@ def fma32(a, b, c) -> np.ndarray:
     return s.astype(f32)
 
 
+_SPLIT = f64(134217729.0)  # 2**27 + 1: Veltkamp's splitter for float64
+
+
+def fma64(a, b, c) -> np.ndarray:
+    """float64 ``a*b + c`` rounded once (what torch's AVX2 build contracts ``c - a*b`` into).
+    The product is split exactly (TwoProduct), added with TwoSum, and the two small error
+    terms summed with rounding to odd, which makes the last addition round as the exact sum
+    would (Boldo & Melquiond's FMA emulation). Non-finite results take the plain formula."""
+    a, b, c = np.asarray(a, f64), np.asarray(b, f64), np.asarray(c, f64)
+    with np.errstate(all="ignore"):
+        p = a * b
+        ca, cb = _SPLIT * a, _SPLIT * b
+        ah, bh = ca - (ca - a), cb - (cb - b)
+        al, bl = a - ah, b - bh
+        ep = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # p + ep == a*b exactly
+        s = p + c
+        v = s - p
+        es = (p - (s - v)) + (c - v)  # s + es == p + c exactly
+        w = es + ep
+        v = w - es
+        ew = (es - (w - v)) + (ep - v)  # w + ew == es + ep exactly
+        even = (np.atleast_1d(w).view(np.int64) & 1).reshape(np.shape(w)) == 0
+        w = np.where((ew != 0) & even, np.nextafter(w, np.where(ew > 0, np.inf, -np.inf)), w)  # to odd
+        out = np.where(w == 0, s, s + w)  # s keeps a -0 sum's sign
+        bad = ~np.isfinite(out) | ~np.isfinite(ep)
+        if np.any(bad):
+            out = np.where(bad, p + c, out)
+    return out
+
+
 def _pow2(e: np.ndarray) -> np.ndarray:
     """2**e as float32 from its bits (SLEEF's vpow2i: no range check)."""
     return (((e + 0x7F) << 23) & 0xFFFFFFFF).astype(np.uint32).view(f32)

@@ -13,7 +13,7 @@ from .dtype_support import kernel_error
 from .backends import numpy_ as _np_backend
 from .registry import backward_op, defop, record
 from .float32_math import EXACT, inner_chunks  # past EXACT the SLEEF emulation is left out (its cost)
-from .sleef_f32 import expf_u10, fma32, logf_u10
+from .sleef_f32 import expf_u10, fma32, fma64, logf_u10
 from .summation import torch_sum
 
 _Numpy_exp, _Numpy_log = _np_backend.exp, _np_backend.log
@@ -48,6 +48,12 @@ def _log_softmax_backward(grad, output, dim, F):
         grad = np.asarray(grad, np.float32)
         total = _reduce_all_rows(grad) if dim == output.ndim - 1 else _sum_along(grad, dim)
         return fma32(-_exp_f32(output, dim, False), total, grad)
+    if isinstance(output, np.ndarray) and output.dtype == np.float64 and output.ndim and output.size:
+        # the same kernels for double: the sums in their order, the FMA (exp: glibc's, where
+        # torch's last-dim kernel takes SLEEF's expd4_u10, equal but for rare last bits)
+        grad = np.asarray(grad, np.float64)
+        total = _reduce_all_rows(grad) if dim == output.ndim - 1 else _sum_along(grad, dim)
+        return fma64(-_Numpy_exp(output), total, grad)
     return grad - F.exp(output) * F.sum(grad, dim, True)
 
 

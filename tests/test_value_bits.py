@@ -1,0 +1,71 @@
+"""Last bits and signed zeros against torch's CPU kernels (difftest_findings.md, Round 7): the
+exact float64 FMA, the kernels that fuse a multiply-add (log_softmax's backward, add/sub with
+alpha, lerp), pow by a Python number, and where torch's sums give +0. Each compares a class of
+inputs with torch, not one seed's numbers."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import gradcli.autograd  # noqa: F401
+from gradcli.autograd.namespace import build_torch_module
+from gradcli.autograd.ops.sleef_f32 import fma64
+
+G = build_torch_module()
+
+
+def _bits(a):
+    return np.asarray(a, np.float64).view(np.int64) if np.asarray(a).dtype == np.float64 else np.asarray(a).view(np.int32)
+
+
+def _differ(got, want):
+    """How many elements differ in their bits (nan equal to nan)."""
+    got, want = np.asarray(got), np.asarray(want)
+    both_nan = np.isnan(got) & np.isnan(want)
+    return int(((_bits(got) != _bits(want)) & ~both_nan).sum())
+
+
+def test_fma64_is_the_exact_sum_rounded_once():
+    rng = np.random.default_rng(0)
+    n = 4000
+    a = rng.standard_normal(n) * 10.0 ** rng.integers(-5, 5, n)
+    b = rng.standard_normal(n) * 10.0 ** rng.integers(-5, 5, n)
+    c = -a * b * (1 + rng.standard_normal(n) * 10.0 ** rng.integers(-17, -1, n))  # cancellation
+    c[::3] = rng.standard_normal(n)[::3]
+    got = fma64(a, b, c)
+    want = [float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)]
+    assert _differ(got, want) == 0
+    # the plain formula rounds twice: it is not what fma64 returns
+    assert _differ(a * b + c, want) > n // 10
+
+
+def test_fma64_signed_zeros_and_infinities():
+    got = fma64(np.array([-1.0, 1.0, 0.0, np.inf, 1e308]), np.array([0.0, 0.0, -0.0, 1.0, 10.0]),
+                np.array([0.0, -0.0, -0.0, 1.0, 0.0]))
+    assert _differ(got, [0.0, 0.0, -0.0, np.inf, np.inf]) == 0
+
+
+def _grad(lib, x, fn, g):
+    t = lib.tensor(x, requires_grad=True)
+    fn(lib, t).backward(lib.tensor(g))
+    return t.grad.numpy() if hasattr(t.grad, "numpy") else np.asarray(t.grad._data)
+
+
+@pytest.mark.parametrize("shape, dim", [((3,), 0), ((2, 5), 1), ((4, 7), -1), ((3, 9), 1), ((5, 3), 0),
+                                        ((6, 2), 0), ((1, 16), 1)])
+def test_log_softmax_float64_gradient_fuses_as_torch(shape, dim):
+    """grad - exp(out)·Σgrad is one FMA in torch's double kernels (and Σ in their order): the
+    exact zeros of equal inputs are torch's tiny residuals, e.g. 4.8e-18 (seed 20054)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(len(shape) * 10 + shape[-1])
+    fn = lambda lib, t: lib.log_softmax(t, dim)  # noqa: E731
+    differ = total = 0
+    for rep in range(60):
+        x = np.full(shape, 1.17) if rep % 3 == 0 else rng.standard_normal(shape) * 2
+        g = np.full(shape, 0.42) if rep % 2 == 0 else rng.standard_normal(shape)
+        differ += _differ(_grad(G, x, fn, g), _grad(torch, x, fn, g))
+        total += x.size
+    # what is left is torch's SLEEF exp (expd4_u10) where glibc's rounds the other way;
+    # the unfused formula differed in ~25% of the values
+    assert differ <= 0.04 * total
