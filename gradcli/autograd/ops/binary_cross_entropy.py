@@ -26,7 +26,8 @@ def _weighted(x, weight):
 def _bce_backward(grad, self, target, F, weight, reduction, n):
     """binary_cross_entropy_backward's kernel: grad·(x - t) / max((1 - x)·x, eps), then the
     weight and the mean's division."""
-    g = grad * (self - target) / np.maximum((1 - self) * self, self.dtype.type(_EPS))
+    # torch's kernel holds EPSILON as a float: 1e-12 rounded to float32, in float64 too
+    g = grad * (self - target) / np.maximum((1 - self) * self, self.dtype.type(np.float32(_EPS)))
     if weight is not None:
         g = g * weight
     return g / n if reduction == "mean" else g
