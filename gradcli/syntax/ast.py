@@ -415,6 +415,47 @@ class With(Node):
         self.body = body
 
 
+class ExceptHandler(Node):
+    """One ``except [type [as name]]:`` clause; ``type`` None is a bare ``except:``."""
+
+    __slots__ = ("type", "name", "body")
+    type: Node | None
+    name: str | None
+    body: list[Node]
+
+    def __init__(self, pos, type, name, body):
+        self.pos = pos
+        self.type = type
+        self.name = name
+        self.body = body
+
+
+class Try(Node):
+    __slots__ = ("body", "handlers", "orelse", "finalbody")
+    body: list[Node]
+    handlers: list[ExceptHandler]
+    orelse: list[Node]
+    finalbody: list[Node]
+
+    def __init__(self, pos, body, handlers, orelse, finalbody):
+        self.pos = pos
+        self.body = body
+        self.handlers = handlers
+        self.orelse = orelse
+        self.finalbody = finalbody
+
+
+class Raise(Node):
+    __slots__ = ("exc", "cause")
+    exc: Node | None  # None: a bare ``raise`` (re-raise the exception being handled)
+    cause: Node | None  # ``raise exc from cause``
+
+    def __init__(self, pos, exc, cause):
+        self.pos = pos
+        self.exc = exc
+        self.cause = cause
+
+
 class FunctionDef(Node):
     __slots__ = ("name", "params", "body", "decorators")
     name: str

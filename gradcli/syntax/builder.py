@@ -158,6 +158,28 @@ class Builder:
             check_target(target, "with", False)
         return ast.WithItem(self._pos(context, target or context), context, target)
 
+    def try_stmt(self, children):
+        keyword, body, *handlers, orelse, finalbody = children
+        for handler in handlers[:-1]:
+            if handler.type is None:
+                fail("SyntaxError: default 'except:' must be last", *handler.pos[:3])
+        return ast.Try(self._pos(keyword), body, handlers, orelse or [], finalbody or [])
+
+    def try_finally(self, children):
+        keyword, body, finalbody = children
+        return ast.Try(self._pos(keyword), body, [], [], finalbody)
+
+    def except_clause(self, children):
+        keyword, kind, name, body = children
+        return ast.ExceptHandler(self._pos(keyword, name or kind or keyword), kind, name and str(name), body)
+
+    def finally_clause(self, children):
+        return children[1]
+
+    def raise_stmt(self, children):
+        keyword, exc, cause = children
+        return ast.Raise(self._pos(keyword, cause or exc or keyword), exc, cause)
+
     def decorated(self, children):
         *decorators, func = children
         func.decorators = decorators

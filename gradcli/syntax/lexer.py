@@ -22,11 +22,11 @@ OPEN = {"LPAR": ")", "LSQB": "]", "LBRACE": "}"}
 CLOSE = frozenset({"RPAR", "RSQB", "RBRACE"})
 MAX_BRACKETS = 200  # CPython's tokenizer limit (MAXLEVEL)
 MAX_INDENT = 100  # CPython's tokenizer limit (MAXINDENT)
-BLOCK_WORDS = frozenset({"if", "elif", "else", "while", "for", "with", "def"})
+BLOCK_WORDS = frozenset({"if", "elif", "else", "while", "for", "with", "def", "try", "except", "finally"})
 
 # Python keywords the grammar has no place for; a NAME spelling one is an error.
 UNSUPPORTED_KEYWORDS = frozenset(
-    {"class", "try", "except", "finally", "raise", "global", "nonlocal", "yield", "async", "await"}
+    {"class", "global", "nonlocal", "yield", "async", "await"}
 )
 
 

@@ -13,7 +13,8 @@ from gradcli.errors import ProgramSyntaxError, Span
 
 SUPPORTED_STATEMENTS = (
     "expressions, assignment (=, +=, ...), if/elif/else, while, for, break, continue, "
-    "pass, assert, del, with, def, return, lambda, import of torch modules"
+    "pass, assert, del, with, try/except/else/finally, raise, def, return, lambda, import of torch "
+    "modules"
 )
 
 
@@ -55,6 +56,9 @@ COLON_AFTER = {
     "with": "'with' items",
     "def": "function signature",
     "else": "'else'",
+    "try": "'try'",
+    "except": "'except' clause",
+    "finally": "'finally'",
 }
 
 

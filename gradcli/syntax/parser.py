@@ -285,6 +285,14 @@ def _translate(e, text: str, filename: str):
     expected = set(e.expected)
     if kind == "_INDENT":
         fail("IndentationError: unexpected indent", filename, tok.end_line, len(tok.value) + 1)
+    if expected <= {"EXCEPT", "FINALLY"} and "EXCEPT" in expected:  # right after a 'try' block
+        if kind == "$END":
+            last = layout.last
+            fail("SyntaxError: expected 'except' or 'finally' block", filename, last.end_line, last.end_column)
+        fail("SyntaxError: expected 'except' or 'finally' block", filename, tok.line, tok.column)
+    if kind == "STAR" and layout.previous is not None and layout.previous.type == "EXCEPT":
+        fail("SyntaxError: 'except*' (exception groups) is not supported by gradcli", filename,
+             layout.previous.line, layout.previous.column)
     if kind == "_DEDENT" and "_INDENT" not in expected:
         fail("IndentationError: unindent does not match any outer indentation level",
              filename, tok.line, tok.column)
@@ -299,6 +307,10 @@ def _translate(e, text: str, filename: str):
         last = layout.last
         fail(f"SyntaxError: missing ':' after {COLON_AFTER[first_word]}", filename,
              last.end_line, last.end_column)
+    if kind == "COMMA" and first_word == "except" and "AS" in expected and not layout.brackets:
+        rest = layout.file_text[line_start.end_pos:tok.start_pos]
+        fail("SyntaxError: multiple exception types must be parenthesized", filename, line_start.line,
+             line_start.end_column + len(rest) - len(rest.lstrip(" \t\f")))
     if kind == "EQUAL" and first_word in ("if", "elif", "while"):
         fail("SyntaxError: invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
              filename, tok.line, tok.column)
