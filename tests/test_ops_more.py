@@ -244,3 +244,82 @@ BINARY_ERRORS = [
 @pytest.mark.parametrize("expr", BINARY_ERRORS)
 def test_binary_math_errors_are_torchs(expr):
     _program_error(expr)
+
+
+# -- cross, kron -----------------------------------------------------------------------------------
+
+PRODUCT_CASES = [
+    ("cross", lambda t, a, b: t.cross(a, b, dim=1), [(2, 3), (2, 3)]),
+    ("cross dim 0", lambda t, a, b: t.cross(a, b, 0), [(3, 2), (3, 2)]),
+    ("cross method", lambda t, a, b: a.cross(b, dim=-1), [(4, 3), (1, 3)]),
+    ("linalg.cross", lambda t, a, b: t.linalg.cross(a, b), [(2, 3), (2, 3)]),
+    ("linalg.cross broadcast", lambda t, a, b: t.linalg.cross(a, b, dim=0), [(3, 1), (3, 4)]),
+    ("linalg.cross 1d", lambda t, a, b: t.linalg.cross(a, b), [(3,), (3,)]),
+    ("kron", lambda t, a, b: t.kron(a, b), [(2, 3), (2, 2)]),
+    ("kron vector", lambda t, a, b: t.kron(a, b), [(3,), (2,)]),
+    ("kron mixed ranks", lambda t, a, b: a.kron(b), [(2,), (2, 3)]),
+    ("kron 3d", lambda t, a, b: t.kron(a, b), [(2, 1, 2), (2, 2)]),
+    ("kron 0-d", lambda t, a, b: t.kron(a, b), [(2, 3), ()]),
+]
+
+
+@pytest.mark.parametrize("name,fn,shapes", PRODUCT_CASES, ids=[c[0] for c in PRODUCT_CASES])
+def test_products_match_torch(name, fn, shapes):
+    torch = pytest.importorskip("torch")
+    arrays = [np.asarray(rand(*s, seed=i + 1)) for i, s in enumerate(shapes)]
+    compare_with_torch(torch, fn, *arrays)
+    compare_with_torch(torch, fn, *arrays, dtype="float32")
+    _second_order_matches(torch, fn, arrays)
+    _same_graph(torch, fn, arrays)
+    check_grads(lambda *xs: fn(gt, *xs), *arrays)
+
+
+def test_cross_default_dim_and_integer_dtypes_as_torch():
+    torch = pytest.importorskip("torch")
+    ints = np.arange(18).reshape(3, 2, 3) - 5
+    compare_with_torch(torch, lambda t, a, b: t.cross(a, b), ints, ints[::-1].copy(), grad=False)
+    compare_with_torch(torch, lambda t, a, b: t.kron(a, b), ints[0], ints[1], grad=False)
+    compare_with_torch(torch, lambda t, a, b: t.kron(a, b), ints[0] > 0, ints[1] > 0, grad=False)
+
+
+PRODUCT_ERRORS = [
+    "torch.cross(a, b, dim=0)", "torch.cross(c, c, dim=-1)", "torch.cross(a, b[0])", "torch.cross(a, a.long())",
+    "torch.cross(a.bool(), b.bool())", "torch.cross(a, 2)", "torch.linalg.cross(c, c)",
+    "torch.linalg.cross(a, torch.ones(3, 1, 3))", "torch.linalg.cross(a, b, dim=2)", "torch.kron(a, 2)",
+    "torch.cross(torch.ones(2, 2), torch.ones(2, 2))", "torch.cross(a, a, 1.5)", "torch.kron(a)",
+    "torch.linalg.cross(a, torch.ones(4, 3))",
+]
+
+
+@pytest.mark.parametrize("expr", PRODUCT_ERRORS)
+def test_product_errors_are_torchs(expr):
+    _program_error(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\nb = a * 2\nc = torch.ones(3, 2)\n")
+
+
+# -- unique, msort ---------------------------------------------------------------------------------
+
+UNIQUE_INPUTS = [np.array([3, 1, 2, 3, 1, 7]), np.array([[1, 2], [1, 2], [0, 5]]), np.array([1.5, np.nan, 1.5, np.nan]),
+                 np.array([True, False, True]), np.array(3.0), np.zeros(0), np.array([[2.5, 1.0], [2.5, -1.0]])]
+
+
+@pytest.mark.parametrize("k", range(len(UNIQUE_INPUTS)))
+@pytest.mark.parametrize("kwargs", [{}, {"return_inverse": True}, {"return_counts": True},
+                                    {"sorted": False, "return_inverse": True, "return_counts": True},
+                                    {"dim": 0, "return_inverse": True, "return_counts": True}, {"dim": -1}])
+def test_unique_matches_torch(k, kwargs):
+    torch = pytest.importorskip("torch")
+    x = UNIQUE_INPUTS[k]
+    if "dim" in kwargs and (x.ndim == 0 or x.size == 0 or x.dtype.kind == "f" and np.isnan(x).any()):
+        return  # torch's unique_dim refuses or orders NaN rows its own way
+    for fn in (lambda t, a: t.unique(a, **kwargs), lambda t, a: a.unique(**kwargs)):
+        compare_with_torch(torch, fn, x, grad=False)
+
+
+def test_unique_has_torchs_underivable_node_and_msort_sorts_dim_0():
+    torch = pytest.importorskip("torch")
+    for expr in ("torch.unique(a).sum().backward()", "torch.unique(a, dim=0).sum().backward()"):
+        _program_error(expr, "a = torch.tensor([[1.5, -2.0], [1.5, -2.0]], requires_grad=True)\n")
+    x = np.array([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])
+    compare_with_torch(torch, lambda t, a: t.msort(a), x)
+    compare_with_torch(torch, lambda t, a: a.msort(), np.arange(6).reshape(3, 2)[::-1].copy(), grad=False)
+    _program_error("torch.msort(a, 0)")

@@ -266,6 +266,9 @@ arctan2 atan2 hypot logaddexp logaddexp2: Tensor input, Tensor other, *, Tensor 
 copysign fmod:
     (Tensor input, Tensor other, *, Tensor out = None)
     | (Tensor input, Number other, *, Tensor out = None)
+cross: Tensor input, Tensor other, int dim = None, *, Tensor out = None
+kron: Tensor input, Tensor other, *, Tensor out = None
+msort: Tensor input, *, Tensor out = None
 """
 
 NN = """

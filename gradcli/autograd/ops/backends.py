@@ -360,3 +360,11 @@ def _reciprocal(x):
 
 _Numpy.reciprocal = staticmethod(_reciprocal)
 _Numpy.rpow_scalar = staticmethod(lambda base, x: np.power(np.asarray(base, dtype=np.asarray(x).dtype), x))
+
+
+def _linalg_cross(a, b, dim):
+    from .products import cross_array
+    return cross_array(a, b, dim)
+
+
+_Numpy.linalg_cross = staticmethod(_linalg_cross)

@@ -400,3 +400,9 @@ TORCH_EXPORTS = {
 from .einsum import einsum  # noqa: E402  (a composite of the ops above)
 
 TORCH_EXPORTS["einsum"] = einsum
+
+from . import products as _products  # noqa: E402  (cross, kron)
+
+TORCH_EXPORTS.update(_products.TORCH_EXPORTS)
+TENSOR_METHODS.update(_products.TENSOR_METHODS)
+TORCH_EXPORTS["linalg"].cross = _products.linalg_cross

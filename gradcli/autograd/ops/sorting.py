@@ -78,3 +78,8 @@ def argsort(input, dim=-1, descending=False, *, stable=False):
 
 TENSOR_METHODS = {"sort": sort, "topk": topk, "argsort": argsort}
 TORCH_EXPORTS = {"sort": sort, "topk": topk, "argsort": argsort}
+
+from . import unique as _unique  # noqa: E402  (unique, msort)
+
+TENSOR_METHODS.update(_unique.TENSOR_METHODS)
+TORCH_EXPORTS.update(_unique.TORCH_EXPORTS)

@@ -123,3 +123,8 @@ reciprocal = _e.reciprocal
 def rpow_scalar(base, x):
     """base ** x for a number base (PowBackward2)."""
     return _a.rpow(x, base)
+
+
+def linalg_cross(a, b, dim):
+    from .products import linalg_cross as _cross
+    return _cross(a, b, dim=dim)

@@ -1,0 +1,43 @@
+"""torch.unique and msort. unique's result has a node whose backward torch never wrote
+(Unique2Backward0 / UniqueDimBackward0: a pass that reaches it fails); msort is sort over dim 0."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import _wrap_dim, wrap
+from .registry import defop, record
+
+
+def _no_derivative(op):
+    raise NotImplementedError(f"the derivative for '{op}' is not implemented.")
+
+
+UNIQUE2 = defop("Unique2Backward0", {"self": "not implemented"}, self=lambda grad: _no_derivative("_unique2"))
+UNIQUE_DIM = defop("UniqueDimBackward0", {"self": "not implemented"}, self=lambda grad: _no_derivative("unique_dim"))
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    # torch's CPU kernels sort whether or not ``sorted`` asks for it
+    d = input._data
+    if dim is None:
+        values, inverse, counts = np.unique(d.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
+        out = record(UNIQUE2, values, (input,))
+        inverse = inverse.reshape(d.shape)
+    else:
+        axis = _wrap_dim(dim, d.ndim)
+        values, inverse, counts = np.unique(d, return_inverse=True, return_counts=True, axis=axis)
+        out = record(UNIQUE_DIM, values, (input,))
+        inverse = inverse.reshape(-1)
+    extra = ((wrap(inverse.astype(np.int64)),) if return_inverse else ()) + \
+        ((wrap(counts.astype(np.int64)),) if return_counts else ())
+    return (out, *extra) if extra else out
+
+
+def msort(input):
+    from .sorting import sort
+    return sort(input, 0).values
+
+
+TENSOR_METHODS = {"unique": unique, "msort": msort}
+TORCH_EXPORTS = {"unique": unique, "msort": msort}
