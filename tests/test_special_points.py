@@ -149,8 +149,6 @@ CASES: dict[str, Case] = {}
 # Differences from torch that are not special-point semantics, or not followed (yet): why
 _ROUNDING = ("torch's float kernels (MKL/SLEEF: log10, float32 log/log1p/pow) round some values otherwise "
              "and log1p flushes subnormal inputs to 0: elementwise accuracy, not a special point")
-_TOPK = ("which of tied elements torch's CPU topk returns is the order libstdc++'s nth_element/partial_sort "
-         "leaves them in: not emulated (gradcli takes the first)")
 _SOFTSIGN = "composite x/(1+|x|): torch's double backward gives -0. at 0, gradcli +0.: not followed yet"
 _AMAX_ZERO = "amax over a row of signed zeros: torch keeps the first zero, numpy's max the +0.: not followed yet"
 _PROD = "prod/cumprod double backward at inf and nan: torch's formula differs (nan vs finite): not followed yet"
@@ -276,10 +274,17 @@ SORTING = {
     "sort dim": Case(lambda T, x: x.view(2, 3).sort(0), _TIED),
     "argsort": Case(lambda T, x: T.argsort(x), _TIED, grad=()),
     "argsort stable descending": Case(lambda T, x: x.argsort(stable=True, descending=True), _TIED, grad=()),
-    "topk": Case(lambda T, x: T.topk(x, 3), _TIED, skip={"all": _TOPK}),
-    "topk smallest": Case(lambda T, x: x.topk(2, largest=False), _TIED, skip={"all": _TOPK}),
-    "topk unsorted": Case(lambda T, x: x.topk(4, sorted=False), _TIED, skip={"all": _TOPK}),
+    "topk": Case(lambda T, x: T.topk(x, 3), _TIED),
+    "topk smallest": Case(lambda T, x: x.topk(2, largest=False), _TIED),
+    "topk unsorted": Case(lambda T, x: x.topk(4, sorted=False), _TIED),
     "topk dim": Case(lambda T, x: x.view(2, 3).topk(2, 1), _TIED),
+    "topk dim 0": Case(lambda T, x: x.view(3, 2).topk(2, 0, largest=False), _TIED),
+    # 40 elements: introselect partitions; 130 with k=2: partial_sort (k·64 <= n)
+    "topk 40": Case(lambda T, x: x.repeat(7)[:40].topk(9), _TIED),
+    "topk 40 unsorted": Case(lambda T, x: (x.repeat(7)[:40] * T.arange(40.0).remainder(3)).topk(12, sorted=False),
+                             _TIED),
+    "topk 130": Case(lambda T, x: x.repeat(22)[:130].topk(2, largest=False), _TIED),
+    "topk distinct unsorted": Case(lambda T, x: x.topk(5, sorted=False), whole([5.0, 1.0, 4.0, 2.0, 3.0, 0.0, 7.0])),
 }
 _ZEROS = whole([0.0, 0.0, 0.0, 0.0], [-0.0, 0.0, -0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [INF, 0.0, 0.0, 0.0],
                 [NAN, 0.0, 1.0, 0.0])

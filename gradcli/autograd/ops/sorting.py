@@ -9,6 +9,7 @@ from ..tensor import _wrap_dim, wrap
 from .indexing import GATHER_BACKWARD
 from .minmax import _return_type
 from .registry import defop, record
+from .topk_order import topk_indices
 from ._dims import check_flag
 from .dtype_support import refuse
 
@@ -68,7 +69,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         refuse("topk", d.dtype)
     if not d.ndim:
         return _select(TOPK, _TOPK_T, input, None, axis)
-    order = np.take(_order(d, axis, largest), np.arange(k), axis=axis)
+    order = topk_indices(d, k, axis, largest, sorted, lambda a, ax: _order(a, ax, largest))  # torch's ties
     return _select(TOPK, _TOPK_T, input, order, axis)
 
 
