@@ -323,3 +323,26 @@ def test_unique_has_torchs_underivable_node_and_msort_sorts_dim_0():
     compare_with_torch(torch, lambda t, a: t.msort(a), x)
     compare_with_torch(torch, lambda t, a: a.msort(), np.arange(6).reshape(3, 2)[::-1].copy(), grad=False)
     _program_error("torch.msort(a, 0)")
+
+
+# -- F.elu_, F.selu_, F.celu_ ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", ["F.elu_(h)", "F.elu_(h, 0.5)", "F.elu_(h, alpha=2)", "F.elu_(h, 1, 2, 3)",
+                                  "F.selu_(h)", "F.celu_(h, 2.)", "F.celu_(h)", "torch.selu_(h)"])
+def test_functional_in_place_activations_match_torch(call):
+    torch = pytest.importorskip("torch")
+    x = np.array([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])
+
+    def fn(t, a):  # h: an in-place op needs a non-leaf
+        return eval(call, {"torch": t, "F": t.nn.functional, "h": a * 1})  # noqa: S307 - this file's own calls
+
+    compare_with_torch(torch, fn, x)
+    compare_with_torch(torch, fn, x, dtype="float32")
+    _second_order_matches(torch, fn, [x])
+
+
+@pytest.mark.parametrize("expr", ["F.elu_(a)", "F.elu_(a.long())", "F.elu_(x, 'x')", "F.elu_(x, 1, 2, 3, 4)",
+                                  "F.elu_(3)", "F.selu_(a)", "F.celu_(x, 0)", "F.celu_(x.long())"])
+def test_functional_in_place_activation_errors_are_torchs(expr):
+    _program_error(expr, "import torch.nn.functional as F\nx = torch.tensor([1.5, -2.0])\n"
+                         "a = torch.tensor([1.5, -2.0], requires_grad=True)\n")

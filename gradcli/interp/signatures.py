@@ -273,6 +273,7 @@ msort: Tensor input, *, Tensor out = None
 
 NN = """
 celu elu: ~ Tensor input, Number alpha = 1.0, object inplace = False
+elu_: Tensor input, Number alpha = 1, Number scale = 1, Number input_scale = 1
 hardsigmoid hardswish mish relu relu6 selu silu: ~ Tensor input, object inplace = False
 leaky_relu: ~ Tensor input, Number negative_slope = 0.01, object inplace = False
 threshold: ~ Tensor input, Number threshold, Number value, object inplace = False

@@ -226,3 +226,19 @@ TORCH_EXPORTS = {
         threshold_=threshold_,
     ).items()
 }
+
+
+def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
+    """F.elu_ is torch's C++ elu_ itself: scale and input_scale too, no inplace flag."""
+    from .activation import ELU_INPLACE, _elu, _number
+    from ._dispatch import inplace
+    return inplace(input, _elu, _number(alpha), _number(scale), _number(input_scale), ELU_INPLACE)
+
+
+def _in_place_activations():
+    from .activation import TORCH_LEVEL
+    # F.selu_ and F.celu_ are torch.selu_ and torch.celu_
+    return {"elu_": elu_, "selu_": TORCH_LEVEL["selu_"], "celu_": TORCH_LEVEL["celu_"]}
+
+
+TORCH_EXPORTS.update(_in_place_activations())
