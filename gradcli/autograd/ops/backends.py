@@ -12,6 +12,7 @@ import operator as _operator
 
 import numpy as np
 
+from . import float32_math
 from .float32_math import via_float64
 from .summation import torch_mean, torch_sum
 
@@ -40,6 +41,8 @@ def pow_scalar(a, e):
             return np.ones_like(a)
         if e == 1:
             return a.copy()
+        if a.dtype == np.float32 and type(e) in (int, float):
+            return float32_math.pow_scalar(a, e)
         return np.power(a, e)
 
 
@@ -368,3 +371,17 @@ def _linalg_cross(a, b, dim):
 
 
 _Numpy.linalg_cross = staticmethod(_linalg_cross)
+
+
+# -- scatter / masked_select backward helpers (ops/scatter.py) ----------------------------------
+def _scatter_helper(name):
+    def call(*args):
+        from . import scatter
+        return getattr(scatter, name)(*args)
+    return staticmethod(call)
+
+
+_Numpy.scatter_value = _scatter_helper("scatter_value_backend")
+_Numpy.gather = _scatter_helper("gather_backend")
+_Numpy.masked_scatter_zeros = _scatter_helper("masked_scatter_zeros_backend")
+_Numpy.masked_select_mask = _scatter_helper("masked_select_mask")

@@ -170,6 +170,18 @@ def cosh(d: np.ndarray) -> np.ndarray:
     return split(d, np.cosh, coshf_u10) if d.dtype == np.float32 else np.cosh(d)
 
 
+def pow_scalar(d: np.ndarray, e: float) -> np.ndarray:
+    """torch's float32 ``pow(x, e)`` for a Python number ``e`` not computed as products/roots:
+    the scalar loop is ``std::pow(float, double)`` (the double result rounded once); the
+    vectorized run is SLEEF's powf with ``e`` cast to float, here the correctly rounded value
+    of that (~98% of SLEEF's bits). numpy's float32 loop rounds ``e`` and the result."""
+    with np.errstate(all="ignore"):
+        if d.size >= LARGE:
+            return np.power(d, np.float32(e))
+        return split(d, lambda x: np.power(x.astype(np.float64), float(e)).astype(np.float32),
+                     lambda v: np.power(v.astype(np.float64), float(np.float32(e))).astype(np.float32))
+
+
 def inner_chunks(outer: int, inner: int, threads: int = _THREADS) -> np.ndarray:
     """(outer, inner) mask of the positions torch's non-last-dim softmax kernel takes 8 at a
     time through SLEEF: it splits the outer×inner positions evenly over its threads (even a
