@@ -48,6 +48,8 @@ def builtin_table(stdout) -> dict:
     table["range"] = bounded.bounded_range
     table["pow"] = bounded.builtin_pow
     table["type"] = type_of
+    from gradcli.interp.exceptions import exception_table  # the classes ``except`` and ``raise`` name
+    table.update(exception_table())
     return table
 
 

@@ -229,7 +229,8 @@ class ExprCompiler:
 
     def e_Attribute(self, node, scope):
         name = node.attr
-        self.check_attribute(name, node.attr_pos)
+        if name != "__name__":  # read-only, a plain string: ``type(e).__name__`` in error reports
+            self.check_attribute(name, node.attr_pos)
         value = self.expr(node.value, scope)
         site, where, pos = self.ctx.site, span(node), node.pos
         module_type = self.ctx.module_type

@@ -11,6 +11,7 @@ from gradcli.autograd.namespace import public_attributes
 from gradcli.errors import ProgramRuntimeError, ProgramSyntaxError, Span
 from gradcli.interp.compile_assign import AssignCompiler
 from gradcli.interp.compile_expr import ExprCompiler
+from gradcli.interp.compile_try import TryCompiler
 from gradcli.interp.functions import FunctionCompiler
 from gradcli.interp.runtime import BREAK, CONTINUE, RETURN_NONE, error_at
 from gradcli.interp.scope import Scope
@@ -20,7 +21,7 @@ SUPPORTED_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd
                      "torch.autograd.functional", "torch.optim", "torch.nn.init")
 
 
-class Compiler(AssignCompiler, FunctionCompiler, ExprCompiler):
+class Compiler(TryCompiler, AssignCompiler, FunctionCompiler, ExprCompiler):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.loops = 0  # how many loops enclose the statement being compiled, in this function

@@ -65,6 +65,7 @@ class Context:
         from gradcli.interp import bounded
         bounded.ranges.max_items = self.state.max_steps
         self.module_names = set(bound_names(module.body))
+        self.handling: list = []  # the errors whose ``except`` clauses are running (for a bare ``raise``)
         self.torch, self.module_type, self.site = _engine()
         self.torch_names: dict = {}
         if expr_mode:

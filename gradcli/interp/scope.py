@@ -1,6 +1,6 @@
 """Python's scoping, decided at compile time: which names are locals, and in which frame.
 
-A name bound anywhere in a function body (assignment, ``for``, ``with ... as``,
+A name bound anywhere in a function body (assignment, ``for``, ``with ... as``, ``except ... as``,
 ``def``, ``import``, ``del``, parameters) is local to that function; other names
 come from enclosing functions (closures) or the module. Comprehensions have their
 own scope for their targets, as in Python 3.
@@ -76,6 +76,12 @@ def bound_names(body: list[ast.Node]) -> list[str]:
                 if item.target is not None:
                     target_names(item.target, names)
             stack.extend(reversed(node.body))
+        elif kind is ast.Try:
+            for handler in node.handlers:
+                if handler.name is not None:
+                    names[handler.name] = None
+            stack.extend(reversed(node.body + [s for h in node.handlers for s in h.body] + node.orelse
+                                  + node.finalbody))
         elif kind is ast.FunctionDef:
             names[node.name] = None
         elif kind is ast.Delete:
