@@ -272,6 +272,12 @@ SORTING = {
     "sort stable": Case(lambda T, x: T.sort(x, stable=True), _TIED),
     "sort stable descending": Case(lambda T, x: T.sort(x, stable=True, descending=True), _TIED),
     "sort dim": Case(lambda T, x: x.view(2, 3).sort(0), _TIED),
+    # past 16 elements torch's sort(stable=False) is introsort's (ties unstable), stable=True is not
+    "sort 40": Case(lambda T, x: x.repeat(7)[:40].sort(), _TIED),
+    "sort 40 descending": Case(lambda T, x: T.sort(x.repeat(7)[:40], descending=True), _TIED),
+    "sort 40 stable": Case(lambda T, x: x.repeat(7)[:40].sort(stable=True, descending=True), _TIED),
+    "sort 20x2 dim 0": Case(lambda T, x: x.repeat(7)[:40].view(20, 2).sort(0), _TIED),
+    "argsort 40": Case(lambda T, x: T.argsort(x.repeat(7)[:40], descending=True), _TIED, grad=()),
     "argsort": Case(lambda T, x: T.argsort(x), _TIED, grad=()),
     "argsort stable descending": Case(lambda T, x: x.argsort(stable=True, descending=True), _TIED, grad=()),
     "topk": Case(lambda T, x: T.topk(x, 3), _TIED),

@@ -9,7 +9,7 @@ from ..tensor import _wrap_dim, wrap
 from .indexing import GATHER_BACKWARD
 from .minmax import _return_type
 from .registry import defop, record
-from .topk_order import topk_indices
+from .tie_order import sort_indices, topk_indices
 from ._dims import check_flag
 from .dtype_support import refuse
 
@@ -53,7 +53,10 @@ def sort(input, dim=-1, descending=False, *, stable=False):
     check_flag(descending)
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
-    order = _order(d, axis, descending) if d.ndim else None
+    order = None
+    if d.ndim:  # torch's stable=False is std::sort: ties past 16 elements end up in introsort's order
+        order = _order(d, axis, descending) if stable else sort_indices(
+            d, axis, descending, lambda a, ax: _order(a, ax, descending))
     return _select(SORT, _SORT_T, input, order, axis)
 
 
@@ -74,7 +77,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
-    return sort(input, dim, descending)[1]
+    return sort(input, dim, descending, stable=stable)[1]
 
 
 TENSOR_METHODS = {"sort": sort, "topk": topk, "argsort": argsort}

@@ -1,11 +1,12 @@
-"""Which of tied elements torch's CPU topk returns, and in which order.
+"""Which of tied elements torch's CPU sort and topk put where.
 
-torch's kernel puts (value, index) pairs in a vector and runs libstdc++'s selection on it with
-a comparator of values only (nan counts as the largest): ``nth_element`` then ``sort`` of the
-first k-1 pairs, or ``partial_sort`` when k·64 <= n. Between equal values the order is whatever
-those algorithms leave, not the input order; this module replays them step for step (the same
+torch's kernels put (value, index) pairs in a vector and run libstdc++'s algorithms on it with a
+comparator of values only (nan counts as the largest): sort(stable=False) is ``std::sort``
+(introsort: unstable past 16 elements), topk is ``nth_element`` then ``sort`` of the first k-1
+pairs, or ``partial_sort`` when k·64 <= n. Between equal values the order is whatever those
+algorithms leave, not the input order; this module replays them step for step (the same
 comparisons and swaps), so the indices are torch's. Rows without ties have one answer, which
-numpy's stable argsort gives much faster: only rows with ties (or sorted=False) come here.
+numpy's stable argsort gives much faster: only rows with ties (and topk's sorted=False) come here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import math
 import numpy as np
 
 _THRESHOLD = 16  # libstdc++'s _S_threshold: introsort leaves runs this short to insertion sort
+# replaying costs ~7 µs an element: past this many elements in rows with ties, numpy's stable
+# order stands (ties may then differ from torch's; values and their gradients do not)
+LIMIT = 1 << 14
 
 
 def _less(largest):
@@ -216,16 +220,37 @@ def _has_ties(rows):
     return same.any(axis=-1)
 
 
+def _rows(d, order, axis, redo_row, every_row=False):
+    """``order`` (along ``axis``) with the rows of ``d`` that have ties (or all) recomputed."""
+    rows = np.moveaxis(d, axis, -1)
+    out = np.moveaxis(order, axis, -1).copy()
+    flat_rows, flat_out = rows.reshape(-1, rows.shape[-1]), out.reshape(-1, out.shape[-1])
+    which = np.arange(len(flat_rows)) if every_row else np.flatnonzero(_has_ties(flat_rows))
+    if len(which) * flat_rows.shape[-1] > LIMIT:
+        return order
+    for r in which:
+        flat_out[r] = redo_row(flat_rows[r].tolist())
+    return np.moveaxis(flat_out.reshape(out.shape), -1, axis)
+
+
+def sort_indices(d, axis, descending, stable_order):
+    """torch's sort(stable=False) order of ``d`` along ``axis``; ``stable_order(d, axis)`` is the
+    order for rows without ties (and all rows of up to 16, where introsort is insertion sort)."""
+    order = stable_order(d, axis)
+    if d.shape[axis] <= _THRESHOLD:
+        return order
+
+    def row_sort(values):
+        s = _Selection(values, descending)
+        s.sort(0, len(s.v))
+        return s.ix
+    return _rows(d, order, axis, row_sort)
+
+
 def topk_indices(d, k, axis, largest, sorted, stable_order):
     """torch's topk indices of ``d`` along ``axis``; ``stable_order(d, axis)`` is the order
     (first k taken) for rows without ties."""
     order = np.take(stable_order(d, axis), np.arange(k), axis=axis)
     if k == 0 or d.shape[axis] < 2:
         return order
-    rows = np.moveaxis(d, axis, -1)
-    redo = np.moveaxis(order, axis, -1).copy()
-    flat_rows, flat_redo = rows.reshape(-1, rows.shape[-1]), redo.reshape(-1, k)
-    which = np.arange(len(flat_rows)) if not sorted else np.flatnonzero(_has_ties(flat_rows))
-    for r in which:
-        flat_redo[r] = _row_topk(flat_rows[r].tolist(), k, largest, sorted)
-    return np.moveaxis(flat_redo.reshape(redo.shape), -1, axis)
+    return _rows(d, order, axis, lambda values: _row_topk(values, k, largest, sorted), every_row=not sorted)
