@@ -136,3 +136,34 @@ def test_lerp_fuses_as_torch(dtype, shape):
                 wt = lib.tensor(weight) if isinstance(weight, np.ndarray) else weight
                 return np.asarray(lib.lerp(lib.tensor(a), lib.tensor(b), wt).tolist(), dtype)
             assert _differ(run(G), run(torch)) == 0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sums_of_negative_zeros_are_positive_zero_as_torch(dtype):
+    """torch's dot (BLAS) and cumsum (its scan) add to a +0, so products or leading elements
+    that are all -0. sum to +0. (seeds 21685, 23049: ``matmul`` of vectors); mm with one
+    term keeps the -0. (no addition), both as torch."""
+    torch = pytest.importorskip("torch")
+    cases = [
+        lambda t, x: t.dot(x([1.0, -1.0, 2.0]), x([-0.0, 0.0, -0.0])),
+        lambda t, x: t.dot(x([1.0]), x([-0.0])),
+        lambda t, x: t.matmul(x([-1.0, 2.0]), x([0.0, -0.0])),
+        lambda t, x: t.cumsum(x([-0.0, -0.0, 1.5, -0.0]), 0),
+        lambda t, x: t.cumsum(x([[-0.0, 2.0], [-0.0, -0.0]]), 1),
+        lambda t, x: t.cumsum(x([[-0.0, 2.0], [-0.0, -0.0]]), 0),
+        lambda t, x: t.mm(x([[1.0], [1.0]]), x([[0.5, -0.0]])),
+        lambda t, x: t.mv(x([[1.0, 1.0]]), x([-0.0, -0.0])),
+        lambda t, x: x([-0.0, -0.0]).sum(),
+    ]
+    for case in cases:
+        got = case(G, lambda v: G.tensor(v, dtype=getattr(G, dtype)))
+        want = case(torch, lambda v: torch.tensor(v, dtype=getattr(torch, dtype)))
+        assert _differ(np.asarray(got.tolist(), dtype), want.numpy()) == 0
+    # and in a gradient: cumsum's backward is a cumsum of the flipped gradient
+    for lib in (G, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], dtype=getattr(lib, dtype), requires_grad=True)
+        lib.cumsum(x, 0).backward(lib.tensor([-0.0, -0.0, -0.0], dtype=getattr(lib, dtype)))
+        if lib is G:
+            got = np.asarray(x.grad.tolist(), dtype)
+        else:
+            assert _differ(got, x.grad.numpy()) == 0

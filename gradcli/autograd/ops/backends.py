@@ -344,7 +344,13 @@ def _accumulated(fn):
     return scan
 
 
-cumsum_array = _accumulated(np.cumsum)
+def _cumsum_from_zero(x, axis):
+    """torch's scan starts its sum at +0, so a leading -0. comes out +0. (numpy's keeps it)."""
+    out = np.cumsum(x, axis=axis)
+    return out + out.dtype.type(0) if out.dtype.kind == "f" else out
+
+
+cumsum_array = _accumulated(_cumsum_from_zero)
 cumprod_array = _accumulated(np.cumprod)
 _Numpy.cumsum = staticmethod(cumsum_array)
 _Numpy.cat = staticmethod(lambda xs, dim: np.concatenate(xs, axis=dim))

@@ -115,7 +115,8 @@ def dot(input, tensor):
                            f"elements respectively")
     if a.dtype.kind != "f":
         refuse("dot", a.dtype)
-    return record(DOT, np.dot(a, b), (input, tensor))
+    # BLAS's dot adds the products to a +0 (numpy's starts from the first: -0. for -0. products)
+    return record(DOT, np.dot(a, b) + a.dtype.type(0), (input, tensor))
 
 
 VDOT = defop("VdotBackward0", {"self": "grad * other", "other": "grad * self"},
