@@ -205,32 +205,41 @@ def test_floor_division_of_a_number_records_torchs_underivable_node():
     same_error(torch, lambda t: (2 // t.tensor([1.5, -2.0], requires_grad=True)).sum().backward())
 
 
-def _program_error(expr, setup="a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\n"):
-    """The error a program evaluating ``expr`` ends with, under gradcli and under torch
-    (argument errors come from the interpreter's model of torch's parser)."""
+_SHOW = "print(r)\nif isinstance(r, torch.Tensor):\n    print(r.dtype, r.requires_grad, r.grad_fn)\n"
+
+
+def _same_output(expr, setup="a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\n"):
+    """A program evaluating ``expr`` prints the same (value, dtype, grad_fn) or ends with the
+    same error under gradcli and under torch (argument errors come from the interpreter's
+    model of torch's parser, so the program, not the op, is what is compared)."""
     import contextlib
     import io
+    import re
 
     from gradcli.errors import SourceError
     from gradcli.interp import run
     from gradcli.syntax import parse
-    torch = pytest.importorskip("torch")
-    env = {"torch": torch}
-    exec("import torch\n" + setup, env)  # noqa: S102 - this file's own fixed setup, under PyTorch
+    pytest.importorskip("torch")
+    source = f"import torch\nimport torch.nn.functional as F\n{setup}r = {expr}\n{_SHOW}"
+    out = io.StringIO()
     try:
-        eval(expr, env)  # noqa: S307 - this file's own expressions, under PyTorch
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            exec(source, {})  # noqa: S102 - this file's own programs, under PyTorch
     except Exception as e:  # noqa: BLE001
-        want = f"{type(e).__name__}: {e}"
-    else:
-        raise AssertionError(f"torch raised nothing for {expr}")
+        out.write(f"{type(e).__name__}: {e}")
+    want = out.getvalue()
+    out = io.StringIO()
     try:
         with contextlib.redirect_stderr(io.StringIO()):
-            run(parse(f"import torch\n{setup}r = {expr}\n", "t.py"), stdout=io.StringIO())
+            run(parse(source, "t.py"), stdout=out)
     except SourceError as e:
-        got = e.message
-    else:
-        got = "nothing"
-    assert got == want
+        out.write(e.message)
+    got = out.getvalue()
+    assert re.sub(r"0x[0-9a-f]+", "", got) == re.sub(r"0x[0-9a-f]+", "", want)
+
+
+def _program_error(expr, setup="a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\n"):
+    _same_output(expr, setup)
 
 
 BINARY_ERRORS = [
@@ -346,3 +355,38 @@ def test_functional_in_place_activations_match_torch(call):
 def test_functional_in_place_activation_errors_are_torchs(expr):
     _program_error(expr, "import torch.nn.functional as F\nx = torch.tensor([1.5, -2.0])\n"
                          "a = torch.tensor([1.5, -2.0], requires_grad=True)\n")
+
+
+# -- scatter, scatter_add, take_along_dim, masked_select ------------------------------------------
+
+_SCATTER_SETUP = """a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]], requires_grad=True)
+s = torch.tensor([[10., 20., 30.], [40., 50., 60.]], requires_grad=True)
+idx = torch.tensor([[0, 1, 2], [2, 0, 1]])
+i = torch.tensor([[3, -2, 0], [1, 5, -7]])
+"""
+def _calls(name):
+    """One expression a line from tests/ops_more_cases/<name>.txt (run under gradcli and torch)."""
+    from pathlib import Path
+    text = (Path(__file__).parent / "ops_more_cases" / f"{name}.txt").read_text()
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+SCATTER_CALLS = _calls("scatter")
+
+
+@pytest.mark.parametrize("expr", SCATTER_CALLS)
+def test_scatter_family_matches_torch(expr):
+    _same_output(expr, _SCATTER_SETUP)
+
+
+@pytest.mark.parametrize("fn", [lambda t, x, y: t.scatter(x, 1, t.tensor([[0, 1, 2], [2, 0, 1]]), y),
+                                lambda t, x, y: t.scatter_add(x, 0, t.tensor([[1, 1, 0], [0, 0, 0]]), y),
+                                lambda t, x, y: x.scatter(1, t.tensor([[2, 1, 0], [0, 2, 1]]), 2.5) * y,
+                                lambda t, x, y: t.take_along_dim(x, t.argsort(y, dim=1), dim=1),
+                                lambda t, x, y: t.masked_select(x * y, y > 0)])
+def test_scatter_family_gradients_to_second_order(fn):
+    torch = pytest.importorskip("torch")
+    x, y = np.asarray(rand(2, 3, seed=1)), np.asarray(rand(2, 3, seed=2))
+    compare_with_torch(torch, fn, x, y)
+    _second_order_matches(torch, fn, [x, y])
+    check_grads(lambda *xs: fn(gt, *xs), x, y)

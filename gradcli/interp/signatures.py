@@ -269,6 +269,14 @@ copysign fmod:
 cross: Tensor input, Tensor other, int dim = None, *, Tensor out = None
 kron: Tensor input, Tensor other, *, Tensor out = None
 msort: Tensor input, *, Tensor out = None
+scatter:
+    (Tensor input, int dim, Tensor index, Tensor src, *, Tensor out = None)
+    | (Tensor input, int dim, Tensor index, Tensor src, *, str reduce, Tensor out = None)
+    | (Tensor input, int dim, Tensor index, Number value, *, Tensor out = None)
+    | (Tensor input, int dim, Tensor index, Number value, *, str reduce, Tensor out = None)
+scatter_add: Tensor input, int dim, Tensor index, Tensor src, *, Tensor out = None
+masked_select: Tensor input, Tensor mask, *, Tensor out = None
+take_along_dim: Tensor input, Tensor indices, int dim = None, *, Tensor out = None
 """
 
 NN = """
@@ -310,6 +318,12 @@ bernoulli_:
     (Tensor p, *, torch.Generator generator = None)
     | (float p = 0.5, *, torch.Generator generator = None)
 arctan2_ atan2_ hypot_: Tensor other
+scatter_:
+    (int dim, Tensor index, Tensor src)
+    | (int dim, Tensor index, Tensor src, *, str reduce)
+    | (int dim, Tensor index, Number value)
+    | (int dim, Tensor index, Number value, *, str reduce)
+scatter_add_: int dim, Tensor index, Tensor src
 bitwise_and bitwise_or bitwise_xor copysign_ eq_ floor_divide_ fmod_ ge_ gt_ le_ lt_ multiply ne_ remainder
 remainder_ true_divide xlogy xlogy_:
     (Tensor other)

@@ -510,3 +510,9 @@ TENSOR_METHODS = {
 }
 TENSOR_INPLACE = {"masked_fill_": masked_fill}
 TORCH_EXPORTS = {"index_select": index_select, "gather": gather, "masked_fill": masked_fill}
+
+from . import scatter as _scatter  # noqa: E402  (scatter, scatter_add, take_along_dim, masked_select)
+
+TENSOR_METHODS.update(_scatter.TENSOR_METHODS)
+TENSOR_INPLACE.update(_scatter.TENSOR_INPLACE)
+TORCH_EXPORTS.update(_scatter.TORCH_EXPORTS)

@@ -128,3 +128,24 @@ def rpow_scalar(base, x):
 def linalg_cross(a, b, dim):
     from .products import linalg_cross as _cross
     return _cross(a, b, dim=dim)
+
+
+# -- scatter / masked_select backward helpers (ops/scatter.py) ----------------------------------
+def scatter_value(grad, dim, index, value):
+    from ..tensor import wrap
+    from .scatter import scatter
+    return scatter(grad, dim, wrap(index), value=value)
+
+
+def gather(grad, dim, index):
+    return _i.gather(grad, dim, index)
+
+
+def masked_scatter_zeros(grad, shape, mask):
+    from .scatter import masked_scatter_zeros as _zeros
+    return _zeros(grad, shape, mask)
+
+
+def masked_select_mask(grad, mask):
+    from .scatter import masked_select_mask as _select
+    return _select(grad, mask)
