@@ -167,3 +167,21 @@ def test_sums_of_negative_zeros_are_positive_zero_as_torch(dtype):
             got = np.asarray(x.grad.tolist(), dtype)
         else:
             assert _differ(got, x.grad.numpy()) == 0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_mm_gradients_with_one_term_keep_negative_zeros(dtype):
+    """mm's derivatives are mms: an inner size of 1 is one product per element in torch's BLAS,
+    in the backward too, so a -0. input gives a -0. weight gradient (seed 20854, F.linear)."""
+    torch = pytest.importorskip("torch")
+    for rows in (1, 2, 3):
+        grads = []
+        for lib in (G, torch):
+            dt = getattr(lib, dtype)
+            w = lib.tensor([[-2.5, 1.9], [-1.0, 1.5]], dtype=dt, requires_grad=True)
+            x = lib.tensor([[0.5, -0.0], [-0.0, 0.0], [2.0, -0.0]][:rows], dtype=dt, requires_grad=True)
+            y = lib.nn.functional.linear(x, w, lib.tensor([0.1, -0.2], dtype=dt))
+            y.backward(lib.tensor([[1.0, -1.0], [0.0, 2.0], [-0.0, 1.0]][:rows], dtype=dt))
+            grads.append([np.asarray(w.grad.tolist(), dtype), np.asarray(x.grad.tolist(), dtype)])
+        for got, want in zip(*grads):
+            assert _differ(got, want) == 0, rows

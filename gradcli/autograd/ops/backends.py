@@ -46,6 +46,15 @@ def pow_scalar(a, e):
         return np.power(a, e)
 
 
+def gemm_array(a, b):
+    """a @ b for matrices. An inner size of 1 with more than one row and column is an outer
+    product in torch's BLAS: each element is the one product, so 0 · -1 stays -0 where
+    numpy's accumulation from +0 gives +0 (printed as -0. / 0. by torch and by us)."""
+    if a.shape[1] == 1 and a.shape[0] > 1 and b.shape[1] > 1:
+        return np.multiply(a, b)
+    return np.matmul(a, b)
+
+
 def _axes(dim):
     return tuple(dim) if isinstance(dim, (list, tuple)) else dim
 
@@ -89,7 +98,7 @@ class _Numpy:
     sign = staticmethod(np.sign)
     abs = staticmethod(np.abs)
     matmul = staticmethod(np.matmul)
-    mm = staticmethod(np.matmul)
+    mm = staticmethod(gemm_array)  # the forward's kernel: mm's derivatives are mms
     bmm = staticmethod(np.matmul)
     outer = staticmethod(np.outer)
     sum_to = staticmethod(sum_to_array)

@@ -14,6 +14,7 @@ import numpy as np
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap_dim
 from . import shape as _s
+from .backends import gemm_array
 from .dtype_support import refuse
 from .registry import defop, record
 from .shape import _view_of
@@ -76,16 +77,7 @@ def mm(input, mat2):
     _same_dtype(a, b)
     if a.dtype.kind != "f" and a.size and b.size:  # an empty product needs no kernel
         refuse("mm", a.dtype)
-    return record(MM, _gemm(a, b), (input, mat2), {"col1": col_major(a), "col2": col_major(b)})
-
-
-def _gemm(a, b):
-    """a @ b for matrices. An inner size of 1 with more than one row and column is an outer
-    product in torch's BLAS: each element is the one product, so 0 · -1 stays -0 where
-    numpy's accumulation from +0 gives +0 (printed as -0. / 0. by torch and by us)."""
-    if a.shape[1] == 1 and a.shape[0] > 1 and b.shape[1] > 1:
-        return np.multiply(a, b)
-    return np.matmul(a, b)
+    return record(MM, gemm_array(a, b), (input, mat2), {"col1": col_major(a), "col2": col_major(b)})
 
 
 def mv(input, vec):
