@@ -104,7 +104,9 @@ def run(T, case: Case, dtype_name: str, inputs):
     wrt = [x for x in xs if x.requires_grad]
     if not diff or not wrt:
         return got
-    weights = [T.tensor([1.0 + 0.25 * i for i in range(o.numel())], dtype=o.dtype).reshape(o.shape) for o in diff]
+    # signs alternate: a mask multiplied in (grad·0 = -0. for a negative grad) shows against a select
+    weights = [T.tensor([(1.0 + 0.25 * i) * (-1) ** i for i in range(o.numel())], dtype=o.dtype).reshape(o.shape)
+               for o in diff]
     try:
         firsts = T.autograd.grad(diff, wrt, weights, create_graph=case.second, allow_unused=True)
     except RuntimeError as e:  # torch has no formula for some (remainder's other...)
@@ -115,8 +117,8 @@ def run(T, case: Case, dtype_name: str, inputs):
         graphed = [(g, x) for g, x in zip(firsts, wrt) if g is not None and g.requires_grad]
         got["has graph"] = [g is not None and g.requires_grad for g in firsts]
         if graphed:
-            vs = [T.tensor([0.5 + 0.125 * i for i in range(g.numel())], dtype=g.dtype).reshape(g.shape)
-                  for g, _ in graphed]
+            vs = [T.tensor([(0.5 + 0.125 * i) * (-1) ** (i // 2) for i in range(g.numel())],
+                           dtype=g.dtype).reshape(g.shape) for g, _ in graphed]
             try:
                 seconds = T.autograd.grad([g for g, _ in graphed], wrt, vs, allow_unused=True)
             except RuntimeError as e:  # torch has no formula for some double backwards
@@ -391,8 +393,30 @@ LOSSES = {
     "cross_entropy -inf": Case(lambda T, x: F_(T).cross_entropy(x.view(2, 3), T.tensor([0, 2])),
                                whole([-INF, 1.0, 2.0, 0.0, 0.0, -INF], [0.0, 0.0, 0.0, 1.0, 1.0, 1.0])),
 }
+INPLACE = {  # in-place forms save the result (elu_: EluBackward1) or refuse what torch refuses
+    "relu_": Case(lambda T, x: x.clone().relu_(), unary()),
+    "F.relu inplace": Case(lambda T, x: F_(T).relu(x * 1, inplace=True), unary()),
+    "elu_": Case(lambda T, x: F_(T).elu(x.clone(), 0.5, inplace=True), unary()),
+    "celu_": Case(lambda T, x: F_(T).celu(x.clone(), 0.7, inplace=True), unary()),
+    "selu_": Case(lambda T, x: T.selu_(x.clone()), unary()),
+    "leaky_relu_": Case(lambda T, x: F_(T).leaky_relu(x.clone(), 0.2, inplace=True), unary()),
+    "leaky_relu_ negative": Case(lambda T, x: F_(T).leaky_relu(x.clone(), -0.5, inplace=True), unary()),
+    "hardtanh_": Case(lambda T, x: F_(T).hardtanh(x.clone(), -2.0, 0.5, inplace=True), unary(-2.0, 0.5)),
+    "relu6 inplace": Case(lambda T, x: F_(T).relu6(x.clone(), inplace=True), unary(6.0)),
+    "threshold_": Case(lambda T, x: F_(T).threshold(x.clone(), 1.0, 20.0, inplace=True), unary(1.0)),
+    "hardsigmoid inplace": Case(lambda T, x: F_(T).hardsigmoid(x.clone(), inplace=True), unary(-3.0, 3.0)),
+    "hardswish inplace": Case(lambda T, x: F_(T).hardswish(x.clone(), inplace=True), unary(-3.0, 3.0)),
+    "silu inplace": Case(lambda T, x: F_(T).silu(x.clone(), inplace=True), unary()),
+    "clamp_": Case(lambda T, x: x.clone().clamp_(-1.0, 1.0), unary(-1.0, 1.0)),
+    "clamp_min_": Case(lambda T, x: x.clone().clamp_min_(0.0), unary()),
+    "clamp_max_ tensor": Case(lambda T, x, hi: x.clone().clamp_max_(hi), binary(*_TIES), grad=(0, 1)),
+    "abs_": Case(lambda T, x: x.clone().abs_(), unary()),
+    "sign_": Case(lambda T, x: x.clone().sign_(), unary()),
+    "nan_to_num_": Case(lambda T, x: x.clone().nan_to_num_(posinf=1.0), unary()),
+    "masked_fill nan": Case(lambda T, x: x.masked_fill(x != x, 0.0), unary()),
+}
 FAMILIES = {"activations": ACTIVATIONS, "piecewise": PIECEWISE, "reductions": REDUCTIONS, "sorting": SORTING,
-            "norms": NORMS, "arithmetic": ARITHMETIC, "losses": LOSSES}
+            "norms": NORMS, "arithmetic": ARITHMETIC, "losses": LOSSES, "inplace": INPLACE}
 for _family in FAMILIES.values():
     CASES.update(_family)
 

@@ -15,6 +15,7 @@ from ._dispatch import inplace
 from .dtype_support import kernel_error
 from .backends import erf_array, log1p_array, logsigmoid_array
 from .backends import numpy_ as _F
+from .arguments import out_of_order, python_type_name, reads  # noqa: F401  (nn_functional's)
 from .piecewise import at_least, at_most
 from .registry import backward_op, defop, record
 
@@ -84,6 +85,20 @@ RELU = defop("ReluBackward0", {"self": "1 if result > 0 else 0"},
 LEAKY_RELU = defop("LeakyReluBackward0", {"self": "1 if self > 0 else negative_slope"},
                    self=lambda grad, self, negative_slope: LEAKY_RELU_BACKWARD(grad, self,
                                                                                negative_slope=negative_slope))
+LEAKY_RELU_INPLACE = defop("LeakyReluBackward1", {"self": "1 if result > 0 else negative_slope"},
+                           self=lambda grad, result, negative_slope: _leaky_of_result(grad, result, negative_slope))
+
+
+def _leaky_of_result(grad, result, negative_slope):
+    if negative_slope < 0:  # torch's leaky_relu_backward(self_is_result=true) refuses it
+        raise RuntimeError(
+            "In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. "
+            "This is caused by calling in-place forward function with a negative slope, please call out-of-place "
+            "version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting "
+            "in-place leakRelu backward calculation with negative slope")
+    return LEAKY_RELU_BACKWARD(grad, result, negative_slope=negative_slope)
+
+
 # elu/selu/celu: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1))
 _elu_grad = (lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
     grad, self, alpha=alpha, scale=scale, input_scale=input_scale))
@@ -247,19 +262,21 @@ def _number(x):
     return x
 
 
-def _leaky(input, negative_slope):
+def _leaky(input, negative_slope, spec=LEAKY_RELU):
     negative_slope = _number(negative_slope)
     d = _kernel_input("leaky_relu_cpu", input)
-    return record(LEAKY_RELU, np.where(d > 0, d, d * negative_slope).astype(d.dtype, copy=False),
+    return record(spec, np.where(d > 0, d, d * negative_slope).astype(d.dtype, copy=False),
                   (input,), {"negative_slope": negative_slope})
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return _run(_leaky, input, inplace, negative_slope)
+    if inplace:
+        return leaky_relu_(input, negative_slope)
+    return _leaky(input, negative_slope)
 
 
 def leaky_relu_(input, negative_slope=0.01):
-    return inplace(input, _leaky, negative_slope)
+    return inplace(input, _leaky, negative_slope, LEAKY_RELU_INPLACE)
 
 
 def _kernel_input(kernel, input):
@@ -363,30 +380,6 @@ def _hardtanh(input, min_val, max_val):
         raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     out = at_most(at_least(d, min_val), max_val).astype(d.dtype, copy=False)
     return record(HARDTANH, out, (input,), {"min_val": min_val, "max_val": max_val})
-
-
-_TORCH_TYPE_NAMES = {"Size": "torch.Size", "dtype": "torch.dtype"}
-
-
-def out_of_order(a, op, b):
-    """``a < b`` or ``a > b`` as torch's Python functions test their arguments (F.dropout's p,
-    F.hardtanh's bounds), Python's TypeError for other objects naming types as torch's."""
-    try:
-        return a < b if op == "<" else a > b
-    except TypeError:
-        names = [_TORCH_TYPE_NAMES.get(type(x).__name__, type(x).__name__) for x in (a, b)]
-        raise TypeError(f"'{op}' not supported between instances of '{names[0]}' and '{names[1]}'") from None
-
-
-def python_type_name(x) -> str:
-    """The name Python's own errors give x's type under torch (tp_name: 'torch.Size')."""
-    return _TORCH_TYPE_NAMES.get(type(x).__name__, type(x).__name__)
-
-
-def reads(x, attribute):
-    """torch's Python function reads ``x.attribute`` first: a non-tensor is Python's AttributeError."""
-    if not hasattr(x, "_data"):
-        raise AttributeError(f"'{python_type_name(x)}' object has no attribute '{attribute}'")
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
