@@ -69,6 +69,7 @@ def linear(input, weight, bias=None):
 
 from .bilinear import bilinear  # noqa: E402  (its own module: the op and its TrilinearBackward0)
 from .glu import glu  # noqa: E402  (its own module: GluBackward0 and glu_backward)
+from .normalization import batch_norm, layer_norm  # noqa: E402
 
 
 def _vf_arguments(name, input, p, train):
@@ -223,7 +224,7 @@ TORCH_EXPORTS = {
         gelu=gelu, elu=elu, selu=selu, celu=celu, silu=silu, mish=mish, softplus=softplus,
         hardtanh=hardtanh, hardtanh_=hardtanh_, hardsigmoid=hardsigmoid, hardswish=hardswish,
         logsigmoid=logsigmoid, softsign=softsign, tanhshrink=tanhshrink, threshold=threshold,
-        threshold_=threshold_,
+        threshold_=threshold_, layer_norm=layer_norm, batch_norm=batch_norm,
     ).items()
 }
 

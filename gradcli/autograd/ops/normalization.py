@@ -1,0 +1,279 @@
+"""torch.nn.functional.layer_norm and batch_norm (NativeLayerNormBackward0,
+NativeBatchNormBackward0), with torch's argument checks and running-statistics update.
+
+Forward statistics of float32 inputs are taken in float64 and rounded once (torch's kernels
+accumulate in a wider type). The backward formulas recompute the statistics from the saved
+input with F ops, so under ``create_graph`` the second derivative sees the statistics' own
+dependence on the input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from .activation import python_type_name
+from .backends import numpy_
+from .dtype_support import kernel_error
+from .registry import defop, record
+
+
+def _normalized_grad(grad, input, scale, dims, eps, F):
+    """d/dinput of (input - mean) * rstd, statistics over ``dims``, against ``grad`` (already
+    multiplied by the weight): rstd * (g - mean(g) - x̂ * mean(g * x̂)); on Tensors, so that
+    create_graph differentiates the statistics too."""
+    mean = F.mean(input, dims, True)
+    centered = input - mean
+    rstd = F.pow(F.mean(centered * centered, dims, True) + eps, -0.5)
+    xhat = centered * rstd
+    g = grad if scale is None else grad * scale
+    return rstd * (g - F.mean(g, dims, True) - xhat * F.mean(g * xhat, dims, True))
+
+
+def _normalized(input, dims, eps, F):
+    mean = F.mean(input, dims, True)
+    centered = input - mean
+    return centered * F.pow(F.mean(centered * centered, dims, True) + eps, -0.5)
+
+
+def _wide(*arrays):
+    """float32 arrays in float64: the kernels' formulas below round once at the end."""
+    return [None if a is None else np.asarray(a, dtype=np.float64) for a in arrays]
+
+
+def _ln_input_kernel(dy, x, w, mean, rstd, axes):
+    """torch's CPU layer-norm backward: dx = a·dy·γ + b·x + c per row (a = rstd,
+    b = (Σdy·γ·mean − Σdy·γ·x)·a³/N, c = −b·mean − Σdy·γ·a/N), so a gradient that is constant
+    along a row gives exact zeros as in torch."""
+    out_dtype = x.dtype
+    dy, x, w, mean, rstd = _wide(dy, x, w, mean, rstd)
+    g = dy if w is None else dy * w
+    scale = 1.0 / int(np.prod([x.shape[a] for a in axes]))
+    ds = (g * x).sum(axis=axes, keepdims=True)
+    db = g.sum(axis=axes, keepdims=True)
+    b = (db * mean - ds) * rstd * rstd * rstd * scale
+    c = -b * mean - db * rstd * scale
+    return (rstd * g + b * x + c).astype(out_dtype)
+
+
+# -- layer_norm ---------------------------------------------------------------------------------
+
+def _ln_dims(k):
+    return tuple(range(-k, 0))
+
+
+def _ln_input(grad, input, weight, mean, rstd, k, eps, F):
+    if F is numpy_:
+        return _ln_input_kernel(grad, input, weight, mean, rstd, tuple(range(input.ndim - k, input.ndim)))
+    return _normalized_grad(grad, input, weight, _ln_dims(k), eps, F)
+
+
+def _ln_weight(grad, input, mean, rstd, k, eps, F):
+    if F is numpy_:
+        dy, x, m, r = _wide(grad, input, mean, rstd)
+        return (dy * ((x - m) * r)).astype(input.dtype)
+    return grad * _normalized(input, _ln_dims(k), eps, F)
+
+
+LAYER_NORM = defop(
+    "NativeLayerNormBackward0",
+    {"input": "rstd·(g − mean(g) − x̂·mean(g·x̂)), g = grad·weight", "weight": "grad·x̂", "bias": "grad"},
+    input=_ln_input, weight=_ln_weight, bias=lambda grad: grad,
+)
+
+
+def _shape_text(shape) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _int_tuple(name, fn, position, value):
+    from ..tensor import Size
+    if isinstance(value, (tuple, list, Size)):
+        for i, v in enumerate(value):
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, but "
+                                f"found element of type {python_type_name(v)} at pos {i}")
+        return tuple(value)
+    raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, not "
+                    f"{python_type_name(value)}")
+
+
+def _check_tensor(fn, name, position, value, optional=False):
+    if value is None and optional:
+        return
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
+                        f"{python_type_name(value)}")
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    _check_tensor("layer_norm", "input", 1, input)
+    shape = _int_tuple("normalized_shape", "layer_norm", 2, normalized_shape)
+    _check_tensor("layer_norm", "weight", 3, weight, True)
+    _check_tensor("layer_norm", "bias", 4, bias, True)
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least "
+                           "one element, but got normalized_shape = []")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t._data.shape != shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{_shape_text(t._data.shape)} and normalized_shape = {_shape_text(shape)}")
+    x = input._data
+    k = len(shape)
+    if x.ndim < k or x.shape[x.ndim - k:] != shape:
+        raise RuntimeError(f"Given normalized_shape={_shape_text(shape)}, expected input with shape "
+                           f"[*, {', '.join(str(s) for s in shape)}], but got input of size{_shape_text(x.shape)}")
+    if any(t is not None and t._data.dtype != x.dtype for t in (weight, bias)):
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    if x.dtype.kind != "f":
+        raise kernel_error("LayerNormKernelImpl", x.dtype)
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mean, rstd = _moments(x, axes, eps)
+    out = x * rstd + (-rstd * mean)
+    if weight is not None:
+        out = out * weight._data
+    if bias is not None:
+        out = out + bias._data
+    return record(LAYER_NORM, out.astype(x.dtype, copy=False), (input, weight, bias),
+                  {"k": k, "eps": eps, "mean": mean, "rstd": rstd})
+
+
+def _moments(x, axes, eps):
+    """mean and 1/sqrt(biased var + eps) over ``axes`` (kept), in x's dtype."""
+    wide = x.astype(np.float64)
+    mean = wide.mean(axis=axes, keepdims=True)
+    var = ((wide - mean) ** 2).mean(axis=axes, keepdims=True)
+    dt = x.dtype.type
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rstd = dt(1) / np.sqrt(var.astype(x.dtype) + dt(eps))
+    return mean.astype(x.dtype), rstd.astype(x.dtype)
+
+
+# -- batch_norm ---------------------------------------------------------------------------------
+
+def _bn_dims(ndim):
+    return (0,) + tuple(range(2, ndim))
+
+
+def _per_channel(t, ndim, F):
+    """A (C,) tensor shaped to broadcast over (N, C, *)."""
+    return F.reshape(t, (-1,) + (1,) * (ndim - 2))
+
+
+def _bn_input(grad, input, weight, invstd, mean, train, eps, F):
+    ndim = len(input.shape)
+    if F is numpy_:
+        return _bn_kernel(grad, input, weight, invstd, mean, train)[0]
+    scale = None if weight is None else _per_channel(weight, ndim, F)
+    if not train:  # evaluation: the running statistics are constants
+        g = grad * F.float_like(invstd, grad)
+        return g if scale is None else g * scale
+    return _normalized_grad(grad, input, scale, _bn_dims(ndim), eps, F)
+
+
+def _bn_weight(grad, input, invstd, mean, train, eps, F):
+    ndim = len(input.shape)
+    if F is numpy_:
+        return _bn_kernel(grad, input, None, invstd, mean, train)[1]
+    if not train:
+        xhat = (input - F.float_like(mean, input)) * F.float_like(invstd, input)
+    else:
+        xhat = _normalized(input, _bn_dims(ndim), eps, F)
+    return F.sum(grad * xhat, _bn_dims(ndim))
+
+
+def _bn_kernel(dy, x, w, invstd, mean, train):
+    """torch's CPU batch-norm backward per channel: dotp = Σ(x − mean)·dy taken as
+    Σx·dy − mean·Σdy, then dx = (dy − Σdy/N − (x − mean)·dotp·invstd²/N)·invstd·w in training,
+    dy·invstd·w in evaluation; grad_weight = dotp·invstd."""
+    out_dtype = x.dtype
+    axes = _bn_dims(x.ndim)
+    shape = (-1,) + (1,) * (x.ndim - 2)
+    dy, x, invstd, mean = _wide(dy, x, invstd, mean)
+    w = 1.0 if w is None else np.asarray(w, dtype=np.float64).reshape(shape)
+    total = dy.sum(axis=axes, keepdims=True)
+    dotp = (x * dy).sum(axis=axes, keepdims=True) - mean * total
+    if train:
+        n = x.size // x.shape[1]
+        k = dotp * invstd * invstd / n
+        dx = (dy - total / n - (x - mean) * k) * invstd * w
+    else:
+        dx = dy * invstd * w
+    return dx.astype(out_dtype), (dotp * invstd).reshape(-1).astype(out_dtype)
+
+
+BATCH_NORM = defop(
+    "NativeBatchNormBackward0",
+    {"input": "training: invstd·(g − mean(g) − x̂·mean(g·x̂)); eval: grad·weight·invstd",
+     "weight": "Σ grad·x̂ over all but dim 1", "bias": "Σ grad over all but dim 1"},
+    input=_bn_input, weight=_bn_weight,
+    bias=lambda grad, F: F.sum(grad, _bn_dims(len(grad.shape))),
+)
+
+
+def _verify_batch_size(x):
+    n = x.shape[0] * int(np.prod(x.shape[2:], dtype=np.int64))
+    if n == 1:
+        from ..tensor import Size
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {Size(x.shape)!r}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    _check_tensor("batch_norm", "input", 1, input)
+    if training:
+        _verify_batch_size(input._data)
+    x = input._data
+    channels = x.shape[1] if x.ndim > 1 else None
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None:
+            if t._data.size != channels:
+                raise RuntimeError(f"{name} should contain {channels} elements not {t._data.size}")
+        elif not training:
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t._data.size != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t._data.size}")
+    if x.dtype.kind != "f":
+        raise kernel_error("batch_norm", x.dtype)
+    shape = (-1,) + (1,) * (x.ndim - 2)
+    dt = x.dtype.type
+    if training:
+        axes = _bn_dims(x.ndim)
+        mean, invstd = _moments(x, axes, eps)
+        n = x.size // channels
+        if running_mean is not None or running_var is not None:
+            wide = x.astype(np.float64)
+            m64 = wide.mean(axis=axes)
+            unbiased = ((wide - m64.reshape(shape)) ** 2).sum(axis=axes) / max(n - 1, 1)
+            if running_mean is not None:
+                _blend(running_mean, m64, momentum)
+            if running_var is not None:
+                _blend(running_var, unbiased, momentum)
+        params = {"invstd": invstd, "mean": mean, "train": True, "eps": eps}
+        out = (x - mean) * invstd
+    else:
+        invstd = (dt(1) / np.sqrt(running_var._data.astype(x.dtype) + dt(eps))).reshape(shape)
+        mean = running_mean._data.astype(x.dtype).reshape(shape)
+        params = {"invstd": invstd, "mean": mean, "train": False, "eps": eps}
+        out = (x - mean) * invstd
+    if weight is not None:
+        out = out * weight._data.reshape(shape)
+    if bias is not None:
+        out = out + bias._data.reshape(shape)
+    return record(BATCH_NORM, out.astype(x.dtype, copy=False), (input, weight, bias), params)
+
+
+def _blend(buffer, value, momentum):
+    """running = (1 - momentum)·running + momentum·value, in place (torch's kernel writes the
+    buffer directly: no graph, no new version)."""
+    d = buffer._data
+    d[...] = ((1 - momentum) * d.astype(np.float64) + momentum * value.reshape(d.shape)).astype(d.dtype)
+
+
+def bump(t) -> None:
+    """A new version of ``t`` after an in-place write outside the op table."""
+    vc = t._vc
+    if vc is None:
+        t._vc = [1]
+    else:
+        vc[0] += 1

@@ -1,0 +1,164 @@
+"""torch.nn / torch.optim pieces tutorials use, compared with torch by running the same
+program under both and comparing what it prints: normalization layers, more optimizers and
+schedulers, gradient clipping, padding and the shrink activations."""
+
+from __future__ import annotations
+
+import pytest
+
+import difftest_gen as dg
+
+pytest.importorskip("torch")
+
+HEAD = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+
+
+def same_as_torch(body: str) -> None:
+    problem = dg.mismatch(HEAD + body.strip("\n") + "\n")
+    assert problem is None, problem
+
+
+def tried(expr: str) -> str:
+    """A program line that prints ``expr`` or the error it raises."""
+    return (f"try:\n    print({expr})\nexcept Exception as e:\n"
+            "    print(type(e).__name__, e)\n")
+
+
+X4 = "x = torch.tensor([[1.0, 2.0, 3.5, 4.0], [4.0, 0.5, 6.0, -1.0]], dtype=DT, requires_grad=True)\n"
+C4 = "c = torch.tensor([1.0, -2.0, 3.0, 1.5], dtype=DT)\n"
+DTYPES = ["torch.float32", "torch.float64"]
+
+
+# -- layer_norm -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("args", ["(4,), w, b", "(4,)", "[4], None, b", "(2, 4), w2", "(4,), w, b, 1e-2"])
+def test_layer_norm_values_and_gradients(dt, args):
+    same_as_torch(f"DT = {dt}\n" + X4 + C4 + """
+w = torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=DT, requires_grad=True)
+b = torch.tensor([0.5, -0.5, 0.0, 1.0], dtype=DT, requires_grad=True)
+w2 = torch.tensor([[1.0, 2.0, 3.0, 4.0], [0.5, 1.5, -1.0, 2.0]], dtype=DT, requires_grad=True)
+""" + f"y = F.layer_norm(x, {args})\n" + """
+print(y, y.grad_fn.name(), [f is None for f, _ in y.grad_fn.next_functions])
+(y * c).sum().backward()
+print(x.grad, w.grad, b.grad, w2.grad)
+""")
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_layer_norm_second_order(dt):
+    same_as_torch(f"DT = {dt}\n" + X4 + C4 + """
+w = torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=DT, requires_grad=True)
+y = F.layer_norm(x, (4,), w)
+g, gw = torch.autograd.grad((y * c).sum(), (x, w), create_graph=True)
+print(g.detach(), gw.detach())
+h = torch.autograd.grad((g * g).sum() + (gw * c).sum(), (x, w))
+print(h)
+""")
+
+
+def test_layer_norm_module():
+    same_as_torch("""
+for m in [nn.LayerNorm(4), nn.LayerNorm([2, 4], elementwise_affine=False), nn.LayerNorm(4, bias=False),
+          nn.LayerNorm((4,), eps=1e-3), nn.LayerNorm(torch.Size([4]), dtype=torch.float64)]:
+    print(m, [(n, p.shape, p.dtype) for n, p in m.named_parameters()], m.normalized_shape, m.eps)
+    print(list(m.state_dict().keys()))
+m = nn.LayerNorm(4)
+with torch.no_grad():
+    m.weight.copy_(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+x = torch.tensor([[1.0, 2.0, 3.5, 4.0], [4.0, 0.5, 6.0, -1.0]], requires_grad=True)
+y = m(x)
+print(y)
+(y * torch.tensor([1.0, -2.0, 3.0, 0.5])).sum().backward()
+print(x.grad, m.weight.grad, m.bias.grad)
+print(nn.Sequential(nn.Linear(4, 3), nn.LayerNorm(3), nn.ReLU()))
+""" + tried("nn.LayerNorm(5)(x)") + tried("nn.LayerNorm(4)(torch.tensor([[1, 2, 3, 4]]))"))
+
+
+@pytest.mark.parametrize("args", ["4", "(5,)", "(2, 5)", "(3, 2, 4)", "()", "(4,), torch.ones(3)",
+                                  "(4,), None, torch.ones(2, 2)", "(4.0,)"])
+def test_layer_norm_errors(args):
+    same_as_torch("x = torch.ones(2, 4)\n" + tried(f"F.layer_norm(x, {args})"))
+
+
+# -- batch_norm -----------------------------------------------------------------------------------
+
+XB = "x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 0.5, 6.0], [2.0, 2.5, 1.0]], dtype=DT, requires_grad=True)\n"
+X3 = ("x = torch.tensor([[[1.0, 2.0], [3.0, 4.0], [0.0, 1.5]], [[0.5, -1.0], [2.0, 2.5], [1.0, 1.0]]], dtype=DT,"
+      " requires_grad=True)\n")
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("shape", ["2d", "3d"])
+@pytest.mark.parametrize("opts", ["", "momentum=None", "affine=False", "track_running_stats=False", "bias=False",
+                                  "eps=0.1, momentum=0.5"])
+def test_batchnorm1d_train_then_eval(dt, shape, opts):
+    c = "c = torch.tensor([1.0, -2.0, 3.0], dtype=DT)" + ("" if shape == "2d" else ".view(3, 1)")
+    same_as_torch(f"DT = {dt}\n" + (XB if shape == "2d" else X3) + c + f"\nm = nn.BatchNorm1d(3, {opts + ', ' if opts else ''}dtype=DT)\n" + """
+print(m)
+print(list(m.named_parameters()), list(m.named_buffers()), list(m.state_dict().keys()))
+torch.set_printoptions(precision=3)  # float32 running statistics round once in gradcli, twice in torch
+for step in range(3):
+    y = m(x * (step + 1))
+    print(y, y.grad_fn.name())
+    print(m.running_mean, m.running_var, m.num_batches_tracked)
+(y * c).sum().backward()
+print(x.grad)
+if m.weight is not None:
+    print(m.weight.grad)
+if m.bias is not None:
+    print(m.bias.grad)
+x.grad = None
+y = m(x)
+(y.exp() * c).sum().backward()
+print(x.grad)
+if m.weight is not None:
+    print(m.weight.grad)
+x.grad = None
+m.eval()
+print(m.training)
+y = m(x)
+print(y)
+(y.exp() * c).sum().backward()
+print(x.grad, m.running_mean)
+if m.weight is not None:
+    print(m.weight.grad)
+""")
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_batch_norm_second_order(dt):
+    same_as_torch(f"DT = {dt}\n" + XB + """
+c = torch.tensor([1.0, -2.0, 3.0], dtype=DT)
+w = torch.tensor([1.0, 2.0, 0.5], dtype=DT, requires_grad=True)
+y = F.batch_norm(x, None, None, w, training=True)
+g, gw = torch.autograd.grad((y * y * y * c).sum(), (x, w), create_graph=True)
+print(g.detach(), gw.detach())
+print(torch.autograd.grad((g * g).sum() + (gw * c).sum(), (x, w)))
+""")
+
+
+def test_batch_norm_functional_and_errors():
+    same_as_torch("""
+x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 0.5, 6.0]], requires_grad=True)
+rm = torch.zeros(3)
+rv = torch.ones(3)
+print(F.batch_norm(x, rm, rv))
+print(F.batch_norm(x, rm, rv, training=True, momentum=0.5), rm, rv, rm._version)
+print(F.batch_norm(x, None, None, training=True))
+m = nn.BatchNorm1d(3)
+m.eval()
+print(m(torch.ones(1, 3)))
+m.train()
+print(nn.BatchNorm2d(2), nn.BatchNorm3d(2, affine=False))
+xx = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]], [[0.5, -1.0], [2.0, 2.5]]]], requires_grad=True)
+y = nn.BatchNorm2d(2)(xx)
+print(y)
+y.pow(3).sum().backward()
+print(xx.grad)
+""" + "".join(tried(e) for e in [
+        "m(torch.ones(3))", "m(torch.ones(2, 3, 4, 5))", "m(torch.ones(1, 3))", "m(torch.ones(2, 4))",
+        "m(torch.ones(1, 3, 1))", "F.batch_norm(x, None, None)", "F.batch_norm(x, rm, None)",
+        "F.batch_norm(x, rm, rv, torch.ones(2))", "F.batch_norm(x, rm, rv, None, torch.ones(4))",
+        "nn.BatchNorm2d(2)(torch.ones(2, 2, 2))", "nn.BatchNorm3d(2)(torch.ones(2, 2, 2, 2))",
+        "F.batch_norm(torch.tensor([[1, 2], [3, 4]]), None, None, training=True)"]))
