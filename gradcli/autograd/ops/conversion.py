@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..grad_mode import state as grad_state
 from ..tensor import Tensor, wrap
 from ._dispatch import broadcast_error, inplace
 from .arithmetic import _zero_grad
@@ -118,6 +119,9 @@ def zero_(self):
 
 def fill_(self, value):
     if isinstance(value, Tensor):
+        if grad_state.enabled and (self._requires_grad or value._requires_grad):
+            from ._dispatch import check_inplace
+            check_inplace(self, True)  # torch checks the leaf before the value's shape
         if value._data.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._data.ndim} dimensions.")
@@ -132,6 +136,9 @@ def fill_(self, value):
 
 
 def copy_(self, src, non_blocking=False):
+    if grad_state.enabled and (self._requires_grad or isinstance(src, Tensor) and src._requires_grad):
+        from ._dispatch import check_inplace
+        check_inplace(self, True)  # torch checks the leaf before the shapes
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
     d = self._data
     try:

@@ -411,22 +411,28 @@ def _in_place(self, spec, out, params=None):
     return self
 
 
+# torch checks the leaf (or view) before the dims: check_inplace comes first in each
+
 def t_(self):
+    check_inplace(self)
     return _in_place(self, T1, _t(self._data, "t_"))
 
 
 def transpose_(self, dim0, dim1):
+    check_inplace(self)
     out, dims = _transposed(self._data, dim0, dim1)
     return _in_place(self, TRANSPOSE1, out, dims)
 
 
 def squeeze_(self, dim=None):
+    check_inplace(self)
     d = self._data
     kind, out = _squeezed(d, dim)
     return _in_place(self, SQUEEZE_[kind], out, {"shape": d.shape})
 
 
 def unsqueeze_(self, dim):
+    check_inplace(self)
     d = self._data
     k = _wrap_dim(dim, d.ndim + 1)
     return _in_place(self, UNSQUEEZE1, d.reshape(d.shape[:k] + (1,) + d.shape[k:]), {"dim": k})
