@@ -139,6 +139,8 @@ HARDTANH = defop("HardtanhBackward0", {"self": "1 inside (min_val, max_val) else
                                                                              max_val=max_val))
 THRESHOLD = defop("ThresholdBackward0", {"self": "1 if self > threshold else 0"},
                   self=lambda grad, self, threshold: THRESHOLD_BACKWARD(grad, self, threshold=threshold))
+THRESHOLD_INPLACE = defop("ThresholdBackward1", {"self": "1 if self > threshold else 0"},
+                          self=lambda grad, self, threshold: THRESHOLD_BACKWARD(grad, self, threshold=threshold))
 LOGSIGMOID = defop("LogSigmoidBackward0", {"self": "1 - σ(self)"},
                    self=lambda grad, self: LOGSIGMOID_BACKWARD(grad, self))
 # torch's hardsigmoid_backward has no derivative formula: under create_graph it is a node
@@ -401,7 +403,7 @@ def relu6(input, inplace=False):
     return _run(_hardtanh, input, inplace, 0.0, 6.0)
 
 
-def _threshold(input, threshold, value):
+def _threshold(input, threshold, value, spec=THRESHOLD):
     if input._data.dtype == np.bool_:
         raise kernel_error("threshold_cpu", input._data.dtype)
     for i, (name, x) in enumerate((("threshold", threshold), ("value", value)), 2):
@@ -411,15 +413,17 @@ def _threshold(input, threshold, value):
     d = input._data
     with np.errstate(invalid="ignore"):  # torch's kernel: x <= threshold ? value : x (nan stays nan)
         out = np.where(d <= threshold, value, d).astype(d.dtype, copy=False)
-    return record(THRESHOLD, out, (input,), {"threshold": threshold})
+    return record(spec, out, (input,), {"threshold": threshold})
 
 
 def threshold(input, threshold, value, inplace=False):
-    return _run(_threshold, input, inplace, threshold, value)
+    if inplace:
+        return threshold_(input, threshold, value)
+    return _threshold(input, threshold, value)
 
 
 def threshold_(input, threshold, value):
-    return inplace(input, _threshold, threshold, value)
+    return inplace(input, _threshold, threshold, value, THRESHOLD_INPLACE)
 
 
 def logsigmoid(input):

@@ -21,7 +21,10 @@ SORT = defop("SortBackward0", {"self": "grad scattered back to the sorted positi
              self=lambda grad, shape, index: GATHER_BACKWARD(grad, shape=shape, index=index))
 TOPK = defop("TopkBackward0", {"self": "grad scattered back to the selected positions"},
              self=lambda grad, shape, index: GATHER_BACKWARD(grad, shape=shape, index=index))
-SORT.saves = TOPK.saves = ("index",)
+# sort.stable, the overload torch takes whenever stable= is given (True or False)
+SORT_STABLE = defop("SortBackward1", {"self": "grad scattered back to the sorted positions"},
+                    self=lambda grad, shape, index: GATHER_BACKWARD(grad, shape=shape, index=index))
+SORT.saves = SORT_STABLE.saves = TOPK.saves = ("index",)
 
 
 def _order(d, axis, descending):
@@ -49,7 +52,7 @@ def _select(spec, rtype, input, order, axis):
     return rtype(record(spec, values, (input,), params), wrap(np.asarray(order if d.ndim else idx, dtype=np.int64)))
 
 
-def sort(input, dim=-1, descending=False, *, stable=False):
+def sort(input, dim=-1, descending=False, *, stable=None):
     check_flag(descending)
     d = input._data
     axis = _wrap_dim(dim, d.ndim)
@@ -57,7 +60,7 @@ def sort(input, dim=-1, descending=False, *, stable=False):
     if d.ndim:  # torch's stable=False is std::sort: ties past 16 elements end up in introsort's order
         order = _order(d, axis, descending) if stable else sort_indices(
             d, axis, descending, lambda a, ax: _order(a, ax, descending))
-    return _select(SORT, _SORT_T, input, order, axis)
+    return _select(SORT if stable is None else SORT_STABLE, _SORT_T, input, order, axis)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
@@ -76,7 +79,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _select(TOPK, _TOPK_T, input, order, axis)
 
 
-def argsort(input, dim=-1, descending=False, *, stable=False):
+def argsort(input, dim=-1, descending=False, *, stable=False):  # no gradient: SortBackward1 unseen
     return sort(input, dim, descending, stable=stable)[1]
 
 
