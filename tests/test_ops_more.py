@@ -403,3 +403,10 @@ b = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])
 @pytest.mark.parametrize("expr", _calls("inplace_leaf_order"))
 def test_in_place_ops_check_the_leaf_in_torchs_order(expr):
     _same_output(expr, _LEAF_SETUP)
+
+
+# -- argument checks: a float argument takes a number or a 0-d tensor, not another tensor ----------
+
+@pytest.mark.parametrize("expr", _calls("float_arguments"))
+def test_float_arguments_as_torchs_parser_takes_them(expr):
+    _same_output(expr, "b = torch.tensor([[0.5, 0.2, 0.0], [0.25, 0.9, 1.0]])\n")

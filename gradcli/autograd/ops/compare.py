@@ -177,7 +177,20 @@ def _same_dtype(input, other):
                            f"{_torch_type_name(other._data.dtype)}")
 
 
+def _float_argument(value):
+    """A ``float`` argument of torch's parser: a number or a 0-d tensor (its value); another
+    tensor fails (the call site words it: "must be float, not Tensor")."""
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise TypeError("only a 0-d tensor is a float")
+        return float(value._data)
+    return value
+
+
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    rtol, atol = _float_argument(rtol), _float_argument(atol)
+    if type(equal_nan) is not bool:
+        raise TypeError("equal_nan must be bool")
     _same_dtype(input, other)
     try:
         return wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))

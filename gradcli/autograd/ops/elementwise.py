@@ -192,6 +192,7 @@ def erfc(self):
 
 
 def logit(self, eps=None):
+    eps = _optional_float(eps)  # torch's parser: a number, None or a 0-d tensor
     d = floating(self._data)
     if eps is not None:  # torch's x < lo ? lo : x > hi ? hi : x, also when eps > 0.5 (lo > hi)
         lo, hi = d.dtype.type(eps), d.dtype.type(1 - eps)
