@@ -318,6 +318,9 @@ def celu(input, alpha=1.0, inplace=False):
     inplace = bool(inplace)  # torch's F.celu tests it first: a tensor's truth is its own error
     alpha = _number(alpha)
     if alpha == 0:
+        if inplace and input._requires_grad:  # torch's celu_ checks the leaf first
+            from ._dispatch import check_inplace
+            check_inplace(input, True)
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     return _run(_elu, input, inplace, alpha, 1.0, 1.0 / alpha, CELU_INPLACE if inplace else CELU)
 
