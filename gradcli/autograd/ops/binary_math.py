@@ -76,7 +76,8 @@ def fmod(input, other):
 # -- atan2, hypot --------------------------------------------------------------------------------
 
 def _atan2_grads(grad, self, other, F, which):
-    recip = F.reciprocal(self * self + other * other)
+    denom = self * self + other * other
+    recip = F.masked_fill(F.reciprocal(denom), denom == 0, 0.0)  # torch: 0 where self²+other² is 0
     return grad * other * recip if which == 0 else grad * -self * recip
 
 
