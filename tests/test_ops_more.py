@@ -410,3 +410,8 @@ def test_in_place_ops_check_the_leaf_in_torchs_order(expr):
 @pytest.mark.parametrize("expr", _calls("float_arguments"))
 def test_float_arguments_as_torchs_parser_takes_them(expr):
     _same_output(expr, "b = torch.tensor([[0.5, 0.2, 0.0], [0.25, 0.9, 1.0]])\n")
+
+
+@pytest.mark.parametrize("expr", _calls("dtype_instances"))
+def test_torch_dtype_makes_no_instances(expr):
+    _same_output(expr, "b = torch.ones(2)\n")

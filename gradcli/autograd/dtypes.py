@@ -16,13 +16,25 @@ class dtype:
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "category")
 
-    def __init__(self, name: str, np_dtype, category: int):
+    def __new__(cls, *args, **kwargs):  # a program's torch.dtype(...): torch makes none either
+        raise TypeError("cannot create 'torch.dtype' instances")
+
+    @classmethod
+    def _make(cls, name: str, np_dtype, category: int):
+        self = object.__new__(cls)
         self.name = name
         self.np = np.dtype(np_dtype)
         self.is_floating_point = category == FLOAT
         self.is_signed = self.np.kind != "u" and self.np.kind != "b"
         self.itemsize = self.np.itemsize
         self.category = category
+        return self
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
 
     def __repr__(self) -> str:
         return "torch." + self.name
@@ -35,15 +47,15 @@ class dtype:
 
 BOOL, INT, FLOAT = 0, 1, 2
 
-bool_ = dtype("bool", np.bool_, BOOL)
-uint8 = dtype("uint8", np.uint8, INT)
-int8 = dtype("int8", np.int8, INT)
-int16 = dtype("int16", np.int16, INT)
-int32 = dtype("int32", np.int32, INT)
-int64 = dtype("int64", np.int64, INT)
-float16 = dtype("float16", np.float16, FLOAT)
-float32 = dtype("float32", np.float32, FLOAT)
-float64 = dtype("float64", np.float64, FLOAT)
+bool_ = dtype._make("bool", np.bool_, BOOL)
+uint8 = dtype._make("uint8", np.uint8, INT)
+int8 = dtype._make("int8", np.int8, INT)
+int16 = dtype._make("int16", np.int16, INT)
+int32 = dtype._make("int32", np.int32, INT)
+int64 = dtype._make("int64", np.int64, INT)
+float16 = dtype._make("float16", np.float16, FLOAT)
+float32 = dtype._make("float32", np.float32, FLOAT)
+float64 = dtype._make("float64", np.float64, FLOAT)
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 BY_NUMPY = {d.np: d for d in ALL}
