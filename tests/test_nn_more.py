@@ -162,3 +162,82 @@ print(xx.grad)
         "F.batch_norm(x, rm, rv, torch.ones(2))", "F.batch_norm(x, rm, rv, None, torch.ones(4))",
         "nn.BatchNorm2d(2)(torch.ones(2, 2, 2))", "nn.BatchNorm3d(2)(torch.ones(2, 2, 2, 2))",
         "F.batch_norm(torch.tensor([[1, 2], [3, 4]]), None, None, training=True)"]))
+
+
+# -- optimizers and schedulers --------------------------------------------------------------------
+
+OPTIMIZERS = [
+    "torch.optim.AdamW(p, lr=0.05)", "torch.optim.AdamW(p, lr=0.05, weight_decay=0.1, amsgrad=True)",
+    "torch.optim.AdamW(p)", "torch.optim.RMSprop(p)", "torch.optim.RMSprop(p, lr=0.01, momentum=0.9)",
+    "torch.optim.RMSprop(p, lr=0.01, centered=True)", "torch.optim.RMSprop(p, lr=0.01, weight_decay=0.01)",
+    "torch.optim.RMSprop(p, lr=0.01, centered=True, momentum=0.9)",
+    "torch.optim.RMSprop(p, lr=0.01, maximize=True, alpha=0.5)", "torch.optim.Adagrad(p)",
+    "torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5)",
+    "torch.optim.Adagrad(p, lr=0.1, maximize=True)",
+]
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_optimizer_training_loop(make, dt):
+    same_as_torch(f"DT = {dt}\n" + """
+from torch.optim.lr_scheduler import StepLR
+xs = torch.tensor([[0.5, -1.0], [1.5, 2.0], [-0.5, 0.25], [2.0, -1.5]], dtype=DT)
+ys = torch.tensor([[1.0], [-0.5], [0.25], [2.0]], dtype=DT)
+model = nn.Linear(2, 1, dtype=DT)
+with torch.no_grad():
+    model.weight.copy_(torch.tensor([[0.3, -0.2]]))
+    model.bias.fill_(0.1)
+p = model.parameters()
+""" + f"opt = {make}\n" + """
+print(opt)
+sched = StepLR(opt, step_size=2, gamma=0.5)
+for step in range(6):
+    opt.zero_grad(set_to_none=(step % 2 == 0))
+    loss = ((model(xs) - ys) ** 2).mean()
+    loss.backward()
+    opt.step()
+    sched.step()
+    print(step, loss.item(), sched.get_last_lr(), model.weight.grad)
+print(model.weight, model.bias)
+print(opt.state[model.weight])
+print(opt.state_dict()["param_groups"], list(opt.state_dict()["state"]))
+print(opt.param_groups[0]["lr"], opt.param_groups[0]["initial_lr"])
+""")
+
+
+def test_schedulers():
+    same_as_torch("""
+import torch.optim.lr_scheduler as lrs
+w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+v = torch.nn.Parameter(torch.tensor([3.0]))
+opt = torch.optim.SGD([{"params": [w]}, {"params": [v], "lr": 0.5}], lr=0.1)
+s = lrs.ExponentialLR(opt, gamma=0.9)
+s2 = lrs.LambdaLR(opt, lambda e: 1.0 / (e + 1))
+print(s.get_last_lr(), s2.get_last_lr(), s.last_epoch, s.base_lrs)
+for i in range(3):
+    w.grad = torch.ones(2)
+    opt.step()
+    s.step()
+    s2.step()
+    print(s.get_last_lr(), s2.get_last_lr(), [g["lr"] for g in opt.param_groups], s.last_epoch, w)
+print(opt)
+m = lrs.MultiStepLR(opt, [1, 3, 3], gamma=0.5)
+for i in range(4):
+    opt.step()
+    m.step()
+    print(m.get_last_lr())
+print(lrs.LambdaLR(opt, [lambda e: 1.0, lambda e: 2.0 ** e]).get_last_lr())
+print(torch.optim.lr_scheduler.StepLR(opt, 3).state_dict())
+""" + "".join(tried(e) for e in [
+        "lrs.StepLR(w, 2)", "lrs.LambdaLR(opt, [lambda e: 1])", "lrs.StepLR(opt, 2, last_epoch=3)"]))
+
+
+@pytest.mark.parametrize("bad", [
+    "torch.optim.RMSprop([w], lr=-1)", "torch.optim.RMSprop([w], alpha=-1)", "torch.optim.RMSprop([w], eps=-1)",
+    "torch.optim.RMSprop([w], momentum=-1)", "torch.optim.RMSprop([w], weight_decay=-1)",
+    "torch.optim.Adagrad([w], lr_decay=-1)", "torch.optim.Adagrad([w], eps=-1)",
+    "torch.optim.Adagrad([w], initial_accumulator_value=-1)", "torch.optim.AdamW([w], betas=(1.0, 0.9))",
+    "torch.optim.AdamW([w], lr=-0.5)", "torch.optim.AdamW([])", "torch.optim.Adagrad(w)"])
+def test_optimizer_argument_errors(bad):
+    same_as_torch("w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))\n" + tried(bad))

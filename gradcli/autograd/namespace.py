@@ -111,7 +111,9 @@ def build_torch_module() -> Module:
         "set_detect_anomaly": grad_mode.set_detect_anomaly, "detect_anomaly": grad_mode.detect_anomaly,
     })
     autograd.__dict__.update(_collect(_P + "gradcheck"))
-    optim = LazyModule("torch.optim", lambda: _collect(_P + "optim"))
+    lr_scheduler = LazyModule("torch.optim.lr_scheduler", lambda: _collect(_P + "lr_scheduler"))
+    optim = LazyModule("torch.optim", lambda: _collect(_P + "optim", _P + "optim_adaptive"),
+                       {"lr_scheduler": lr_scheduler})
     torch.__dict__.update(nn=nn, autograd=autograd, optim=optim)
     for name in _NOT_TORCH:
         torch.__dict__.pop(name, None)

@@ -152,6 +152,8 @@ class Optimizer:
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
+            if i:
+                lines.append("")  # torch's text has a blank line between groups
             lines.append(f"Parameter Group {i}")
             for key in sorted(group):
                 if key != "params":
