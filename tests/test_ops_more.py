@@ -415,3 +415,8 @@ def test_float_arguments_as_torchs_parser_takes_them(expr):
 @pytest.mark.parametrize("expr", _calls("dtype_instances"))
 def test_torch_dtype_makes_no_instances(expr):
     _same_output(expr, "b = torch.ones(2)\n")
+
+
+@pytest.mark.parametrize("expr", _calls("softmin_bool"))
+def test_softmin_negates_before_its_dim_is_parsed(expr):
+    _same_output(expr, "t = torch.tensor([True, False, True])\nb = torch.ones(2, 3)\n")

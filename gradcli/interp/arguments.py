@@ -47,6 +47,8 @@ def parser_error(kind: str, name: str, args, kwargs: dict) -> str | None:
         dim = args[1] if len(args) > 1 else kwargs.get("dim")
         if not args or not _is_tensor(args[0]) or dim is None:
             return None
+        if name == "softmin" and str(args[0].dtype) == "torch.bool":
+            return None  # F.softmin negates its input before the parser sees dim: -bool's error stands
         return parser_error("method", entry.delegate, (dim,), {})
     if entry.types_only:  # Python's own words for counts and keywords; the parser's for types
         return _types_only(name, entry.signatures[0], tuple(args), kwargs)
