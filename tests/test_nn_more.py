@@ -241,3 +241,45 @@ print(torch.optim.lr_scheduler.StepLR(opt, 3).state_dict())
     "torch.optim.AdamW([w], lr=-0.5)", "torch.optim.AdamW([])", "torch.optim.Adagrad(w)"])
 def test_optimizer_argument_errors(bad):
     same_as_torch("w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))\n" + tried(bad))
+
+
+# -- torch.nn.utils ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("call", ["clip_grad_norm_([w, v], 1.0)", "clip_grad_norm_([w, v], 100.0)",
+                                  "clip_grad_norm_(w, 0.1, norm_type='inf')", "clip_grad_norm_([w, v], 0.1, norm_type=1)",
+                                  "clip_grad_norm_([w, v], 2, 3.0)", "clip_grad_norm_([], 1.0)",
+                                  "clip_grad_value_([w, v], 0.5)", "clip_grad_value_(v, 1)",
+                                  "parameters_to_vector([w, v])"])
+def test_clip_grad(dt, call):
+    same_as_torch(f"DT = {dt}\n" + """
+from torch.nn.utils import clip_grad_norm_, clip_grad_value_, parameters_to_vector
+w = torch.nn.Parameter(torch.tensor([1.0, 2.0], dtype=DT))
+v = torch.nn.Parameter(torch.tensor([[3.0, -4.0]], dtype=DT))
+w.grad = torch.tensor([3.0, 4.0], dtype=DT)
+v.grad = torch.tensor([[12.0, -0.5]], dtype=DT)
+""" + f"r = {call}\n" + "print(r, w.grad, v.grad)\n")
+
+
+def test_clip_grad_in_training_and_errors():
+    same_as_torch("""
+model = nn.Linear(2, 1)
+with torch.no_grad():
+    model.weight.copy_(torch.tensor([[0.3, -0.2]]))
+    model.bias.fill_(0.1)
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+x = torch.tensor([[5.0, -3.0], [2.0, 8.0]])
+for step in range(3):
+    opt.zero_grad()
+    loss = (model(x) ** 2).sum()
+    loss.backward()
+    print(nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0), model.weight.grad)
+    opt.step()
+print(model.weight, torch.nn.utils.parameters_to_vector(model.parameters()))
+torch.nn.utils.vector_to_parameters(torch.tensor([1.0, 2.0, 3.0]), model.parameters())
+print(model.weight, model.bias)
+w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+w.grad = torch.tensor([float('nan'), 1.0])
+print(torch.nn.utils.clip_grad_norm_([w], 1.0), w.grad)
+w.grad = torch.tensor([float('inf'), 1.0])
+""" + tried("torch.nn.utils.clip_grad_norm_([w], 1.0, error_if_nonfinite=True)"))

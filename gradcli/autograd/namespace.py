@@ -102,7 +102,8 @@ def build_torch_module() -> Module:
     functional = LazyModule("torch.nn.functional", lambda: _collect(_P + "ops.nn_functional"))
     nn = LazyModule("torch.nn", lambda: _collect(_P + "nn_modules"), {
         "functional": functional, "Parameter": Parameter,
-        "init": LazyModule("torch.nn.init", lambda: _collect(_P + "nn_init"))})
+        "init": LazyModule("torch.nn.init", lambda: _collect(_P + "nn_init")),
+        "utils": LazyModule("torch.nn.utils", lambda: _collect(_P + "nn_utils"))})
     autograd_functional = LazyModule("torch.autograd.functional", lambda: _collect(_P + "functional"))
     autograd = Module("torch.autograd", {
         "grad": engine.grad, "backward": engine.backward, "Variable": torch.__dict__.get("Variable"),

@@ -18,7 +18,8 @@ from gradcli.interp.scope import Scope
 from gradcli.syntax import ast
 
 SUPPORTED_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
-                     "torch.autograd.functional", "torch.optim", "torch.nn.init", "torch.optim.lr_scheduler")
+                     "torch.autograd.functional", "torch.optim", "torch.nn.init", "torch.optim.lr_scheduler",
+                     "torch.nn.utils")
 
 
 class Compiler(TryCompiler, AssignCompiler, FunctionCompiler, ExprCompiler):
