@@ -36,6 +36,7 @@ class Case:
     grad: tuple = (0,)
     second: bool = True
     skip: dict = field(default_factory=dict)
+    dtypes: tuple = ("float32", "float64")
 
 
 def around(points, dtype):
@@ -77,7 +78,7 @@ def binary(*pairs):
 
 def whole(*vectors):
     """Each vector as it is (ties must stay ties): for reductions, sorts and losses."""
-    return lambda dtype: [tuple([float(dtype(v)) for v in vec] for vec in (row if isinstance(row, tuple) else (row,)))
+    return lambda dtype: [tuple([dtype(v).item() for v in vec] for vec in (row if isinstance(row, tuple) else (row,)))
                           for row in vectors]
 
 
@@ -137,10 +138,10 @@ def run(T, case: Case, dtype_name: str, inputs):
 
 def differences(torch, name, case: Case):
     found = []
-    for dtype_name, dtype in (("float32", np.float32), ("float64", np.float64)):
+    for dtype_name in case.dtypes:
         if dtype_name in case.skip or "all" in case.skip:
             continue
-        for inputs in case.sets(dtype):
+        for inputs in case.sets(getattr(np, dtype_name)):
             theirs, ours = run(torch, case, dtype_name, inputs), run(G, case, dtype_name, inputs)
             for key in case.skip:  # "grad", or "float32 forward": one key in one dtype
                 for got in (theirs, ours):
@@ -434,8 +435,42 @@ INPLACE = {  # in-place forms save the result (elu_: EluBackward1) or refuse wha
     "nan_to_num_": Case(lambda T, x: x.clone().nan_to_num_(posinf=1.0), unary()),
     "masked_fill nan": Case(lambda T, x: x.masked_fill(x != x, 0.0), unary()),
 }
+_INT = ("int64", "int32")
+_INTS = whole([0, -1, 3, -7, 3, 0], [5, -5, 1, 2, -3, 4])
+_INT_PAIRS = whole(([5, -5, 5, -5, 0, 7, -1], [3, 3, -3, -3, 2, 7, 2]))
+INTEGERS = {  # the same ops on integer tensors: no signed zero or nan, but truncation, overflow and refusals
+    "relu int": Case(lambda T, x: T.relu(x), _INTS, grad=(), dtypes=_INT),
+    "clamp int": Case(lambda T, x: T.clamp(x, -1, 2), _INTS, grad=(), dtypes=_INT),
+    "clamp int float bound": Case(lambda T, x: T.clamp(x, -1.5, 2.5), _INTS, grad=(), dtypes=_INT),
+    "clamp int min>max": Case(lambda T, x: T.clamp(x, 3, -3), _INTS, grad=(), dtypes=_INT),
+    "clamp_min int": Case(lambda T, x: x.clamp_min(0), _INTS, grad=(), dtypes=_INT),
+    "abs int": Case(lambda T, x: x.abs(), _INTS, grad=(), dtypes=_INT),
+    "sign int": Case(lambda T, x: T.sign(x), _INTS, grad=(), dtypes=_INT),
+    "maximum int": Case(lambda T, a, b: T.maximum(a, b), _INT_PAIRS, grad=(), dtypes=_INT),
+    "fmin int": Case(lambda T, a, b: T.fmin(a, b), _INT_PAIRS, grad=(), dtypes=_INT),
+    "floor_divide int": Case(lambda T, a, b: T.floor_divide(a, b), _INT_PAIRS, grad=(), dtypes=_INT),
+    "div floor int": Case(lambda T, a, b: T.div(a, b, rounding_mode="floor"), _INT_PAIRS, grad=(), dtypes=_INT),
+    "div trunc int": Case(lambda T, a, b: T.div(a, b, rounding_mode="trunc"), _INT_PAIRS, grad=(), dtypes=_INT),
+    "div int": Case(lambda T, a, b: a / b, _INT_PAIRS, grad=(), dtypes=_INT),
+    "div int by 0": Case(lambda T, a: a / 0, _INTS, grad=(), dtypes=_INT),
+    "floor_divide int by 0": Case(lambda T, a: a // 0, _INTS, grad=(), dtypes=_INT),
+    "remainder int": Case(lambda T, a, b: T.remainder(a, b), _INT_PAIRS, grad=(), dtypes=_INT),
+    "remainder int by 0": Case(lambda T, a: a % 0, _INTS, grad=(), dtypes=_INT),
+    "fmod int": Case(lambda T, a, b: T.fmod(a, b), _INT_PAIRS, grad=(), dtypes=_INT),
+    "pow int": Case(lambda T, a, b: a.abs() ** b.abs(), _INT_PAIRS, grad=(), dtypes=_INT),
+    "pow int negative": Case(lambda T, a: a ** -1, _INTS, grad=(), dtypes=_INT),
+    "max int ties": Case(lambda T, x: x.view(2, 3).max(1), _INTS, grad=(), dtypes=_INT),
+    "median int": Case(lambda T, x: x.median(), _INTS, grad=(), dtypes=_INT),
+    "topk int": Case(lambda T, x: x.topk(3), _INTS, grad=(), dtypes=_INT),
+    "sort int": Case(lambda T, x: x.repeat(4).sort(descending=True), _INTS, grad=(), dtypes=_INT),
+    "round int": Case(lambda T, x: T.round(x), _INTS, grad=(), dtypes=_INT),
+    "nan_to_num int": Case(lambda T, x: T.nan_to_num(x), _INTS, grad=(), dtypes=_INT),
+    "threshold int": Case(lambda T, x: F_(T).threshold(x, 0, 9), _INTS, grad=(), dtypes=_INT),
+    "hardtanh int": Case(lambda T, x: F_(T).hardtanh(x, -2, 2), _INTS, grad=(), dtypes=_INT),
+}
 FAMILIES = {"activations": ACTIVATIONS, "piecewise": PIECEWISE, "reductions": REDUCTIONS, "sorting": SORTING,
-            "norms": NORMS, "arithmetic": ARITHMETIC, "losses": LOSSES, "inplace": INPLACE}
+            "norms": NORMS, "arithmetic": ARITHMETIC, "losses": LOSSES, "inplace": INPLACE,
+            "integers": INTEGERS}
 for _family in FAMILIES.values():
     CASES.update(_family)
 
