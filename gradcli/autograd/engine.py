@@ -20,11 +20,11 @@ from itertools import count
 
 import numpy as np
 
-from .function import AccumulateGrad
+from .function import AccumulateGrad, OutputPort, edge_node, n_outputs, port
 from .grad_mode import state as grad_state
 from .hooks import leaf_hooks, run_post_hooks, run_pre_hooks, undefined_hooks
 from .ops import backends
-from .ops.registry import _ResultSlot, accumulate_node, defop, record
+from .ops.registry import _ResultSlot, defop, gradient_edge, record
 from .ops.views import View
 from .tensor import Tensor, wrap
 
@@ -76,7 +76,7 @@ observer: Observer | None = None
 # -- the pass ------------------------------------------------------------------------------
 
 def _key(t: Tensor):
-    node = t.grad_fn if t.grad_fn is not None else accumulate_node(t)
+    node = gradient_edge(t)
     # a view made under no_grad has no gradient edge of its own in torch: nothing reaches it
     return _UNREACHED if node._no_edge else node
 
@@ -152,23 +152,25 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
     roots = []
     root_grads = []
     for out, g in zip(outputs, grads):
-        node = out.grad_fn or accumulate_node(out)
+        node = gradient_edge(out)
         if g is not None and g._data.dtype != out._data.dtype:
             g = wrap(g._data.astype(out._data.dtype))
         roots.append(node)
         root_grads.append(g if graph_mode or g is None else g._data)
 
-    captures = None
+    captures = None  # edge (a node, or a port of a multi-output node) -> its captured gradient
+    cap_nodes = None  # the nodes of those edges
     targets = None
     if inputs is not None:
         keys = [_key(t) for t in inputs]
         if accumulate:
-            targets = set(keys)
+            targets = {edge_node(k) for k in keys}
             targets.discard(_UNREACHED)
         else:
             captures = dict.fromkeys(keys)
             captures.pop(_UNREACHED, None)
-    deps, needed = _graph(roots, targets, captures)
+            cap_nodes = {edge_node(k) for k in captures}
+    deps, needed = _graph(roots, targets, cap_nodes)
 
     ready: list = []
     buffers: dict = {}
@@ -196,34 +198,36 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                     break
                 _, _, node, g = heappop(ready)
                 if g is None:  # only "no gradient" reached it (torch's undefined tensor): pass that on
-                    if node._pre_hooks is not None and getattr(node, "_group", None) is not None:
-                        run_pre_hooks(node, None, graph_mode, deps, ready)  # with its op's other outputs
-                    elif node._pre_hooks or type(node) is AccumulateGrad and node.variable._hooks:
+                    if node._pre_hooks or type(node) is AccumulateGrad and node.variable._hooks:
                         undefined_hooks(node, graph_mode)
-                    _pass_undefined(node, deps, buffers, ready, tick, needed, captures)
+                    _pass_undefined(node, deps, buffers, ready, tick, needed, cap_nodes)
                     node = None
                     continue
             # -- hooks, captures, leaves ------------------------------------------------
             if type(node) is AccumulateGrad:
                 if captures is not None:
-                    if node in captures:
+                    if node in cap_nodes:
                         captures[node] = leaf_hooks(node, g, graph_mode)
                 elif needed is None or node in needed:
                     _accumulate(node.variable, leaf_hooks(node, g, graph_mode), graph_mode)
                 node = None
                 continue
-            if captures is not None and node in captures:
+            if captures is not None and node in cap_nodes:
                 if node in needed:
-                    captures[node] = g  # torch captures before the hooks of a node that still runs
+                    _capture(node, g, captures)  # torch captures before the hooks of a node that still runs
                 else:
-                    captures[node] = run_pre_hooks(node, g, graph_mode) if node._pre_hooks else g
+                    _capture(node, run_pre_hooks(node, g, graph_mode) if node._pre_hooks else g, captures)
                     node = None
                     continue
             elif needed is not None and node not in needed:
                 node = None
                 continue
             if node._pre_hooks is not None:
-                g = run_pre_hooks(node, g, graph_mode, deps, ready)
+                if type(node) is OutputPort:  # hand the output's gradient to its node
+                    park(node, g, deps, buffers, ready, tick)
+                    node = None
+                    continue
+                g = run_pre_hooks(node, g, graph_mode)
             # -- the node's formulas (inlined _apply) -----------------------------------------
             if node._released:
                 raise RuntimeError(_FREED)
@@ -260,7 +264,7 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
             nxt_g = None
             for i, fn, uses_F, idx in steps.calls:
                 nxt = edges[i]
-                if needed is not None and nxt not in needed and (captures is None or nxt not in captures):
+                if needed is not None and nxt not in needed and (captures is None or nxt not in cap_nodes):
                     continue
                 if idx is None:
                     gi = fn(g, F=F) if uses_F else fn(g)
@@ -352,6 +356,31 @@ def _send(nxt, gi, deps, buffers, ready, held, held_g, tick):
     return nxt, gi
 
 
+def park(p, g, deps, buffers, ready, tick):
+    """Port ``p`` ran: its gradient joins its node's list of output gradients (the node's
+    buffer), and the node is ready once every port that leads to it in this pass has run."""
+    node = p.node
+    grads = buffers.get(node)
+    if grads is None:
+        grads = buffers[node] = [None] * node._outputs.n
+    nr = p.nr
+    grads[nr] = g if grads[nr] is None else grads[nr] + g
+    left = deps[node] - 1
+    deps[node] = left
+    if not left:
+        heappush(ready, (-node._seq, tick(), node, buffers.pop(node)))
+
+
+def _capture(node, g, captures):
+    if type(g) is list:  # a node with several outputs: each captured output's own gradient
+        for nr, gk in enumerate(g):
+            key = port(node, nr)
+            if key in captures:
+                captures[key] = gk
+    else:
+        captures[node] = g
+
+
 def _send_undefined(nxt, deps, buffers, ready, tick):
     """``nxt`` gets no gradient along this edge; when it was the last edge, ``nxt`` runs with
     what the others sent, or with none (then it passes "none" on: a leaf's .grad stays None)."""
@@ -361,9 +390,9 @@ def _send_undefined(nxt, deps, buffers, ready, tick):
         heappush(ready, (-nxt._seq, tick(), nxt, buffers.pop(nxt, None)))
 
 
-def _pass_undefined(node, deps, buffers, ready, tick, needed, captures):
+def _pass_undefined(node, deps, buffers, ready, tick, needed, cap_nodes):
     for nxt in node._edges:
-        if nxt is not None and (needed is None or nxt in needed or captures is not None and nxt in captures):
+        if nxt is not None and (needed is None or nxt in needed or cap_nodes is not None and nxt in cap_nodes):
             _send_undefined(nxt, deps, buffers, ready, tick)
 
 
@@ -411,6 +440,8 @@ def _unpack(node, graph_mode):
                 t = wrap(v.data)
                 t.grad_fn = node
                 t._requires_grad = True
+                if getattr(node, "_outputs", None) is not None:  # (a saved result is output 0)
+                    t._port = port(node, 0)
                 values.append(t)
             else:
                 values.append(v.data)
@@ -496,12 +527,12 @@ def call_node(node, grads):
     """grad_fn(*grads): run one node's formulas by hand, as PyTorch allows.
 
     As torch's Node call: one gradient per output of the op (the pieces of split/unbind, both
-    outputs of var_mean...: ``output_group``), None for "no gradient"; the results are the
-    formulas' own, neither summed to the inputs' shapes nor cast (that is the engine's work).
+    outputs of var_mean...), None for "no gradient"; the results are the formulas' own, neither
+    summed to the inputs' shapes nor cast (that is the engine's work).
     """
-    group = getattr(node, "_group", None) or (node,)
-    if len(grads) != len(group):
-        raise TypeError(f"expected {len(group)} arguments, got {len(grads)} instead")
+    n = n_outputs(node)
+    if len(grads) != n:
+        raise TypeError(f"expected {n} arguments, got {len(grads)} instead")
     for i, g in enumerate(grads):
         if g is not None and not isinstance(g, Tensor):
             raise TypeError(f"argument {i} is not a Variable")
@@ -509,20 +540,20 @@ def call_node(node, grads):
         if grads[0] is not None:
             _accumulate(node.variable, grads[0] if grad_state.enabled else grads[0]._data, grad_state.enabled)
         return ()
-    total = [None] * len(node._edges)
-    for part, g in zip(group, grads):
-        if g is None:
-            continue
-        for i, gi in enumerate(_call_one(part, g)):
-            if gi is not None:
-                total[i] = gi if total[i] is None else total[i] + gi
+    if all(g is None for g in grads):
+        total = [None] * len(node._edges)
+    else:
+        total = _call_one(node, list(grads) if getattr(node, "_outputs", None) is not None else grads[0])
     res = tuple(None if o is None else (o if isinstance(o, Tensor) else wrap(np.asarray(o))) for o in total)
     return res if len(res) != 1 else res[0]
 
 
 def _call_one(node, g):
     graph_mode = grad_state.enabled
-    g = g if graph_mode else g._data
+    if type(g) is list:
+        g = [None if x is None else x if graph_mode else x._data for x in g]
+    else:
+        g = g if graph_mode else g._data
     F = backends.tensor if graph_mode else backends.numpy_
     plan = node._saved_names
     outs = [None] * len(node._edges)

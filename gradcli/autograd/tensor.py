@@ -59,6 +59,7 @@ class Tensor:
     _hooks = None        # hooks of a leaf (a non-leaf's live on its grad_fn)
     _retains_grad = False
     _is_param = False
+    _port = None         # the edge into its output when its grad_fn has several (function.OutputPort)
     __array_priority__ = 1000  # so ndarray (op) Tensor defers to Tensor
 
     def __new__(cls, *args, dtype=None, device=None, requires_grad=False):
@@ -124,7 +125,18 @@ class Tensor:
         node = self.grad_fn
         if node._pre_hooks is None:
             node._pre_hooks = []
-        node._pre_hooks.append(("retain", self))
+        nr = self._output_of(node)
+        node._pre_hooks.append(("retain", self) if nr is None else ("retain", self, nr))
+
+    def _output_of(self, node):
+        """Which output of ``node`` (its grad_fn) this is, when ``node`` has several; else None."""
+        p = self._port
+        return p.nr if p is not None and p.node is node else None
+
+    @property
+    def output_nr(self) -> int:
+        fn = self.grad_fn
+        return 0 if fn is None else self._output_of(fn) or 0
 
     def register_hook(self, hook):
         """hook(grad) -> Tensor or None, called with this tensor's gradient in backward."""
@@ -139,11 +151,15 @@ class Tensor:
         node = self.grad_fn
         if node._pre_hooks is None:
             node._pre_hooks = []
-        entry = ("tensor", hook)
+        nr = self._output_of(node)
+        if nr is None:
+            entry = ("tensor", hook)
+        else:  # torch runs the outputs' hooks in the order each output got its first one
+            entry = ("tensor", hook, nr)
+            order = node._outputs.hook_order
+            if nr not in order:
+                order.append(nr)
         node._pre_hooks.append(entry)
-        if getattr(node, "_group", None) is not None:  # an output of a multi-output op: see hooks.run_pre_hooks
-            from .hooks import note_hook
-            note_hook(node)
         return _RemovableHandle(node._pre_hooks, entry)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:

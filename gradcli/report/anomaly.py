@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..autograd.function import edge_node
 from .explain import Ledger, rule_text
 from .graph import Namer, span_text
 
@@ -78,7 +79,8 @@ class AnomalyWatch(Ledger):
         kept = self._saved.get(node)
         super().node(node, grad_output, grad_inputs)
         self.events.clear()  # only the saved-value bookkeeping of the ledger is wanted
-        if self.backward is not None or _kind(grad_output) is not None:
+        incoming = grad_output if type(grad_output) is list else [grad_output]  # (a node with several outputs)
+        if self.backward is not None or any(g is not None and _kind(g) is not None for g in incoming):
             return
         for i, gi in enumerate(grad_inputs):
             if gi is None:
@@ -97,8 +99,9 @@ class AnomalyWatch(Ledger):
         namer = self.namer
         site = node._site
         name = namer.node(node)
-        nxt = node._edges[i]
-        input_name = namer.node(nxt) if nxt is not None else None
+        edge = node._edges[i]
+        nxt = edge_node(edge)
+        input_name = namer.node(edge) if edge is not None else None
         index = _first_bad(gi)
         rule = rule_text(node, i, namer, self._params(node))
         at = self._value_at(node, i, nxt, index, kept, input_name)

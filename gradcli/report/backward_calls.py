@@ -64,6 +64,7 @@ class BackwardCalls:
                 node._released = False
 
     def _set_aside(self, outputs) -> None:
+        from ..autograd.function import next_nodes
         stack = [o.grad_fn for o in outputs if o.grad_fn is not None]
         stash, walked = self._stash, self._walked
         while stack:
@@ -73,7 +74,7 @@ class BackwardCalls:
             walked.add(node)
             if node._saved and not node._released:
                 stash[node] = node._saved
-            stack.extend(e for e in node._edges if e is not None)
+            stack.extend(e for e in next_nodes(node) if e is not None)
 
     def __enter__(self):
         from ..autograd import engine

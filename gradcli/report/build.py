@@ -52,6 +52,11 @@ def _grad_fn(t):
         return None
 
 
+def _into(recorder, node, t):
+    g = recorder.into.get(node)
+    return g[t.output_nr] if type(g) is list else g  # a node with several outputs: this one's
+
+
 def row(name: str, t, recorder, span=None, kind: str | None = None) -> TensorRow:
     node = _grad_fn(t)
     is_leaf = node is None
@@ -60,7 +65,7 @@ def row(name: str, t, recorder, span=None, kind: str | None = None) -> TensorRow
         dtype=_dtype_name(t), requires_grad=bool(t.requires_grad), is_leaf=is_leaf,
         grad_fn=None if is_leaf else type(node).__name__, value=t._data,
         grad=None if t._grad is None else t._grad._data,
-        d_target=None if is_leaf or recorder is None else recorder.into.get(node),
+        d_target=None if is_leaf or recorder is None else _into(recorder, node, t),
         retains_grad=bool(t._retains_grad) and not is_leaf,
         line=span.line if span else None, column=span.column if span else None)
 
@@ -83,7 +88,7 @@ def _split(session, recorder, report: Report) -> None:
 
 def unnamed_nodes(session, recorder, roots) -> list[TensorRow]:
     """Graph nodes reachable from ``roots`` that no top-level name holds, in creation order."""
-    from ..autograd.function import AccumulateGrad
+    from ..autograd.function import AccumulateGrad, next_nodes
     named = {}
     for _, t, _ in named_tensors(session.result.env):
         if _grad_fn(t) is not None:
@@ -98,7 +103,7 @@ def unnamed_nodes(session, recorder, roots) -> list[TensorRow]:
             continue
         seen.add(node)
         found.append(node)
-        stack.extend(node._edges or ())
+        stack.extend(next_nodes(node))
     out = []
     named_leaves = {id(t) for _, t, _ in named_tensors(session.result.env) if t.grad_fn is None}
     for node in sorted(found, key=lambda n: n._seq):

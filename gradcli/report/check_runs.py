@@ -194,11 +194,11 @@ def _reason(state, t, version, first_seq) -> str | None:
 
 def _earliest_nodes(events, outputs) -> dict:
     """ordinal -> the lowest node number on any path from ``outputs`` down to that leaf."""
-    from ..autograd.function import AccumulateGrad
+    from ..autograd.function import AccumulateGrad, next_nodes
     roots = [o.grad_fn for o in outputs if o.grad_fn is not None]
     pending: dict = {}
     for node in _reachable(roots):
-        for e in node._edges:
+        for e in next_nodes(node):
             if e is not None:
                 pending[e] = pending.get(e, 0) + 1
     best = {r: r._seq for r in roots}
@@ -212,7 +212,7 @@ def _earliest_nodes(events, outputs) -> dict:
             if o is not None:
                 out[o] = low
             continue
-        for e in node._edges:
+        for e in next_nodes(node):
             if e is None:
                 continue
             seq = e._seq if type(e) is not AccumulateGrad else float("inf")
@@ -224,6 +224,7 @@ def _earliest_nodes(events, outputs) -> dict:
 
 
 def _reachable(roots):
+    from ..autograd.function import next_nodes
     seen = set()
     stack = list(roots)
     while stack:
@@ -232,7 +233,7 @@ def _reachable(roots):
             continue
         seen.add(node)
         yield node
-        stack.extend(e for e in node._edges if e is not None and e not in seen)
+        stack.extend(e for e in next_nodes(node) if e is not None and e not in seen)
 
 
 def run_once(program: Program, spec: RunSpec) -> RunRecord:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..autograd.engine import Observer
+from ..autograd.function import edge_node
 from .graph import Namer, array, operand, span_text
 
 # What each grad_fn computed, in words, for the rule's left-hand side. ``{self}`` etc.
@@ -96,19 +97,25 @@ class Ledger(Observer):
         if node not in self._pending:
             self._new_pass()
         self._pending.discard(node)
-        g = _np(grad_output)
-        locals_ = self._locals(node, g, grad_inputs)
-        for i, (nxt, gi) in enumerate(zip(node._edges, grad_inputs)):
-            if nxt is None or gi is None:
+        if type(grad_output) is list:  # a node with several outputs: no one incoming gradient
+            g = None
+            locals_ = [None] * len(grad_inputs)
+        else:
+            g = _np(grad_output)
+            locals_ = self._locals(node, g, grad_inputs)
+        for i, (edge, gi) in enumerate(zip(node._edges, grad_inputs)):
+            if edge is None or gi is None:
                 continue
+            nxt = edge_node(edge)
             contribution = _np(gi).copy()
-            total = self._totals.get(nxt)
+            # totals per edge: into one output of a node with several (a port), that output's own
+            total = self._totals.get(edge)
             total = contribution.copy() if total is None else total + contribution
-            self._totals[nxt] = total
+            self._totals[edge] = total
             self._pending.add(nxt)
             if nxt not in self._saved and nxt._saved_names:
                 self._saved[nxt] = (nxt._saved, nxt._saved_names)
-            self.events.append(("edge", self.passes, node, i, nxt, g.copy(), locals_[i],
+            self.events.append(("edge", self.passes, node, i, edge, None if g is None else g.copy(), locals_[i],
                                 contribution, total.copy()))
         kept = self._saved.pop(node, None)
         if kept is not None:

@@ -21,9 +21,14 @@ class GradientRecorder(Observer):
         self.accumulated = False  # a backward pass reached a leaf (autograd.grad never does)
 
     def node(self, node, grad_output, grad_inputs):
-        g = np.asarray(getattr(grad_output, "_data", grad_output))
         before = self.into.get(node)
-        self.into[node] = g.copy() if before is None else before + g
+        if type(grad_output) is list:  # a node with several outputs: one gradient each (None: none)
+            g = [None if o is None else np.array(getattr(o, "_data", o)) for o in grad_output]
+            self.into[node] = g if before is None else [
+                b if o is None else o if b is None else b + o for b, o in zip(before, g)]
+        else:
+            g = np.asarray(getattr(grad_output, "_data", grad_output))
+            self.into[node] = g.copy() if before is None else before + g
         super().node(node, grad_output, grad_inputs)  # explain's ledger, --detect-anomaly's watch
 
     def accumulate(self, leaf, grad, before):

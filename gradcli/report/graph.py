@@ -33,27 +33,42 @@ class Namer:
         from ..autograd.tensor import Tensor
 
         self._by_node: dict = {}
+        self._by_port: dict = {}  # an output of a node with several (function.OutputPort) -> its name
         self._by_leaf: dict = {}
         self._lines = lines if lines is not None else {}
         self._anonymous: dict = {}
+        outputs: dict = {}
         for name, value in (env or {}).items():
             if not isinstance(value, Tensor) or name.startswith("_"):
                 continue
             if value.grad_fn is not None:
-                self._by_node.setdefault(id(value.grad_fn), name)
+                port = value._port
+                if port is not None and port.node is value.grad_fn:
+                    self._by_port.setdefault(id(port), name)
+                    outputs.setdefault(id(port.node), {}).setdefault(port.nr, name)
+                else:
+                    self._by_node.setdefault(id(value.grad_fn), name)
             elif value._requires_grad:
                 self._by_leaf.setdefault(id(value), name)
+        for key, names in outputs.items():  # one node, several outputs: "a, b, c"
+            self._by_node.setdefault(key, ", ".join(names[k] for k in sorted(names)))
         self._keep = env  # the ids above are only valid while the values live
 
     def named(self, node) -> bool:
         return id(node) in self._by_node
 
     def node(self, node) -> str:
-        """The name of the tensor ``node`` produced."""
-        from ..autograd.function import AccumulateGrad
+        """The name of the tensor ``node`` produced (``node`` may be an edge into one output of a
+        node with several: that output's name)."""
+        from ..autograd.function import AccumulateGrad, OutputPort
 
         if type(node) is AccumulateGrad:
             return self.leaf(node.variable)
+        if type(node) is OutputPort:
+            name = self._by_port.get(id(node))
+            if name is not None:
+                return name
+            node = node.node
         name = self._by_node.get(id(node))
         if name is not None:
             return name
@@ -170,7 +185,7 @@ def build_graph(roots, namer: Namer, grads_into=None, env_values: bool = True) -
     ``grads_into`` maps a node to the gradient that flowed into it (a recorder from
     a backward pass); without it nodes carry no gradient, leaves their ``.grad``.
     """
-    from ..autograd.function import AccumulateGrad
+    from ..autograd.function import AccumulateGrad, next_nodes
     from ..autograd.ops.registry import accumulate_node
 
     ids: dict = {}
@@ -193,7 +208,7 @@ def build_graph(roots, namer: Namer, grads_into=None, env_values: bool = True) -
             continue
         ids[node] = f"n{len(ids)}"
         order.append(node)
-        edges = node._edges or ()
+        edges = next_nodes(node)
         in_meta = node._in_meta
         for i in range(len(edges) - 1, -1, -1):
             nxt = edges[i]
@@ -219,15 +234,15 @@ def build_graph(roots, namer: Namer, grads_into=None, env_values: bool = True) -
             t = tensors.get(node)
             gn = GraphNode(nid, "op", namer.node(node), type(node).__name__, span_text(node._site),
                            None if shape is None else list(shape), _dtype_name(dt))
-            if t is not None:
+            if t is not None and getattr(node, "_outputs", None) is None:
                 gn.value = array(t._data)
-            if grads_into is not None and node in grads_into:
-                gn.grad = array(grads_into[node])
+            if grads_into is not None and node in grads_into and type(grads_into[node]) is not list:
+                gn.grad = array(grads_into[node])  # (not for a node with several outputs)
         gn.is_root = nid in seen_roots
         graph.nodes.append(gn)
         spec = getattr(node, "spec", None)
         names = spec.inputs if spec is not None else ()
-        for i, nxt in enumerate(node._edges or ()):
+        for i, nxt in enumerate(next_nodes(node)):
             if nxt is None:
                 continue
             graph.edges.append(GraphEdge(ids[nxt], nid, names[i] if i < len(names) else f"input{i}",
@@ -247,7 +262,7 @@ def _values_from_env(graph: Graph, namer: Namer, order, ids) -> None:
             by_node.setdefault(id(value.grad_fn), value)
     for node in order:
         t = by_node.get(id(node))
-        if t is None:
+        if t is None or getattr(node, "_outputs", None) is not None:  # (several outputs: no one value)
             continue
         gn = graph.node(ids[node])
         if gn.value is None:

@@ -137,6 +137,8 @@ def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
         old = wrap(t._data.copy())
         old.grad_fn = t.grad_fn
         old._requires_grad = t._requires_grad
+        if t._port is not None:  # an output of a multi-output op: the edge stays its port
+            old._port = t._port
         result = op(old, *args, **kwargs)
         if old.grad_fn is not None and result is not old:  # torch saves the original self as self.clone(): its history under create_graph
             from .joins import CLONE

@@ -8,7 +8,8 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dims import _dims, check_flag
 from .dtype_support import refuse
-from .registry import defop, record
+from ..grad_mode import state as grad_state
+from .registry import attach_outputs, defop, record
 
 
 # -- named results ---------------------------------------------------------------------------
@@ -89,8 +90,22 @@ _BY_COUNT = lambda grad, kd_shape, keepdim, mask, count, F: _scale_by_count(  # 
     grad, kd_shape, keepdim, mask, count, F)
 AMAX = defop("AmaxBackward0", {"self": "grad/k at the k maximal elements of each slice"}, self=_BY_COUNT)
 AMIN = defop("AminBackward0", {"self": "grad/k at the k minimal elements of each slice"}, self=_BY_COUNT)
-# aminmax: one node in torch for both outputs; here one node of that name per output
-AMINMAX = defop("AminmaxBackward0", {"self": "grad/k at the k extreme elements of each slice"}, self=_BY_COUNT)
+
+
+def _aminmax_backward(grads, kd_shape, keepdim, mask, count, F):
+    """The min's part plus the max's, each only for an output that got a gradient (torch's order)."""
+    out = None
+    for g, m, c in zip(grads, mask, count):
+        if g is not None:
+            part = _scale_by_count(g, kd_shape, keepdim, m, c, F)
+            out = part if out is None else out + part
+    return out
+
+
+# aminmax: one node for both outputs, as torch; mask and count are (the min's, the max's)
+AMINMAX = defop("AminmaxBackward0", {"self": "grad/k at the k extreme elements of each slice"},
+                self=lambda grad, kd_shape, keepdim, mask, count, F: _aminmax_backward(
+                    grad, kd_shape, keepdim, mask, count, F))
 
 
 # torch saves self/result or the indices for these: a second backward pass fails
@@ -256,12 +271,13 @@ def aminmax(input, *, dim=None, keepdim=False):
                                "operation has no identity.") from None
         raise IndexError(f"aminmax: Expected reduction dim {axis} to have non-zero size.") from None
     dims = None if axis is None or d.ndim == 0 else (axis,)
-    needed = input._requires_grad
-    # the max's node first, so the backward pass (newest node first) adds min + max as torch
-    hi = record(AMINMAX, hi, (input,), _by_count_params(d, np.max, dims, keepdim, needed))
-    lo = record(AMINMAX, lo, (input,), _by_count_params(d, np.min, dims, keepdim, needed))
-    from .views import output_group
-    output_group((lo, hi))  # one node with two outputs in torch (hooks, a call by hand)
+    lo, hi = wrap(lo), wrap(hi)
+    if input._requires_grad and grad_state.enabled:
+        p_lo = _by_count_params(d, np.min, dims, keepdim, True)
+        p_hi = _by_count_params(d, np.max, dims, keepdim, True)
+        attach_outputs(AMINMAX, (lo, hi), (input,), {"kd_shape": p_lo["kd_shape"], "keepdim": keepdim,
+                                                     "mask": (p_lo["mask"], p_hi["mask"]),
+                                                     "count": (p_lo["count"], p_hi["count"])})
     return _AMINMAX_T(lo, hi)
 
 

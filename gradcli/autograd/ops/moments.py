@@ -16,8 +16,7 @@ import warnings
 import numpy as np
 
 from ._dims import _dims, _mean_backward, _unsqueeze_multiple, check_flag
-from .registry import defop, record
-from .views import output_group
+from .registry import attach_outputs, defop, record
 from .summation import _GRAIN, THREADS, torch_mean
 
 # -- backward ----------------------------------------------------------------------------
@@ -50,21 +49,33 @@ def _std_backward(grad, self, result, dims, correction, keepdim, F):
 
 _VAR = {"self": "2(self - mean)/(N - correction)"}
 _STD = {"self": "(self - mean)/((N - correction)·std)"}
-_MEAN = {"self": "1/n"}
 VAR = defop("VarBackward0", _VAR, self=lambda grad, self, dims, keepdim, correction, F: _var_backward(
     grad, self, dims, correction, keepdim, F))
 STD = defop("StdBackward0", _STD, self=lambda grad, self, result, dims, keepdim, correction, F: _std_backward(
     grad, self, result, dims, correction, keepdim, F))
-# the fused ops have one node in torch for both outputs; here each output has its own node
-# of that name (torch adds the two parts; the engine adds them here)
-VAR_MEAN_VAR = defop("VarMeanBackward0", _VAR, self=lambda grad, self, dims, keepdim, correction, F: _var_backward(
-    grad, self, dims, correction, keepdim, F))
-VAR_MEAN_MEAN = defop("VarMeanBackward0", _MEAN, self=lambda grad, shape, dims, keepdim, n, F: _mean_backward(
-    grad, shape, dims, keepdim, n, F))
-STD_MEAN_STD = defop("StdMeanBackward0", _STD, self=lambda grad, self, result, dims, keepdim, correction, F:
-                     _std_backward(grad, self, result, dims, correction, keepdim, F))
-STD_MEAN_MEAN = defop("StdMeanBackward0", _MEAN, self=lambda grad, shape, dims, keepdim, n, F: _mean_backward(
-    grad, shape, dims, keepdim, n, F))
+
+
+def _var_mean_backward(grads, self, result, dims, keepdim, correction, n, F, take_sqrt):
+    """torch's var_mean / std_mean backward: the var (std) part, plus the mean part, each only
+    for an output that got a gradient (``grads``: the two outputs', None for none)."""
+    g_value, g_mean = grads
+    out = None
+    if g_value is not None:
+        out = (_std_backward(g_value, self, result, dims, correction, keepdim, F) if take_sqrt
+               else _var_backward(g_value, self, dims, correction, keepdim, F))
+    if g_mean is not None:
+        part = _mean_backward(g_mean, self.shape, dims, keepdim, n, F)
+        out = part if out is None else out + part
+    return out
+
+
+# the fused ops: one node for both outputs, as torch
+VAR_MEAN = defop("VarMeanBackward0", {"self": "2(self - mean)/(N - correction) · grad[0] + grad[1]/n"},
+                 self=lambda grad, self, dims, keepdim, correction, n, F: _var_mean_backward(
+                     grad, self, None, dims, keepdim, correction, n, F, False))
+STD_MEAN = defop("StdMeanBackward0", {"self": "(self - mean)/((N - correction)·std) · grad[0] + grad[1]/n"},
+                 self=lambda grad, self, result, dims, keepdim, correction, n, F: _var_mean_backward(
+                     grad, self, result, dims, keepdim, correction, n, F, True))
 
 # -- forward -----------------------------------------------------------------------------
 
@@ -178,21 +189,19 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
                                                             "correction": correction})
 
 
-def _fused(name, spec_value, spec_mean, take_sqrt, input, dim, unbiased, keepdim, correction):
+def _fused(name, spec, take_sqrt, input, dim, unbiased, keepdim, correction):
     d, dims, correction, n = _var_args(name, input, dim, unbiased, correction, keepdim)
     v, m = _variance(d, dims, keepdim, correction, n, fused=True)
-    # the mean's node first, so the backward pass (newest node first) adds value + mean as torch
-    mean = record(spec_mean, m.astype(d.dtype), (input,), {"shape": d.shape, "dims": dims, "keepdim": keepdim,
-                                                          "n": n})
-    value = record(spec_value, (np.sqrt(v) if take_sqrt else v).astype(d.dtype), (input,),
-                   {"dims": dims, "keepdim": keepdim, "correction": correction})
-    output_group((value, mean))
+    value = record(spec, (np.sqrt(v) if take_sqrt else v).astype(d.dtype), ())
+    mean = record(spec, m.astype(d.dtype), ())
+    attach_outputs(spec, (value, mean), (input,), {"dims": dims, "keepdim": keepdim, "correction": correction,
+                                                  "n": n})
     return value, mean
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return _fused("var_mean", VAR_MEAN_VAR, VAR_MEAN_MEAN, False, input, dim, unbiased, keepdim, correction)
+    return _fused("var_mean", VAR_MEAN, False, input, dim, unbiased, keepdim, correction)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return _fused("std_mean", STD_MEAN_STD, STD_MEAN_MEAN, True, input, dim, unbiased, keepdim, correction)
+    return _fused("std_mean", STD_MEAN, True, input, dim, unbiased, keepdim, correction)

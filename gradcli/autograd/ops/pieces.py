@@ -3,32 +3,46 @@ torch, so a piece may not be written in place), select and narrow."""
 
 from __future__ import annotations
 
-from ..tensor import _wrap_dim
+import numpy as np
+
+from ..tensor import Tensor, _wrap_dim
 from . import indexing as _i
-from .joins import _shape_text
-from .registry import defop
-from .views import make_view as _view_of, output_group
+from .joins import _shape_text, stack as _stack
+from .registry import attach_outputs, defop
+from .views import make_view as _view_of
 
 
-# each piece has its own node (see function.py); its gradient is zeros of self's shape with
-# the piece's gradient in place
-SPLIT = defop("SplitBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-              self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
-SPLIT_SIZES = defop("SplitWithSizesBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-                    self=lambda grad, shape, index: _i.CAT_BACKWARD(grad, shape=shape, index=index))
-UNBIND = defop("UnbindBackward0", {"self": "the piece's gradient in place, zeros elsewhere"},
-               self=lambda grad, shape, index: _i.STACK_BACKWARD(grad, shape=shape, index=index))
+# one node for all pieces, as torch: its formula gets every piece's gradient (None for pieces
+# that got none) and joins them, zeros for the missing, with one cat / stack (one node of that
+# name under create_graph)
+def _split_backward(grads, shape, dim, bounds, F):
+    like = next(g for g in grads if g is not None)
+    parts = [g if g is not None else F.new_zeros(like, shape[:dim] + (b - a,) + shape[dim + 1:])
+             for g, a, b in zip(grads, bounds, bounds[1:])]
+    return F.cat(parts, dim)
+
+
+def _unbind_backward(grads, shape, dim, F):
+    like = next(g for g in grads if g is not None)
+    parts = [g if g is not None else F.new_zeros(like, shape[:dim] + shape[dim + 1:]) for g in grads]
+    return _stack(parts, dim) if isinstance(like, Tensor) else np.stack(parts, axis=dim)
+
+
+_JOIN = {"self": "the pieces' gradients joined, zeros for pieces without one"}
+SPLIT = defop("SplitBackward0", _JOIN, self=lambda grad, shape, dim, bounds, F: _split_backward(
+    grad, shape, dim, bounds, F))
+SPLIT_SIZES = defop("SplitWithSizesBackward0", _JOIN, self=lambda grad, shape, dim, bounds, F: _split_backward(
+    grad, shape, dim, bounds, F))
+UNBIND = defop("UnbindBackward0", _JOIN, self=lambda grad, shape, dim, F: _unbind_backward(grad, shape, dim, F))
 
 
 def _pieces(self, spec, dim, bounds):
     d = self._data
     lead = (slice(None),) * dim
-    out = []
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        index = lead + (slice(a, b),)
-        out.append(_view_of(spec, d[index], self, {"shape": d.shape, "index": index}, i))
-    output_group(out)
-    return tuple(out)
+    out = tuple(_view_of(spec, d[lead + (slice(a, b),)], self, None, i)
+                for i, (a, b) in enumerate(zip(bounds, bounds[1:])))
+    attach_outputs(spec, out, (self,), {"shape": d.shape, "dim": dim, "bounds": tuple(bounds)})
+    return out
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -54,6 +68,10 @@ def split(tensor, split_size_or_sections, dim=0):
     return _pieces(tensor, SPLIT, dim, bounds)
 
 
+def split_with_sizes(input, split_sizes, dim=0):
+    return split(input, list(split_sizes), dim)
+
+
 def chunk(input, chunks, dim=0):
     d = input._data
     if d.ndim == 0:
@@ -75,9 +93,9 @@ def unbind(input, dim=0):
     lead = (slice(None),) * dim
     shape = d.shape
     # the Ellipsis keeps numpy from returning a 0-d piece as a scalar copy
-    out = tuple(_view_of(UNBIND, d[lead + (i, Ellipsis)], input, {"shape": shape, "index": lead + (i,)}, i)
-                for i in range(shape[dim]))
-    output_group(out)
+    out = tuple(_view_of(UNBIND, d[lead + (i, Ellipsis)], input, None, i) for i in range(shape[dim]))
+    if out:
+        attach_outputs(UNBIND, out, (input,), {"shape": shape, "dim": dim})
     return out
 
 
@@ -116,5 +134,5 @@ def narrow(input, dim, start, length):
     return _view_of(NARROW, d[index], input, {"shape": d.shape, "index": index})
 
 
-TENSOR_METHODS = {"split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select}
+TENSOR_METHODS = {"split": split, "split_with_sizes": split_with_sizes, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select}
 TORCH_EXPORTS = dict(TENSOR_METHODS)

@@ -27,7 +27,7 @@ from weakref import ref as _weakref
 
 from numpy import asarray as _asarray, ndarray as _ndarray
 
-from ..function import AccumulateGrad, next_seq as _next_seq, node_class, site as _site
+from ..function import AccumulateGrad, Outputs, next_seq as _next_seq, node_class, port, site as _site
 from ..grad_mode import state as grad_state
 
 _RESERVED = ("grad", "F")
@@ -192,6 +192,8 @@ def attach(spec: OpSpec, result, inputs: tuple, mask: int, params: dict | None =
         e = x.grad_fn
         if e is None:
             e = accumulate_node(x)
+        elif x._port is not None:  # an output of a multi-output op: the edge is its port
+            e = _output_edge(x, e)
         edges = (e,)
         d = x._data
         if d.shape != shape or d.dtype is not np_dtype and d.dtype != np_dtype:
@@ -203,6 +205,8 @@ def attach(spec: OpSpec, result, inputs: tuple, mask: int, params: dict | None =
                 e = x.grad_fn
                 if e is None:
                     e = accumulate_node(x)
+                elif x._port is not None:
+                    e = _output_edge(x, e)
                 edge_list.append(e)
                 d = x._data
                 if d.shape != shape or d.dtype is not np_dtype and d.dtype != np_dtype:
@@ -242,6 +246,46 @@ def attach(spec: OpSpec, result, inputs: tuple, mask: int, params: dict | None =
     node._released = False
     result.grad_fn = node
     result._requires_grad = True
+
+
+def _output_edge(t, fn):
+    """``t``'s port while ``fn`` (its grad_fn) is the multi-output node it was made by."""
+    p = t._port
+    return p if p.node is fn else fn
+
+
+def gradient_edge(t):
+    """Where a gradient for ``t`` goes (torch's gradient_edge): its grad_fn, the port of its
+    output when that node has several, or its AccumulateGrad."""
+    fn = t.grad_fn
+    if fn is None:
+        return accumulate_node(t)
+    return fn if t._port is None else _output_edge(t, fn)
+
+
+def attach_outputs(spec: OpSpec, outputs, inputs: tuple, params: dict | None = None) -> None:
+    """Make ``outputs`` (in order) the outputs of ONE new ``spec.grad_fn`` node over ``inputs``,
+    as torch's split, unbind, var_mean, aminmax: its formulas get the list of the outputs'
+    gradients (None for those that got none); a saved ``result`` is output 0."""
+    if not grad_state.enabled:
+        return
+    mask = 0
+    bit = 1
+    for x in inputs:
+        if isinstance(x, _Tensor) and x._requires_grad:
+            mask |= bit
+        bit <<= 1
+    if not mask:
+        return
+    first = outputs[0]
+    attach(spec, first, inputs, mask, params)
+    node = first.grad_fn
+    node._outputs = Outputs(len(outputs))
+    node._pre_hooks = []  # never None: the engine gathers the outputs' gradients where hooks run
+    for k, t in enumerate(outputs):
+        t.grad_fn = node
+        t._requires_grad = True
+        t._port = port(node, k)
 
 
 def _save_one(src, name, result, inputs, params):

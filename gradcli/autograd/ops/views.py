@@ -22,7 +22,7 @@ import numpy as np
 from ..function import Node
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, wrap as _wrap
-from .registry import accumulate_node, attach, backward_op, defop
+from .registry import attach, backward_op, defop, gradient_edge
 
 # torch's CreationMeta: how a view was made decides whether it may be written in place
 DEFAULT, MULTI_OUTPUT, NO_GRAD = 0, 1, 2
@@ -101,7 +101,8 @@ View.__name__ = View.__qualname__ = "Tensor"
 
 def make_view(spec, out: np.ndarray, self: Tensor, params=None, output_nr=None) -> View:
     """``out`` (numpy's view of ``self``'s data) as the result of the view op ``spec``;
-    ``output_nr`` marks a piece of a multi-output view op (unbind, split, chunk)."""
+    ``output_nr`` marks a piece of a multi-output view op (unbind, split, chunk): the caller
+    attaches the op's one node to all pieces (registry.attach_outputs)."""
     v = _wrap(out if type(out) is np.ndarray else np.asarray(out))
     v.__class__ = View  # (cheaper than setting the slots behind View's properties)
     vc = self._vc
@@ -123,20 +124,9 @@ def make_view(spec, out: np.ndarray, self: Tensor, params=None, output_nr=None) 
         v._output_nr = output_nr
     if made != DEFAULT:
         v._view_made = made
-    if enabled and self._requires_grad:
+    if enabled and self._requires_grad and output_nr is None:
         attach(spec, v, (self,), 1, params)
     return v
-
-
-def output_group(outputs) -> None:
-    """Mark the nodes of ``outputs`` (in order) as the outputs of one op: torch has a single node
-    for them (split, unbind, var_mean...), called by hand with one gradient per output."""
-    group = tuple(_GRAD_FN.__get__(t) for t in outputs)
-    if len(group) > 1 and all(n is not None for n in group):
-        for n in group:
-            n._group = group
-            if n._pre_hooks is None:  # the engine looks at the group where a node's hooks run
-                n._pre_hooks = []
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -302,10 +292,9 @@ def _node(spec, edges, mask, params):
 
 def _edge(t: Tensor):
     """Where a gradient for ``t``'s current history goes (torch's gradient_edge)."""
-    fn = t.grad_fn
-    if fn is not None:
-        return fn
-    return accumulate_node(t) if t._requires_grad else None
+    if t.grad_fn is not None or t._requires_grad:
+        return gradient_edge(t)
+    return None
 
 
 def _refresh(view: View, fn):
@@ -336,7 +325,7 @@ def move_retain_grad(t: Tensor, old, new) -> None:
             old._pre_hooks.remove(entry)
             if new._pre_hooks is None:
                 new._pre_hooks = []
-            new._pre_hooks.append(entry)
+            new._pre_hooks.append(entry[:2])  # (the new node has one output)
             return
 
 
