@@ -55,6 +55,10 @@ def _cases():
     yield "norm.backward-all-nodes", ["backward", "examples/norm.py", "--all-nodes"]
     yield "grad_tensors.backward-no-weights", ["backward", "examples/grad_tensors.py"]
     yield "second_derivative.grad-order", ["grad", "-e", "x**3", "--set", "x=2", "--order", "2"]
+    # ops with several outputs: one node each (unbind, var_mean), drawn and explained once
+    for command, extra in (("graph", []), ("graph", ["-f", "json"]), ("explain", []), ("check", [])):
+        tag = command + ("-json" if extra else "")
+        yield f"split_pieces.{tag}", [command, "examples/split_pieces.py", *extra]
 
 
 CASES = dict(_cases())
