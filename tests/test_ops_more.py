@@ -420,3 +420,30 @@ def test_torch_dtype_makes_no_instances(expr):
 @pytest.mark.parametrize("expr", _calls("softmin_bool"))
 def test_softmin_negates_before_its_dim_is_parsed(expr):
     _same_output(expr, "t = torch.tensor([True, False, True])\nb = torch.ones(2, 3)\n")
+
+
+# -- meshgrid, cartesian_prod, broadcast_to/_tensors, atleast_nd -----------------------------------
+
+_GRID_SETUP = """v = torch.tensor([1., 2, 3], requires_grad=True)
+w = torch.tensor([4., 5], requires_grad=True)
+a = torch.ones(2, 3, requires_grad=True)
+s = torch.tensor(2., requires_grad=True)
+i = torch.tensor([1, 2])
+"""
+
+
+@pytest.mark.parametrize("expr", _calls("grids"))
+def test_grid_and_broadcast_composites_match_torch(expr):
+    _same_output(expr, _GRID_SETUP)
+
+
+@pytest.mark.parametrize("fn", [lambda t, x, y: t.meshgrid(x, y, indexing="xy")[0] * t.meshgrid(x, y, indexing="ij")[1].T,
+                                lambda t, x, y: t.cartesian_prod(x, y).prod(1),
+                                lambda t, x, y: t.broadcast_tensors(x[:, None], y)[0] * y,
+                                lambda t, x, y: t.atleast_3d(x) * t.broadcast_to(y, (1, 3, 3))])
+def test_grid_composites_gradients_and_graphs(fn):
+    torch = pytest.importorskip("torch")
+    x, y = np.asarray(rand(3, seed=1)), np.asarray(rand(3, seed=2))
+    compare_with_torch(torch, fn, x, y)
+    _second_order_matches(torch, fn, [x, y])
+    _same_graph(torch, fn, [x, y])

@@ -476,3 +476,8 @@ TORCH_EXPORTS = {
     "permute": torch_permute, "movedim": movedim, "moveaxis": movedim, "adjoint": adjoint,
     **_JOIN_EXPORTS, **_PIECE_METHODS,
 }
+
+from . import grids as _grids  # noqa: E402  (meshgrid, cartesian_prod, broadcast_to/_tensors, atleast_nd)
+
+TORCH_EXPORTS.update(_grids.TORCH_EXPORTS)
+TENSOR_METHODS.update(_grids.TENSOR_METHODS)
