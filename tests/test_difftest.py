@@ -22,7 +22,6 @@ SEEDS = list(range(0, 400)) + REGRESSION_SEEDS
 
 # seed -> why it still differs (see tests/difftest_findings.md)
 KNOWN: dict[int, str] = {
-    10: "value_ulp: float64 bmm of 2-term dot products (MKL's fused multiply-add)",
     269: 'value_ulp: float32 cos/sin last ulp',
 }
 
@@ -30,11 +29,7 @@ KNOWN: dict[int, str] = {
 # the tutorial family (seeds from dg.TUTORIAL_BASE): autograd.grad, hooks, optim loops, nn layers
 TUTORIAL_SEEDS = range(dg.TUTORIAL_BASE, dg.TUTORIAL_BASE + 200)
 KNOWN_TUTORIAL: dict[int, str] = {
-    1000051: "value_ulp: float32 nn.Linear + MSELoss + exp over SGD steps (matmul/sum order)",
     1000120: "value_ulp: float32 last digits of a training loop's loss/weights (nn.Linear, matmul/sum order, SLEEF)",
-    1000139: "value_ulp: float32 last digits of a training loop's loss/weights (nn.Linear, matmul/sum order, SLEEF)",
-    1000143: "value_ulp: float32 last digits of a training loop's loss/weights (nn.Linear, matmul/sum order, SLEEF)",
-    1000168: "value_ulp: float32 last digits of a training loop's loss/weights (nn.Linear, matmul/sum order, SLEEF)",
 }
 
 

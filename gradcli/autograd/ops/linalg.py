@@ -14,7 +14,7 @@ import numpy as np
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap_dim
 from . import shape as _s
-from .backends import gemm_array
+from .backends import bmm_array, dot_array, gemm_array, mv_array
 from .dtype_support import refuse
 from .registry import defop, record
 from .shape import _view_of
@@ -90,7 +90,7 @@ def mv(input, vec):
     _same_dtype(a, v)
     if a.dtype.kind != "f" and a.size and v.size:
         refuse("mv", a.dtype)
-    return record(MV, np.matmul(a, v), (input, vec))
+    return record(MV, mv_array(a, v), (input, vec))
 
 
 def dot(input, tensor):
@@ -107,8 +107,7 @@ def dot(input, tensor):
                            f"elements respectively")
     if a.dtype.kind != "f":
         refuse("dot", a.dtype)
-    # BLAS's dot adds the products to a +0 (numpy's starts from the first: -0. for -0. products)
-    return record(DOT, np.dot(a, b) + a.dtype.type(0), (input, tensor))
+    return record(DOT, dot_array(a, b), (input, tensor))
 
 
 VDOT = defop("VdotBackward0", {"self": "grad * other", "other": "grad * self"},
@@ -135,7 +134,7 @@ def bmm(input, mat2):
         raise RuntimeError(f"expected scalar type {_torch_type_name(a.dtype)} but found {_torch_type_name(b.dtype)}")
     if a.dtype.kind != "f" and a.size and b.size:
         refuse("bmm", a.dtype)
-    return record(BMM, np.matmul(a, b), (input, mat2))
+    return record(BMM, bmm_array(a, b), (input, mat2))
 
 
 # -- matmul: ATen's composition ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hard
 from .binary_cross_entropy import binary_cross_entropy, binary_cross_entropy_with_logits
 from .loss import (_reduction, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,  # noqa: F401
                    smooth_l1_loss)
+from .backends import gemm_array
 from .linalg import col_major, mm_mat1_backward, mm_mat2_backward
 from .registry import defop, record
 
@@ -40,7 +41,7 @@ def _addmm(bias, mat1, mat2):
             raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {_torch_type_name(d.dtype)} "
                                f"and {_torch_type_name(b.dtype)}")
     _expand_shape(bias._data, (a.shape[0], b.shape[1]))  # addmm expands the bias: torch's errors
-    return record(ADDMM, bias._data + a @ b, (bias, mat1, mat2), {"col1": col_major(a), "col2": col_major(b)})
+    return record(ADDMM, bias._data + gemm_array(a, b), (bias, mat1, mat2), {"col1": col_major(a), "col2": col_major(b)})
 
 
 def linear(input, weight, bias=None):
