@@ -81,8 +81,8 @@ def _atan2_grads(grad, self, other, F, which):
     return grad * other * recip if which == 0 else grad * -self * recip
 
 
-ATAN2 = defop("Atan2Backward0", {"self": "other/(self²+other²), 0 where both are 0",
-                                  "other": "-self/(self²+other²), 0 where both are 0"},
+ATAN2 = defop("Atan2Backward0", {"self": "other/(self²+other²), 0 where self²+other² is 0",
+                                  "other": "-self/(self²+other²), 0 where self²+other² is 0"},
               self=lambda grad, self, other, F: _atan2_grads(grad, self, other, F, 0),
               other=lambda grad, self, other, F: _atan2_grads(grad, self, other, F, 1))
 HYPOT = defop("HypotBackward0", {"self": "self/result", "other": "other/result"},
