@@ -283,3 +283,86 @@ w.grad = torch.tensor([float('nan'), 1.0])
 print(torch.nn.utils.clip_grad_norm_([w], 1.0), w.grad)
 w.grad = torch.tensor([float('inf'), 1.0])
 """ + tried("torch.nn.utils.clip_grad_norm_([w], 1.0, error_if_nonfinite=True)"))
+
+
+# -- shrink activations, pad, pairwise_distance, embedding ------------------------------------------
+
+XS = "x = torch.tensor([[1.0, -0.5, 0.5, 2.0], [-2.0, 0.25, -0.5, 0.0]], dtype=DT, requires_grad=True)\n"
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("call", ["F.softshrink(x)", "F.softshrink(x, 0.25)", "F.softshrink(x, 0)", "F.hardshrink(x)",
+                                  "F.hardshrink(x, 0.25)", "F.hardshrink(x, -1)", "nn.Softshrink(0.3)(x)",
+                                  "nn.Hardshrink(lambd=2)(x)"])
+def test_shrink(dt, call):
+    same_as_torch(f"DT = {dt}\n" + XS + f"y = {call}\n" + """
+print(y, y.grad_fn.name())
+g, = torch.autograd.grad((y * y).sum(), x, create_graph=True)
+print(g, g.grad_fn.name())
+print(torch.autograd.grad(g.sum(), x))
+""")
+
+
+def test_shrink_modules_and_errors():
+    same_as_torch("print(nn.Softshrink(), nn.Hardshrink(0.3), nn.Softshrink(1))\n" + "".join(tried(e) for e in [
+        "F.softshrink(torch.ones(2), -1)", "F.softshrink(torch.ones(2, dtype=torch.float64), -1.5)",
+        "F.softshrink(torch.tensor([1, 2]))", "F.hardshrink(torch.tensor([1, 2]))"]))
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("call", ["F.pad(x, (1, 2))", "F.pad(x, (1, 1, 2, 0), value=3.0)", "F.pad(x, [-1, 1])",
+                                  "F.pad(x, (0, 0, 1, -1), 'constant', 0.5)", "F.pad(x, (1, 2), mode='reflect')",
+                                  "F.pad(x, (1, 2), mode='replicate')", "F.pad(x, (0, 0))",
+                                  "F.pad(x.unsqueeze(0), (1, 1, 1, 1), mode='reflect')",
+                                  "F.pad(x.unsqueeze(0), (2, 0, 1, 3), mode='replicate')",
+                                  "F.pad(x.view(1, 1, 2, 4), (1, 1, 1, 1, 0, 0), mode='replicate')",
+                                  "F.pad(x, (1, 1), mode='reflect', value=0)"])
+def test_pad(dt, call):
+    same_as_torch(f"DT = {dt}\n" + XS + f"y = {call}\n" + """
+print(y, y.grad_fn.name())
+w = torch.arange(y.numel(), dtype=DT).view(y.shape)
+g, = torch.autograd.grad((y * y * w).sum(), x, create_graph=True)
+print(g)
+print(torch.autograd.grad(g.sum(), x))
+""")
+
+
+@pytest.mark.parametrize("call", ["F.pad(x, (1,))", "F.pad(x, (1, 2, 3, 4, 5, 6))", "F.pad(x, (4, 4), mode='reflect')",
+                                  "F.pad(x.unsqueeze(0), (0, 0, 2, 2), mode='reflect')", "F.pad(x, (1, 1), mode='foo')",
+                                  "F.pad(x, (1, 1, 1, 1), mode='reflect')", "F.pad(x, (1.5, 2))",
+                                  "F.pad(x, (1, 1), mode='replicate', value=2.0)", "F.pad(torch.ones(3), (1, 1), mode='reflect')",
+                                  "F.pad(torch.tensor([1, 2]), (1, 1), value=2.5)", "F.pad(x, (-3, -3))"])
+def test_pad_errors(call):
+    same_as_torch("x = torch.tensor([[1.0, -0.5, 0.5, 2.0], [-2.0, 0.25, -0.5, 0.0]])\n" + tried(call))
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_pairwise_distance_and_cosine_modules(dt):
+    same_as_torch(f"DT = {dt}\n" + """
+a = torch.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], dtype=DT, requires_grad=True)
+b = torch.tensor([[0.0, 2.0, 1.0], [1.5, 1.0, -2.0]], dtype=DT)
+d = F.pairwise_distance(a, b)
+print(d, d.grad_fn.name(), d.grad_fn.next_functions[0][0].name())
+d.sum().backward()
+print(a.grad)
+print(F.pairwise_distance(a, b, p=1, keepdim=True), F.pairwise_distance(a, b[0], eps=0.1))
+print(F.pairwise_distance(a, b, p=float('inf')), F.pairwise_distance(a[0], b[0]))
+print(nn.PairwiseDistance(), nn.PairwiseDistance(p=1.0, keepdim=True), nn.CosineSimilarity(), nn.CosineSimilarity(dim=0))
+print(nn.CosineSimilarity()(a, b), nn.PairwiseDistance(p=3)(a, b), nn.CosineSimilarity(dim=0, eps=1e-6)(a, b))
+""")
+
+
+def test_functional_embedding():
+    same_as_torch("""
+w = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+e = F.embedding(torch.tensor([[0, 2], [1, 1]]), w)
+print(e, e.grad_fn.name())
+e.sum().backward()
+print(w.grad)
+w.grad = None
+e = F.embedding(torch.tensor([0, 2, 2]), w, padding_idx=-1)
+(e * e).sum().backward()
+print(e, w.grad)
+""" + "".join(tried(c) for c in ["F.embedding(torch.tensor([3]), w)", "F.embedding(torch.tensor([0]), w, padding_idx=3)",
+                                 "F.embedding(torch.tensor([0]), w, padding_idx=-4)",
+                                 "F.embedding(torch.tensor([0.0]), w)"]))

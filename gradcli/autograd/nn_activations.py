@@ -7,6 +7,7 @@ from .nn_base import Module
 from .ops import activation as A
 from .ops import elementwise as _e
 from .ops import nn_functional as F
+from .ops import shrink as _shrink
 
 
 def _inplace(flag) -> str:
@@ -221,3 +222,27 @@ class GLU(Module):
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
+
+
+class Softshrink(Module):
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return _shrink.softshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Hardshrink(Module):
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return _shrink.hardshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"

@@ -71,6 +71,25 @@ def linear(input, weight, bias=None):
 from .bilinear import bilinear  # noqa: E402  (its own module: the op and its TrilinearBackward0)
 from .glu import glu  # noqa: E402  (its own module: GluBackward0 and glu_backward)
 from .normalization import batch_norm, layer_norm  # noqa: E402
+from .padding import pad  # noqa: E402
+from .shrink import hardshrink, softshrink  # noqa: E402
+from .distance import pairwise_distance  # noqa: E402
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """Rows of ``weight`` picked by ``input`` (nn.Embedding's forward, shared)."""
+    from ..nn_layers import embedding as _embedding
+    if padding_idx is not None:
+        rows = weight._data.shape[0]
+        if padding_idx > 0 and padding_idx >= rows or padding_idx < -rows:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        if padding_idx < 0:
+            padding_idx += rows
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("F.embedding with max_norm, scale_grad_by_freq or sparse is not supported by "
+                                  "gradcli")
+    return _embedding(input, weight, padding_idx)
 
 
 def _vf_arguments(name, input, p, train):
@@ -225,7 +244,8 @@ TORCH_EXPORTS = {
         gelu=gelu, elu=elu, selu=selu, celu=celu, silu=silu, mish=mish, softplus=softplus,
         hardtanh=hardtanh, hardtanh_=hardtanh_, hardsigmoid=hardsigmoid, hardswish=hardswish,
         logsigmoid=logsigmoid, softsign=softsign, tanhshrink=tanhshrink, threshold=threshold,
-        threshold_=threshold_, layer_norm=layer_norm, batch_norm=batch_norm,
+        threshold_=threshold_, layer_norm=layer_norm, batch_norm=batch_norm, pad=pad, softshrink=softshrink,
+        hardshrink=hardshrink, pairwise_distance=pairwise_distance, embedding=embedding,
     ).items()
 }
 
