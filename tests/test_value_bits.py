@@ -219,3 +219,21 @@ def test_small_matrix_products_sum_in_order_as_torch(dtype):
             grad = rng.standard_normal(gshape).astype(dtype)
             for got, want in zip(run(G, fn, arrays, grad), run(torch, fn, arrays, grad)):
                 assert _differ(got, want) == 0, shapes
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cumprod_along_a_size_one_dim_passes_the_gradient_through(dtype):
+    """torch's cumprod_backward returns grad for a size-1 dim: no division, no zero handling,
+    so second derivatives keep torch's zeros and their signs (seed 22097)."""
+    torch = pytest.importorskip("torch")
+    x0 = np.array([[[2.0, 0.5, 2.0], [-1.0, 0.605, 1.0]]], dtype)
+    c = np.array([[[-2.41, 2.0, 1.0], [-1.2, 0.0, 2.2]]], dtype)
+    results = []
+    for lib in (G, torch):
+        x = lib.tensor(x0, requires_grad=True)
+        y = lib.cumprod(lib.tanh(x) * lib.tensor(c), dim=0) * lib.tensor(c)
+        (g,) = lib.autograd.grad(y.mean(), [x], create_graph=True)
+        (h,) = lib.autograd.grad(g.sum(), [x])
+        results.append([np.asarray(v.tolist(), dtype) for v in (g, h)])
+    for got, want in zip(*results):
+        assert _differ(got, want) == 0

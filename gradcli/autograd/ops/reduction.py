@@ -172,8 +172,8 @@ CUMPROD = defop("CumprodBackward0", {"self": "reversed cumsum of grad·result, o
 
 
 def _cumprod_grad(grad, self, result, dim, F):
-    if math.prod(tuple(self.shape)) <= 1:
-        return grad
+    if math.prod(tuple(self.shape)) <= 1 or dim is not None and tuple(self.shape)[dim] == 1:
+        return grad  # torch's cumprod_backward: nothing to differentiate along a size-1 dim
     if not (self == 0).any():  # torch: reversed_cumsum(result * grad) / self
         return _cumsum_backward(result * grad, dim, F) / self
     # zeros: d out_j / d x_k = prod_{i <= j, i != k} x_i, built from exclusive products
