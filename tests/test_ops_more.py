@@ -447,3 +447,33 @@ def test_grid_composites_gradients_and_graphs(fn):
     compare_with_torch(torch, fn, x, y)
     _second_order_matches(torch, fn, [x, y])
     _same_graph(torch, fn, [x, y])
+
+
+# -- diff, tensordot -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr", _calls("diff"))
+def test_diff_matches_torch(expr):
+    _same_output(expr, "v = torch.tensor([1., 4, 9, 16], requires_grad=True)\n"
+                       "a = torch.tensor([[1., 2, 4], [7, 11, 16]], requires_grad=True)\n")
+
+
+@pytest.mark.parametrize("expr", _calls("tensordot"))
+def test_tensordot_matches_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]], requires_grad=True)\n"
+                       "b = (torch.arange(12.) / 7).reshape(3, 4).requires_grad_()\n"
+                       "v = torch.tensor([1., -2, 3], requires_grad=True)\nc = torch.ones(3, 1, 4, requires_grad=True)\n")
+
+
+@pytest.mark.parametrize("fn,shapes", [
+    (lambda t, x, y: t.tensordot(x, y, dims=1), [(2, 3), (3, 4)]),
+    (lambda t, x, y: t.tensordot(x, y, dims=([0, 2], [2, 0])), [(2, 3, 4), (4, 5, 2)]),
+    (lambda t, x, y: t.tensordot(x, y), [(2, 3), (2, 3)]),
+    (lambda t, x, y: t.diff(x * y, n=2, dim=0, prepend=y), [(4, 3), (4, 3)]),
+])
+def test_diff_and_tensordot_gradients_and_graphs(fn, shapes):
+    torch = pytest.importorskip("torch")
+    arrays = [np.asarray(rand(*s, seed=i + 1)) for i, s in enumerate(shapes)]
+    compare_with_torch(torch, fn, *arrays)
+    _second_order_matches(torch, fn, arrays)
+    _same_graph(torch, fn, arrays)
+    check_grads(lambda *xs: fn(gt, *xs), *arrays)

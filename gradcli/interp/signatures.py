@@ -277,6 +277,10 @@ scatter:
 scatter_add: Tensor input, int dim, Tensor index, Tensor src, *, Tensor out = None
 masked_select: Tensor input, Tensor mask, *, Tensor out = None
 take_along_dim: Tensor input, Tensor indices, int dim = None, *, Tensor out = None
+broadcast_to: Tensor input, tuple of ints size
+diff:
+    Tensor input, int n = 1, int dim = -1, Tensor prepend = None, Tensor append = None, *, Tensor out =
+    None
 """
 
 NN = """

@@ -123,4 +123,10 @@ atleast_1d, atleast_2d, atleast_3d = _atleast(1), _atleast(2), _atleast(3)
 TORCH_EXPORTS = {"meshgrid": meshgrid, "cartesian_prod": cartesian_prod, "broadcast_to": broadcast_to,
                  "broadcast_tensors": broadcast_tensors, "atleast_1d": atleast_1d, "atleast_2d": atleast_2d,
                  "atleast_3d": atleast_3d}
-TENSOR_METHODS = {"broadcast_to": broadcast_to}
+def _broadcast_to_method(self, *size):
+    """x.broadcast_to(3, 2) or x.broadcast_to((3, 2)), as x.expand takes them."""
+    return expand(self, *size)
+
+
+_broadcast_to_method.__name__ = _broadcast_to_method.__qualname__ = "broadcast_to"
+TENSOR_METHODS = {"broadcast_to": _broadcast_to_method}

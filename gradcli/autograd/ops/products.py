@@ -96,3 +96,66 @@ def kron(input, other):
 
 TENSOR_METHODS = {"cross": cross, "kron": kron}
 TORCH_EXPORTS = {"cross": cross, "kron": kron}
+
+
+# -- tensordot: ATen's permute-reshape-mm (dot when nothing is left free) ----------------------------
+
+_DIMS_TEXT = ("tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] containing "
+              "two lists, but got dims={}")
+
+
+def tensordot(a, b, dims=2, out=None):
+    if not isinstance(dims, (tuple, list, int)) or isinstance(dims, bool):
+        raise RuntimeError(_DIMS_TEXT.format(dims))
+    if isinstance(dims, (tuple, list)):
+        dims_a, dims_b = dims
+    else:
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a._data.ndim, b._data.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims_a, dims_b = list(range(-dims, 0)), list(range(dims))
+    for name, position, value in (("dims_self", 3, dims_a), ("dims_other", 4, dims_b)):
+        if not isinstance(value, (list, tuple)):  # what torch's parser says of _VF.tensordot's lists
+            raise TypeError(f"tensordot(): argument '{name}' (position {position}) must be tuple of ints, "
+                            f"not {type(value).__name__}")
+    dims_a, dims_b = list(dims_a), list(dims_b)
+    return _tensordot(a, b, dims_a, dims_b)
+
+
+def _tensordot(input1, input2, dims1, dims2):
+    from .linalg import dot, mm
+    from .reduction import sum as _sum
+    from .shape import permute, reshape
+    if len(dims1) != len(dims2):
+        raise RuntimeError("both dimension lists should have same length")
+    if input1._data.dtype != input2._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    t1, t2 = input1, input2
+    csize = 1
+    for d1, d2 in zip(dims1, dims2):
+        s1, s2 = input1._data.shape[d1], input2._data.shape[d2]
+        if s2 == 1:  # a broadcast dim is summed at once
+            t1 = _sum(t1, d1, True)
+        elif s1 == 1:
+            t2 = _sum(t2, d2, True)
+        else:
+            if s1 != s2:
+                raise RuntimeError(f"contracted dimensions need to match, but first has size {s1} in dim {d1} "
+                                   f"and second has size {s2} in dim {d2}")
+            csize *= s1
+    n1, n2 = input1._data.ndim, input2._data.ndim
+    c1, c2 = {wrap_dim(d, n1) for d in dims1}, {wrap_dim(d, n2) for d in dims2}
+    free1, free2 = [i for i in range(n1) if i not in c1], [i for i in range(n2) if i not in c2]
+    size1 = int(np.prod([t1._data.shape[i] for i in free1], dtype=np.int64))
+    size2 = int(np.prod([t2._data.shape[i] for i in free2], dtype=np.int64))
+    rsizes = tuple(t1._data.shape[i] for i in free1) + tuple(t2._data.shape[i] for i in free2)
+    p1, p2 = free1 + list(dims1), list(dims2) + free2
+    if not free1 and not free2:  # torch: a dot of the two flattened tensors
+        r = dot(reshape(permute(t1, *p1), (csize,)), reshape(permute(t2, *p2), (csize,)))
+    else:
+        r = mm(reshape(permute(t1, *p1), (size1, csize)), reshape(permute(t2, *p2), (csize, size2)))
+    return reshape(r, rsizes)
+
+
+TORCH_EXPORTS["tensordot"] = tensordot

@@ -273,3 +273,8 @@ def _torch_exports():
 
 
 TORCH_EXPORTS = _torch_exports()
+
+from . import scans as _scans  # noqa: E402  (diff)
+
+TORCH_EXPORTS.update(_scans.TORCH_EXPORTS)
+TENSOR_METHODS.update(_scans.TENSOR_METHODS)
