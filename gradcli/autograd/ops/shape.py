@@ -225,7 +225,8 @@ def _expand_shape(d, sizes):
             f"of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor ({nd})")
     out = list(sizes)
     lead = n - nd
-    for i, s in enumerate(sizes):
+    for i in range(n - 1, -1, -1):  # torch checks from the last dim
+        s = sizes[i]
         if i < lead:
             if s < 0:
                 raise RuntimeError(
