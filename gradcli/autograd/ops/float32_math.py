@@ -76,12 +76,12 @@ def _order(d: np.ndarray) -> list:
     return perm[::-1]
 
 
-def vectorized(d: np.ndarray) -> np.ndarray:
-    """Mask of the elements of ``d`` that torch's cpu_kernel_vec computes 16 floats at a time:
-    each call of its inner loop (a run of the coalesced innermost dimensions, when their
-    stride is 0 or 1 element) vectorizes all but the last ``n % 16``; a strided input and a
-    0-d tensor go through the scalar function. One run of ``GRAIN``+ elements is split over
-    threads, each chunk with its own tail."""
+def vectorized(d: np.ndarray, width: int = 16) -> np.ndarray:
+    """Mask of the elements of ``d`` that torch's cpu_kernel_vec computes 16 floats (``width``:
+    8 doubles) at a time: each call of its inner loop (a run of the coalesced innermost
+    dimensions, when their stride is 0 or 1 element) vectorizes all but the last ``n % 16``; a
+    strided input and a 0-d tensor go through the scalar function. One run of ``GRAIN``+
+    elements is split over threads, each chunk with its own tail."""
     mask = np.zeros(d.shape, bool)
     perm = _order(d)
     if not perm or d.strides[perm[-1]] not in (0, d.itemsize):
@@ -91,7 +91,7 @@ def vectorized(d: np.ndarray) -> np.ndarray:
         if d.strides[ax] != stride * run:  # not coalescable: the run ends here
             break
         run *= d.shape[ax]
-    if run < 16:
+    if run < width:
         return mask
     full = perm + [i for i in range(d.ndim) if i not in perm]  # size-1 axes last
     m = np.zeros(d.size // run * run, bool).reshape(-1, run)
@@ -99,8 +99,18 @@ def vectorized(d: np.ndarray) -> np.ndarray:
     if m.shape[0] == 1 and run >= GRAIN:
         chunk = -(-run // min(_THREADS, -(-run // GRAIN)))
     for b in range(0, run, chunk):
-        m[:, b:b + (min(run, b + chunk) - b) // 16 * 16] = True
+        m[:, b:b + (min(run, b + chunk) - b) // width * width] = True
     return m.reshape([d.shape[i] for i in full]).transpose(np.argsort(full))
+
+
+def vector_lanes(d) -> np.ndarray:
+    """``vectorized`` for a float32 or float64 array (AVX2: 16 floats or 8 doubles a step); a
+    Tensor (a create_graph pass) by its array. Some kernels treat nan or a signed zero in their
+    Vectorized branch otherwise than in their scalar loop: this says which element took which."""
+    d = getattr(d, "_data", d)
+    if not isinstance(d, np.ndarray) or d.dtype not in (np.float32, np.float64):
+        return np.zeros(np.shape(d), bool)
+    return vectorized(d, 16 if d.dtype == np.float32 else 8)
 
 
 def split(d: np.ndarray, scalar, vector) -> np.ndarray:
