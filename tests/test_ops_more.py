@@ -477,3 +477,17 @@ def test_diff_and_tensordot_gradients_and_graphs(fn, shapes):
     _second_order_matches(torch, fn, arrays)
     _same_graph(torch, fn, arrays)
     check_grads(lambda *xs: fn(gt, *xs), *arrays)
+
+
+# -- argument checks: a float where torch's parser wants an int (dims of 0-d tensors too) -----------
+
+_FLOAT_DIM_SETUP = """a = torch.tensor(2.5)
+b = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])
+g = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]], requires_grad=True)
+t = torch.tensor([True, False, True])
+"""
+
+
+@pytest.mark.parametrize("expr", _calls("float_dims"))
+def test_float_dims_are_refused_as_torchs_parser_does(expr):
+    _same_output(expr, _FLOAT_DIM_SETUP)

@@ -362,6 +362,8 @@ _LEGACY_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor"
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:
+    if dim.__class__ is float:  # torch's parser refuses it (a 0-d tensor's dim 0.5 wrapped to 0.5)
+        raise TypeError("dim must be an int")
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")

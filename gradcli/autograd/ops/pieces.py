@@ -73,6 +73,8 @@ def split_with_sizes(input, split_sizes, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if chunks.__class__ is float:  # torch's parser refuses it (0.5 made one piece)
+        raise TypeError("chunks must be an int")
     d = input._data
     if d.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")

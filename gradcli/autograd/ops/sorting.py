@@ -64,6 +64,8 @@ def sort(input, dim=-1, descending=False, *, stable=None):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    if k.__class__ is float:  # torch's parser refuses it before the size check
+        raise TypeError("k must be an int")
     check_flag(largest)
     check_flag(sorted)
     d = input._data
