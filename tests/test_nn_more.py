@@ -366,3 +366,15 @@ print(e, w.grad)
 """ + "".join(tried(c) for c in ["F.embedding(torch.tensor([3]), w)", "F.embedding(torch.tensor([0]), w, padding_idx=3)",
                                  "F.embedding(torch.tensor([0]), w, padding_idx=-4)",
                                  "F.embedding(torch.tensor([0.0]), w)"]))
+
+
+@pytest.mark.parametrize("rows", [2, 3, 7, 10, 25])
+def test_batch_norm_running_mean_bits(rows):
+    # float32 running_mean to the last bit: torch's per-thread float32 row sums and float32 momentum
+    same_as_torch(f"x = (torch.arange({rows * 3}.) * 0.37).sin().view({rows}, 3) * 3 + 1\n" + """
+rm = torch.tensor([0.25, -0.5, 0.125])
+rv = torch.ones(3)
+for momentum in [0.1, 0.3, 0.7]:
+    F.batch_norm(x, rm, rv, training=True, momentum=momentum)
+    print(rm.tolist())
+""")

@@ -240,15 +240,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if training:
         axes = _bn_dims(x.ndim)
         mean, invstd = _moments(x, axes, eps)
+        if x.ndim == 2 and x.dtype == np.float32 and x.shape[0]:
+            mean = _rows_mean(x)
         n = x.size // channels
-        if running_mean is not None or running_var is not None:
+        if running_mean is not None:
+            _blend(running_mean, mean.reshape(-1), momentum)
+        if running_var is not None:
             wide = x.astype(np.float64)
-            m64 = wide.mean(axis=axes)
-            unbiased = ((wide - m64.reshape(shape)) ** 2).sum(axis=axes) / max(n - 1, 1)
-            if running_mean is not None:
-                _blend(running_mean, m64, momentum)
-            if running_var is not None:
-                _blend(running_var, unbiased, momentum)
+            unbiased = ((wide - wide.mean(axis=axes, keepdims=True)) ** 2).sum(axis=axes) / max(n - 1, 1)
+            _blend(running_var, unbiased, momentum)
         params = {"invstd": invstd, "mean": mean, "train": True, "eps": eps}
         out = (x - mean) * invstd
     else:
@@ -263,11 +263,27 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return record(BATCH_NORM, out.astype(x.dtype, copy=False), (input, weight, bias), params)
 
 
+def _rows_mean(x):
+    """The per-column mean of an (N, C) float32 input as torch's channels-last kernel takes it:
+    each thread sums its block of rows in float32, the blocks add up in double."""
+    from .summation import THREADS
+    n = x.shape[0]
+    block = -(-n // THREADS)
+    total = sum(np.cumsum(x[i:i + block], axis=0, dtype=np.float32)[-1].astype(np.float64)
+                for i in range(0, n, block))
+    return (total / n).astype(np.float32).reshape(1, -1)
+
+
 def _blend(buffer, value, momentum):
-    """running = (1 - momentum)·running + momentum·value, in place (torch's kernel writes the
-    buffer directly: no graph, no new version)."""
+    """running = momentum·value + (1 - momentum)·running, in place, in the buffer's dtype with
+    momentum rounded to it as torch's kernel does (no graph, no new version)."""
     d = buffer._data
-    d[...] = ((1 - momentum) * d.astype(np.float64) + momentum * value.reshape(d.shape)).astype(d.dtype)
+    dt = d.dtype.type
+    m = dt(momentum)
+    if d.dtype == np.float32 and value.dtype == np.float32:
+        d[...] = m * value.reshape(d.shape) + (dt(1) - m) * d
+    else:
+        d[...] = (np.float64(m) * value.reshape(d.shape) + np.float64((dt(1) - m) * d)).astype(d.dtype)
 
 
 def bump(t) -> None:
