@@ -171,19 +171,30 @@ def _along(name, arg, spec, input, dim, keepdim):
     return _SORTLIKE[name](values, wrap(np.asarray(idx, dtype=np.int64)))
 
 
-def max(input, dim=None, keepdim=False, *, out=None):
+_NOT_GIVEN = object()  # max(a, b, keepdim): torch's parser has no such overload
+
+
+def max(input, dim=None, keepdim=_NOT_GIVEN, *, out=None):
     if isinstance(dim, Tensor):
+        if keepdim is not _NOT_GIVEN:  # max(a, b, c): no overload of torch's takes it
+            raise TypeError("max(input, other) takes no third argument")
         from .elementwise import maximum
         return maximum(input, dim)
+    if keepdim is _NOT_GIVEN:
+        keepdim = False
     if dim is None:
         return _whole("max", np.max, MAX1, input)
     return _along("max", np.argmax, MAX0, input, dim, keepdim)
 
 
-def min(input, dim=None, keepdim=False, *, out=None):
+def min(input, dim=None, keepdim=_NOT_GIVEN, *, out=None):
     if isinstance(dim, Tensor):
+        if keepdim is not _NOT_GIVEN:  # min(a, b, c): no overload of torch's takes it
+            raise TypeError("min(input, other) takes no third argument")
         from .elementwise import minimum
         return minimum(input, dim)
+    if keepdim is _NOT_GIVEN:
+        keepdim = False
     if dim is None:
         return _whole("min", np.min, MIN1, input)
     return _along("min", np.argmin, MIN0, input, dim, keepdim)
