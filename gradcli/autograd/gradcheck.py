@@ -22,6 +22,8 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 class GradcheckError(RuntimeError):
     """Raised by gradcheck and gradgradcheck when a check fails (a RuntimeError, as torch's)."""
 
+    __module__ = "torch.autograd.gradcheck"  # how tracebacks and type(e) name it under torch
+
 
 def _as_tuple(x):
     if isinstance(x, tuple):
