@@ -226,7 +226,13 @@ def _softplus_array(d, beta=1.0):
 
 
 def _mish_derivative(x, F):
-    sp = F.log(1 + F.exp(x))
+    """torch's math_mish_backward (what create_graph runs): tanh(softplus(x)) from the softplus op."""
+    if isinstance(x, np.ndarray):
+        with np.errstate(over="ignore"):
+            sp = F32.softplus(x, 1.0, 20.0) if x.dtype == np.float32 else np.where(
+                x > 20.0, x, _softplus_array(x, 1.0)).astype(x.dtype, copy=False)
+    else:
+        sp = softplus(x)
     t = F.tanh(sp)
     return t + x * F.sigmoid(x) * (1 - t * t)
 
