@@ -120,6 +120,13 @@ TORCH_PROGRAMS = {
             print(step, w.grad)
             w.grad = None
     """,
+    "gradcheck failure is a RuntimeError of torch's class": """
+        x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+        try:
+            torch.autograd.gradcheck(lambda t: t.detach() * 2 + t, (x,))
+        except RuntimeError as e:
+            print(type(e), str(e).splitlines()[0])
+    """,
     "an uncaught torch error with a finally": """
         a = torch.ones(2, requires_grad=True)
         try:
@@ -356,6 +363,36 @@ PROGRAMS = {
         except AssertionError as e:
             print("assert:", e)
     """,
+    "bare raise in finally re-raises the error in flight": """
+        def f():
+            try:
+                raise ValueError("in flight")
+            finally:
+                raise
+        try:
+            f()
+        except Exception as e:
+            print(type(e).__name__, e)
+    """,
+    "except expressions are evaluated in order, only when needed": """
+        def kind(name, cls):
+            print("evaluated", name)
+            return cls
+        try:
+            pass
+        except kind("never", KeyError):
+            pass
+        try:
+            raise ValueError("y")
+        except kind("first", KeyError):
+            pass
+        except kind("second", ValueError):
+            print("second")
+        try:
+            raise ValueError("z")
+        except undefined_class:
+            pass
+    """,
     "single-line clauses": """
         try: x = 1 / 0
         except ZeroDivisionError as e: print("one line:", e)
@@ -500,3 +537,30 @@ def test_malformed_try_in_gradclis_words(source, message):
         compile(source, "t.py", "exec")
     except SyntaxError as e:  # where CPython also refuses it, the same place
         assert (got.value.span.line, got.value.span.column) == (e.lineno, e.offset)
+
+
+@pytest.mark.parametrize("message", [
+    "RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)",
+    "KeyError: 'a'",
+    "IndexError",
+    "torch._C._LinAlgError: linalg.inv: The diagonal element 1 is zero",
+    "text without a class name: still a RuntimeError",
+])
+def test_a_rewritten_message_gives_an_exception_of_the_class_it_names(message):
+    from gradcli.errors import Span
+    from gradcli.interp.exceptions import program_exception
+
+    error = ProgramRuntimeError(message, Span("p.py", 1, 1))
+    exc = program_exception(error)
+    assert program_exception(error) is exc  # the same object for every handler
+    name, _, text = message.partition(": ")
+    if " " in name:
+        assert type(exc) is RuntimeError and str(exc) == message
+        return
+    assert python_message(exc) == message
+    assert isinstance(exc, Exception)
+    if name.startswith("torch."):
+        torch = pytest.importorskip("torch")
+        real = torch._C._LinAlgError(text)
+        assert (str(type(exc)), repr(exc), isinstance(exc, RuntimeError)) == \
+            (str(type(real)), repr(real), isinstance(real, RuntimeError))

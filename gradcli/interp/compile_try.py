@@ -24,6 +24,7 @@ class TryCompiler:
         final = self.block(node.finalbody, scope) if node.finalbody else None
         pos = node.pos
         attempt = _handled(body, handlers, orelse, pos) if handlers else body
+        handling = self.ctx.handling
         if final is None:
             return attempt
 
@@ -34,7 +35,11 @@ class TryCompiler:
                 error = e if isinstance(e, SourceError) else error_at(e, pos)
                 if not isinstance(error, ProgramRuntimeError):
                     raise error from None
-                ending = final(f)
+                handling.append(error)  # a bare ``raise`` in the finally re-raises it
+                try:
+                    ending = final(f)
+                finally:
+                    handling.pop()
                 if ending is not None:  # break, continue or return in finally: the error is dropped
                     return ending
                 if error is e:

@@ -46,17 +46,22 @@ def program_exception(error: ProgramRuntimeError) -> BaseException:
     exc = error.__dict__.get("program_exception")
     if exc is not None:
         return exc
+    source = error.__context__  # error_at keeps the exception it was made from here
+    if isinstance(source, Exception) and not isinstance(source, SourceError) \
+            and python_message(source) == error.message:
+        try:  # a copy: its class and args (KeyError's key), not its traceback or AttributeError.obj
+            exc = error.program_exception = type(source)(*source.args)
+            return exc
+        except Exception:  # noqa: BLE001 - a class that wants other arguments: built from the message
+            pass
     match = re.fullmatch(_MESSAGE, error.message)
     if match is None:  # not in "Name: text" form: a RuntimeError with the whole text
         cls, text = RuntimeError, error.message
     else:
         cls, text = class_named(match.group(1)), match.group(2)
-    source = error.__context__  # error_at keeps the exception it was made from here
-    if type(source) is cls and not isinstance(source, SourceError) and python_message(source) == error.message:
-        exc = cls(*source.args)  # its args (KeyError's key), not its other attributes (AttributeError.obj)
-    else:
-        exc = cls(text) if text is not None else cls()
-    error.program_exception = exc
+        if cls is KeyError and text and len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+            text = text[1:-1]  # KeyError's message is the repr of its key
+    exc = error.program_exception = cls(text) if text is not None else cls()
     return exc
 
 
