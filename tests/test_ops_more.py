@@ -491,3 +491,9 @@ t = torch.tensor([True, False, True])
 @pytest.mark.parametrize("expr", _calls("float_dims"))
 def test_float_dims_are_refused_as_torchs_parser_does(expr):
     _same_output(expr, _FLOAT_DIM_SETUP)
+
+
+@pytest.mark.parametrize("expr", _calls("inplace_cast_first"))
+def test_in_place_division_refuses_the_cast_before_its_kernel(expr):
+    _same_output(expr, "t = torch.tensor([True, False, True])\ni = torch.tensor([3, -2, 0])\n"
+                       "f = torch.tensor([1.5, -2.0, 0.5])\n")

@@ -129,6 +129,24 @@ def rebase(t: Tensor, result: Tensor) -> Tensor:
     return t
 
 
+# binary ops whose kernels can fail (integer division by zero, a dtype without a kernel): torch
+# refuses the result's cast to self's dtype before its kernel runs
+_CAST_FIRST = frozenset(("remainder", "floor_divide", "fmod"))
+
+
+def _refuse_cast_first(t: Tensor, op, args) -> None:
+    if getattr(op, "__name__", None) not in _CAST_FIRST or not args:
+        return
+    try:
+        rt = dtypes.result_type(t, args[0]).np
+    except Exception:  # noqa: BLE001 - not an operand torch would promote: the op's error stands
+        return
+    d = t._data.dtype
+    if rt != d and not np.can_cast(rt, d, casting="same_kind"):
+        raise RuntimeError(f"result type {_torch_type_name(rt)} can't be cast to the desired output type "
+                           f"{_torch_type_name(d)}")
+
+
 def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
     """Run ``op(t, *args)`` in place on ``t``, with PyTorch's autograd bookkeeping."""
     overlap = type(t) is _views.View and 0 in t._data.strides and _views.has_overlap(t._data)
@@ -139,7 +157,11 @@ def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
         old._requires_grad = t._requires_grad
         if t._port is not None:  # an output of a multi-output op: the edge stays its port
             old._port = t._port
-        result = op(old, *args, **kwargs)
+        try:
+            result = op(old, *args, **kwargs)
+        except (RuntimeError, NotImplementedError):
+            _refuse_cast_first(t, op, args)
+            raise
         if old.grad_fn is not None and result is not old:  # torch saves the original self as self.clone(): its history under create_graph
             from .joins import CLONE
             from .registry import attach
@@ -153,6 +175,9 @@ def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
     grad_state.enabled = False
     try:
         result = op(t, *args, **kwargs)
+    except (RuntimeError, NotImplementedError):
+        _refuse_cast_first(t, op, args)
+        raise
     finally:
         grad_state.enabled = prev
     return rebase(t, result)
