@@ -16,6 +16,7 @@ from .dtype_support import kernel_error
 from .backends import erf_array, log1p_array, logsigmoid_array
 from .backends import numpy_ as _F
 from .arguments import out_of_order, python_type_name, reads  # noqa: F401  (nn_functional's)
+from .float32_math import at_vector_nans
 from .piecewise import at_least, at_most
 from .registry import backward_op, defop, record
 
@@ -42,15 +43,17 @@ LEAKY_RELU_BACKWARD = backward_op(
     self=lambda grad, F: F.zeros_like(grad))
 HARDTANH_BACKWARD = backward_op(
     "HardtanhBackwardBackward0",
-    lambda grad, self, F, min_val, max_val: F.where((self <= min_val) | (self >= max_val), 0.0, grad),
+    lambda grad, self, F, min_val, max_val: at_vector_nans(
+        F.where((self <= min_val) | (self >= max_val), 0.0, grad), grad, self, 0.0, F),
     grad_output=lambda grad, self, min_val, max_val: HARDTANH_BACKWARD(grad, self, min_val=min_val,
                                                                        max_val=max_val),
     self=lambda grad, F: F.zeros_like(grad))
 ELU_BACKWARD = backward_op(
     "EluBackwardBackward0",
-    lambda grad, self, F, alpha, scale, input_scale: F32.elu_backward(grad, self, alpha, scale, input_scale)
-    if F32.applies(grad, self) else F.where(
-        self <= 0, grad * input_scale * (alpha * scale) * F.exp(self * input_scale), grad * scale),
+    lambda grad, self, F, alpha, scale, input_scale: at_vector_nans(
+        F32.elu_backward(grad, self, alpha, scale, input_scale) if F32.applies(grad, self) else F.where(
+            self <= 0, grad * input_scale * (alpha * scale) * F.exp(self * input_scale), grad * scale),
+        grad, self, float("nan"), F),
     grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
         grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
     # torch's elu_double_backward: elu_backward(grad·grad_output·input_scale, ...)·(self < 0), so
@@ -75,7 +78,8 @@ LOGSIGMOID_BACKWARD = backward_op(
     self=lambda grad, grad_output, self, F: _logsigmoid_second(grad * grad_output, self, F))
 HARDSWISH_BACKWARD = backward_op(
     "HardswishBackwardBackward0",
-    lambda grad, self, F: F.where(self <= -3.0, 0.0, F.where(self < 3.0, grad * (self / 3.0 + 0.5), grad)),
+    lambda grad, self, F: at_vector_nans(F.where(self <= -3.0, 0.0, F.where(self < 3.0, grad * (self / 3.0 + 0.5),
+                                                                             grad)), grad, self, float("nan"), F),
     grad_output=lambda grad, self: HARDSWISH_BACKWARD(grad, self),
     self=lambda grad, grad_output, self, F: F.where((self > -3.0) & (self < 3.0), grad * grad_output / 3.0,
                                                     F.zeros_like(grad)))
@@ -111,8 +115,8 @@ CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, se
 # the in-place forms save the result: elu_backward(is_result=true) = grad·input_scale·(result + alpha·scale)
 ELU_BACKWARD_OF_RESULT = backward_op(
     "EluBackwardBackward0",
-    lambda grad, self, F, alpha, scale, input_scale: F32.elu_backward_of_result(
-        grad, self, alpha, scale, input_scale, F),
+    lambda grad, self, F, alpha, scale, input_scale: at_vector_nans(F32.elu_backward_of_result(
+        grad, self, alpha, scale, input_scale, F), grad, self, float("nan"), F),
     grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD_OF_RESULT(
         grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
     self=lambda grad, grad_output, self, input_scale, F: grad * grad_output * input_scale * (self < 0))

@@ -113,6 +113,18 @@ def vector_lanes(d) -> np.ndarray:
     return vectorized(d, 16 if d.dtype == np.float32 else 8)
 
 
+def at_vector_nans(out, grad, x, value, F):
+    """``out`` of a (grad, x) backward kernel, with ``value`` where x is nan and its Vectorized
+    branch took the element (hardtanh's gives 0 there, elu's and hardswish's nan, where the
+    scalar loop passes grad). Only when grad and x are laid out alike, as ``split2`` assumes."""
+    xd, gd = getattr(x, "_data", x), getattr(grad, "_data", grad)
+    if not (isinstance(xd, np.ndarray) and isinstance(gd, np.ndarray) and xd.dtype.kind == "f"
+            and gd.shape == xd.shape and gd.strides == xd.strides and np.isnan(xd).any()):
+        return out
+    nans = np.isnan(xd) & vector_lanes(xd)
+    return F.where(nans, value, out) if nans.any() else out
+
+
 def split(d: np.ndarray, scalar, vector) -> np.ndarray:
     """A float32 kernel as torch's cpu_kernel_vec runs it: ``vector`` (a SLEEF emulation) on
     the elements its vectorized loop takes, ``scalar`` (libm's function) on the others. From
