@@ -2,9 +2,7 @@
 NativeBatchNormBackward0), with torch's argument checks and running-statistics update.
 
 Forward statistics of float32 inputs are taken in float64 and rounded once (torch's kernels
-accumulate in a wider type). The backward formulas recompute the statistics from the saved
-input with F ops, so under ``create_graph`` the second derivative sees the statistics' own
-dependence on the input.
+accumulate in a wider type); the backwards live in norm_backward.py.
 """
 
 from __future__ import annotations
@@ -15,70 +13,26 @@ from ..tensor import Tensor
 from .activation import python_type_name
 from .backends import numpy_
 from .dtype_support import kernel_error
+from . import norm_backward as NB
 from .registry import defop, record
-
-
-def _normalized_grad(grad, input, scale, dims, eps, F):
-    """d/dinput of (input - mean) * rstd, statistics over ``dims``, against ``grad`` (already
-    multiplied by the weight): rstd * (g - mean(g) - x̂ * mean(g * x̂)); on Tensors, so that
-    create_graph differentiates the statistics too."""
-    mean = F.mean(input, dims, True)
-    centered = input - mean
-    rstd = F.pow(F.mean(centered * centered, dims, True) + eps, -0.5)
-    xhat = centered * rstd
-    g = grad if scale is None else grad * scale
-    return rstd * (g - F.mean(g, dims, True) - xhat * F.mean(g * xhat, dims, True))
-
-
-def _normalized(input, dims, eps, F):
-    mean = F.mean(input, dims, True)
-    centered = input - mean
-    return centered * F.pow(F.mean(centered * centered, dims, True) + eps, -0.5)
-
-
-def _wide(*arrays):
-    """float32 arrays in float64: the kernels' formulas below round once at the end."""
-    return [None if a is None else np.asarray(a, dtype=np.float64) for a in arrays]
-
-
-def _ln_input_kernel(dy, x, w, mean, rstd, axes):
-    """torch's CPU layer-norm backward: dx = a·dy·γ + b·x + c per row (a = rstd,
-    b = (Σdy·γ·mean − Σdy·γ·x)·a³/N, c = −b·mean − Σdy·γ·a/N), so a gradient that is constant
-    along a row gives exact zeros as in torch."""
-    out_dtype = x.dtype
-    dy, x, w, mean, rstd = _wide(dy, x, w, mean, rstd)
-    g = dy if w is None else dy * w
-    scale = 1.0 / int(np.prod([x.shape[a] for a in axes]))
-    ds = (g * x).sum(axis=axes, keepdims=True)
-    db = g.sum(axis=axes, keepdims=True)
-    b = (db * mean - ds) * rstd * rstd * rstd * scale
-    c = -b * mean - db * rstd * scale
-    return (rstd * g + b * x + c).astype(out_dtype)
 
 
 # -- layer_norm ---------------------------------------------------------------------------------
 
-def _ln_dims(k):
-    return tuple(range(-k, 0))
-
-
-def _ln_input(grad, input, weight, mean, rstd, k, eps, F):
-    if F is numpy_:
-        return _ln_input_kernel(grad, input, weight, mean, rstd, tuple(range(input.ndim - k, input.ndim)))
-    return _normalized_grad(grad, input, weight, _ln_dims(k), eps, F)
-
-
-def _ln_weight(grad, input, mean, rstd, k, eps, F):
-    if F is numpy_:
-        dy, x, m, r = _wide(grad, input, mean, rstd)
-        return (dy * ((x - m) * r)).astype(input.dtype)
-    return grad * _normalized(input, _ln_dims(k), eps, F)
+def _ln_params(input, k, eps, mean, rstd):
+    ndim = len(input.shape)
+    return {"dims": tuple(range(-k, 0)), "wshape": None, "wdims": tuple(range(ndim - k)), "mean": mean,
+            "rstd": rstd}
 
 
 LAYER_NORM = defop(
     "NativeLayerNormBackward0",
-    {"input": "rstd·(g − mean(g) − x̂·mean(g·x̂)), g = grad·weight", "weight": "grad·x̂", "bias": "grad"},
-    input=_ln_input, weight=_ln_weight, bias=lambda grad: grad,
+    {"input": "rstd·(g − mean(g) − x̂·mean(g·x̂)), g = grad·weight", "weight": "Σ grad·x̂", "bias": "grad"},
+    input=lambda grad, input, weight, mean, rstd, k, eps: NB.LAYER_NORM_INPUT(
+        grad, input, weight, **_ln_params(input, k, eps, mean, rstd)),
+    weight=lambda grad, input, mean, rstd, k, eps: NB.LAYER_NORM_WEIGHT(
+        grad, input, **_ln_params(input, k, eps, mean, rstd)),
+    bias=lambda grad: grad,
 )
 
 
@@ -155,51 +109,29 @@ def _bn_dims(ndim):
     return (0,) + tuple(range(2, ndim))
 
 
-def _per_channel(t, ndim, F):
-    """A (C,) tensor shaped to broadcast over (N, C, *)."""
-    return F.reshape(t, (-1,) + (1,) * (ndim - 2))
+def _bn_params(input, eps, mean, invstd):
+    ndim = len(input.shape)
+    dims = _bn_dims(ndim)
+    return {"dims": dims, "wshape": (-1,) + (1,) * (ndim - 2), "wdims": dims, "mean": mean, "rstd": invstd}
 
 
 def _bn_input(grad, input, weight, invstd, mean, train, eps, F):
-    ndim = len(input.shape)
+    if train:
+        return NB.BATCH_NORM_INPUT(grad, input, weight, **_bn_params(input, eps, mean, invstd))
     if F is numpy_:
-        return _bn_kernel(grad, input, weight, invstd, mean, train)[0]
-    scale = None if weight is None else _per_channel(weight, ndim, F)
-    if not train:  # evaluation: the running statistics are constants
-        g = grad * F.float_like(invstd, grad)
-        return g if scale is None else g * scale
-    return _normalized_grad(grad, input, scale, _bn_dims(ndim), eps, F)
+        return NB.bn_kernel(grad, input, weight, invstd, mean, False)[0]
+    # NOTE: evaluation under create_graph: a composite of the constant scale (torch names one node)
+    g = grad * F.float_like(invstd, grad)
+    return g if weight is None else g * F.reshape(weight, (-1,) + (1,) * (len(input.shape) - 2))
 
 
 def _bn_weight(grad, input, invstd, mean, train, eps, F):
-    ndim = len(input.shape)
-    if F is numpy_:
-        return _bn_kernel(grad, input, None, invstd, mean, train)[1]
-    if not train:
-        xhat = (input - F.float_like(mean, input)) * F.float_like(invstd, input)
-    else:
-        xhat = _normalized(input, _bn_dims(ndim), eps, F)
-    return F.sum(grad * xhat, _bn_dims(ndim))
-
-
-def _bn_kernel(dy, x, w, invstd, mean, train):
-    """torch's CPU batch-norm backward per channel: dotp = Σ(x − mean)·dy taken as
-    Σx·dy − mean·Σdy, then dx = (dy − Σdy/N − (x − mean)·dotp·invstd²/N)·invstd·w in training,
-    dy·invstd·w in evaluation; grad_weight = dotp·invstd."""
-    out_dtype = x.dtype
-    axes = _bn_dims(x.ndim)
-    shape = (-1,) + (1,) * (x.ndim - 2)
-    dy, x, invstd, mean = _wide(dy, x, invstd, mean)
-    w = 1.0 if w is None else np.asarray(w, dtype=np.float64).reshape(shape)
-    total = dy.sum(axis=axes, keepdims=True)
-    dotp = (x * dy).sum(axis=axes, keepdims=True) - mean * total
     if train:
-        n = x.size // x.shape[1]
-        k = dotp * invstd * invstd / n
-        dx = (dy - total / n - (x - mean) * k) * invstd * w
-    else:
-        dx = dy * invstd * w
-    return dx.astype(out_dtype), (dotp * invstd).reshape(-1).astype(out_dtype)
+        return NB.BATCH_NORM_WEIGHT(grad, input, **_bn_params(input, eps, mean, invstd))
+    if F is numpy_:
+        return NB.bn_kernel(grad, input, None, invstd, mean, False)[1]
+    xhat = (input - F.float_like(mean, input)) * F.float_like(invstd, input)
+    return F.sum(grad * xhat, _bn_dims(len(input.shape)))
 
 
 BATCH_NORM = defop(
