@@ -383,3 +383,34 @@ for momentum in [0.1, 0.3, 0.7]:
     F.batch_norm(x, rm, rv, training=True, momentum=momentum)
     print(rm.tolist())
 """)
+
+
+def test_cosine_plateau_and_closed_forms():
+    same_as_torch("""
+import torch.optim.lr_scheduler as lrs
+w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+opt = torch.optim.SGD([w], lr=0.1)
+s = lrs.CosineAnnealingLR(opt, T_max=3, eta_min=0.01)
+for i in range(8):
+    opt.step()
+    s.step()
+    print(s.get_last_lr(), s.last_epoch)
+print(s.state_dict())
+for cls, kw in [(lrs.StepLR, {"step_size": 2, "gamma": 0.5}), (lrs.ExponentialLR, {"gamma": 0.9}),
+                (lrs.MultiStepLR, {"milestones": [1, 3, 3]}), (lrs.CosineAnnealingLR, {"T_max": 4})]:
+    opt = torch.optim.SGD([w], lr=0.1)
+    s = cls(opt, **kw)
+    for e in [3, 1, 5]:
+        s.step(e)
+        print(cls.__name__, s.get_last_lr())
+opt = torch.optim.SGD([w], lr=1.0)
+p = lrs.ReduceLROnPlateau(opt, patience=1, factor=0.5, cooldown=1, min_lr=0.2)
+for loss in [1.0, 0.9, 0.95, 0.97, 0.99, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]:
+    p.step(torch.tensor(loss))
+    print(p.get_last_lr(), p.num_bad_epochs, p.best)
+q = lrs.ReduceLROnPlateau(opt, mode="max", threshold_mode="abs", threshold=0.1, patience=0)
+for acc in [0.5, 0.55, 0.7, 0.75]:
+    q.step(acc)
+    print(q.get_last_lr())
+""" + "".join(tried(e) for e in ["lrs.ReduceLROnPlateau(opt, factor=1.0)", "lrs.ReduceLROnPlateau(opt, mode='up')",
+                                 "lrs.ReduceLROnPlateau(opt, min_lr=[0.1, 0.2])", "lrs.ReduceLROnPlateau(w)"]))
