@@ -497,3 +497,29 @@ def test_float_dims_are_refused_as_torchs_parser_does(expr):
 def test_in_place_division_refuses_the_cast_before_its_kernel(expr):
     _same_output(expr, "t = torch.tensor([True, False, True])\ni = torch.tensor([3, -2, 0])\n"
                        "f = torch.tensor([1.5, -2.0, 0.5])\n")
+
+
+# -- addcmul, addcdiv, deg2rad, rad2deg ------------------------------------------------------------
+
+_POINTWISE_SETUP = """a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]], requires_grad=True)
+b = torch.tensor([2.0, -0.75, 1.25], requires_grad=True)
+c = torch.tensor([[0.5], [4.0]], requires_grad=True)
+i = torch.tensor([[3, -2, 1], [1, 5, -7]])
+"""
+
+
+@pytest.mark.parametrize("expr", _calls("pointwise"))
+def test_pointwise_ops_match_torch(expr):
+    _same_output(expr, _POINTWISE_SETUP)
+
+
+@pytest.mark.parametrize("fn", [lambda t, x, y, z: t.addcmul(x, y, z, value=0.3),
+                                lambda t, x, y, z: t.addcdiv(x, y, z + 3, value=-1.5),
+                                lambda t, x, y, z: t.deg2rad(x) * t.rad2deg(y) * z])
+def test_pointwise_ops_gradients_to_second_order(fn):
+    torch = pytest.importorskip("torch")
+    arrays = [np.asarray(rand(2, 3, seed=1)), np.asarray(rand(3, seed=2)), np.asarray(rand(2, 1, seed=3))]
+    compare_with_torch(torch, fn, *arrays)
+    compare_with_torch(torch, fn, *arrays, dtype="float32")
+    _second_order_matches(torch, fn, arrays)
+    check_grads(lambda *xs: fn(gt, *xs), *arrays)

@@ -278,6 +278,14 @@ scatter_add: Tensor input, int dim, Tensor index, Tensor src, *, Tensor out = No
 masked_select: Tensor input, Tensor mask, *, Tensor out = None
 take_along_dim: Tensor input, Tensor indices, int dim = None, *, Tensor out = None
 broadcast_to: Tensor input, tuple of ints size
+addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
+deg2rad rad2deg: Tensor input, *, Tensor out = None
+true_divide:
+    (Tensor input, Tensor other, *, Tensor out = None)
+    | (Tensor input, Number other)
+nanmean nansum:
+    Tensor input, tuple of ints dim = None, bool keepdim = False, *, torch.dtype dtype = None, Tensor out =
+    None
 diff:
     Tensor input, int n = 1, int dim = -1, Tensor prepend = None, Tensor append = None, *, Tensor out =
     None
@@ -322,6 +330,8 @@ bernoulli_:
     (Tensor p, *, torch.Generator generator = None)
     | (float p = 0.5, *, torch.Generator generator = None)
 arctan2_ atan2_ hypot_: Tensor other
+addcdiv_ addcmul_: + Tensor tensor1, Tensor tensor2, *, Number value = 1
+deg2rad_ rad2deg_: -
 scatter_:
     (int dim, Tensor index, Tensor src)
     | (int dim, Tensor index, Tensor src, *, str reduce)

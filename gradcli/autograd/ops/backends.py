@@ -457,3 +457,7 @@ _Numpy.scatter_value = _scatter_helper("scatter_value_backend")
 _Numpy.gather = _scatter_helper("gather_backend")
 _Numpy.masked_scatter_zeros = _scatter_helper("masked_scatter_zeros_backend")
 _Numpy.masked_select_mask = _scatter_helper("masked_select_mask")
+
+
+# -- value / tensor in a formula: C++'s Scalar / Tensor is reciprocal(x) * value (ops/pointwise.py)
+_Numpy.rdiv_scalar = staticmethod(lambda value, x: _reciprocal(x) * value)

@@ -346,3 +346,10 @@ from . import binary_math as _binary_math  # noqa: E402  (fmod, atan2, hypot, lo
 TORCH_EXPORTS.update(_binary_math.TORCH_EXPORTS)
 TENSOR_METHODS.update(_binary_math.TENSOR_METHODS, __rfloordiv__=_operator(_binary_math.rfloordiv, "__rfloordiv__"))
 TENSOR_INPLACE.update(_binary_math.TENSOR_INPLACE)
+
+from . import pointwise as _pointwise  # noqa: E402  (addcmul, addcdiv, deg2rad, rad2deg)
+
+TORCH_EXPORTS.update(_pointwise.TORCH_EXPORTS)
+TENSOR_METHODS.update(_pointwise.TENSOR_METHODS)
+TENSOR_INPLACE.update(_pointwise.TENSOR_INPLACE)
+TORCH_EXPORTS.setdefault("true_divide", div)

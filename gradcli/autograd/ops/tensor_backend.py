@@ -149,3 +149,8 @@ def masked_scatter_zeros(grad, shape, mask):
 def masked_select_mask(grad, mask):
     from .scatter import masked_select_mask as _select
     return _select(grad, mask)
+
+
+def rdiv_scalar(value, x):
+    """value / x as C++ computes a Scalar over a Tensor: reciprocal(x) * value."""
+    return _a.mul_scalar(_e.reciprocal(x), value)
