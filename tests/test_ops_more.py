@@ -523,3 +523,9 @@ def test_pointwise_ops_gradients_to_second_order(fn):
     compare_with_torch(torch, fn, *arrays, dtype="float32")
     _second_order_matches(torch, fn, arrays)
     check_grads(lambda *xs: fn(gt, *xs), *arrays)
+
+
+@pytest.mark.parametrize("expr", _calls("nan_reductions"))
+def test_nansum_and_nanmean_match_torch(expr):
+    _same_output(expr, "i = torch.tensor([[3, -2, 1], [1, 5, -7]])\n"
+                       "n = torch.tensor([[1.5, float('nan'), 0.0], [float('nan'), 3.0, -0.5]], requires_grad=True)\n")

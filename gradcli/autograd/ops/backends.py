@@ -461,3 +461,11 @@ _Numpy.masked_select_mask = _scatter_helper("masked_select_mask")
 
 # -- value / tensor in a formula: C++'s Scalar / Tensor is reciprocal(x) * value (ops/pointwise.py)
 _Numpy.rdiv_scalar = staticmethod(lambda value, x: _reciprocal(x) * value)
+
+
+def _not_nan(x):
+    from .nan_reductions import not_nan_array
+    return not_nan_array(x)
+
+
+_Numpy.not_nan = staticmethod(_not_nan)

@@ -278,3 +278,8 @@ from . import scans as _scans  # noqa: E402  (diff)
 
 TORCH_EXPORTS.update(_scans.TORCH_EXPORTS)
 TENSOR_METHODS.update(_scans.TENSOR_METHODS)
+
+from . import nan_reductions as _nan_reductions  # noqa: E402  (nansum, nanmean)
+
+TORCH_EXPORTS.update(_nan_reductions.TORCH_EXPORTS)
+TENSOR_METHODS.update(_nan_reductions.TENSOR_METHODS)

@@ -154,3 +154,8 @@ def masked_select_mask(grad, mask):
 def rdiv_scalar(value, x):
     """value / x as C++ computes a Scalar over a Tensor: reciprocal(x) * value."""
     return _a.mul_scalar(_e.reciprocal(x), value)
+
+
+def not_nan(x):
+    from .nan_reductions import not_nan_tensor
+    return not_nan_tensor(x)
