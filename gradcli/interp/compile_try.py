@@ -9,7 +9,7 @@ replaces what the try was doing (an error included), as in Python.
 
 from __future__ import annotations
 
-from gradcli.errors import ProgramRuntimeError, SourceError, Span
+from gradcli.errors import ProgramRuntimeError, Span
 from gradcli.interp.exceptions import is_exception_class, matches, program_exception, raised
 from gradcli.interp.runtime import UNBOUND, error_at
 
@@ -32,7 +32,7 @@ class TryCompiler:
             try:
                 r = attempt(f)
             except Exception as e:
-                error = e if isinstance(e, SourceError) else error_at(e, pos)
+                error = error_at(e, pos)  # (a place for --timeout's alarm, which has none)
                 if not isinstance(error, ProgramRuntimeError):
                     raise error from None
                 handling.append(error)  # a bare ``raise`` in the finally re-raises it
@@ -125,7 +125,7 @@ def _handled(body, handlers, orelse, pos):
         try:
             r = body(f)
         except Exception as e:
-            error = e if isinstance(e, SourceError) else error_at(e, pos)
+            error = error_at(e, pos)  # (a place for --timeout's alarm, which has none)
             if not isinstance(error, ProgramRuntimeError):  # gradcli's limits: never the program's to catch
                 raise error from None
             exc = program_exception(error)
