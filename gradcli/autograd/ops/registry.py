@@ -192,8 +192,8 @@ def attach(spec: OpSpec, result, inputs: tuple, mask: int, params: dict | None =
         e = x.grad_fn
         if e is None:
             e = accumulate_node(x)
-        elif x._port is not None:  # an output of a multi-output op: the edge is its port
-            e = _output_edge(x, e)
+        elif e._pre_hooks is not None and x._port is not None:  # an output of a multi-output op
+            e = _output_edge(x, e)  # (its node's _pre_hooks is never None: a cheap slot test first)
         edges = (e,)
         d = x._data
         if d.shape != shape or d.dtype is not np_dtype and d.dtype != np_dtype:
@@ -205,7 +205,7 @@ def attach(spec: OpSpec, result, inputs: tuple, mask: int, params: dict | None =
                 e = x.grad_fn
                 if e is None:
                     e = accumulate_node(x)
-                elif x._port is not None:
+                elif e._pre_hooks is not None and x._port is not None:
                     e = _output_edge(x, e)
                 edge_list.append(e)
                 d = x._data
