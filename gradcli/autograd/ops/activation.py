@@ -17,7 +17,7 @@ from .backends import erf_array, log1p_array, logsigmoid_array
 from .backends import numpy_ as _F
 from .arguments import out_of_order, python_type_name, reads  # noqa: F401  (nn_functional's)
 from .float32_math import at_vector_nans
-from .piecewise import at_least, at_most
+from .piecewise import _clamp_min_array, _clamp_max_array
 from .registry import backward_op, defop, record
 
 _SQRT_HALF = 0.7071067811865476
@@ -251,7 +251,7 @@ def _relu(input):
     d = input._data
     if d.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
-    return record(RELU, at_least(d, 0), (input,))  # -0. stays -0., as torch's clamp_min
+    return record(RELU, _clamp_min_array(d, 0), (input,))  # -0. stays -0., as torch's clamp_min
 
 
 def relu(input, inplace=False):
@@ -393,7 +393,7 @@ def _hardtanh(input, min_val, max_val):
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if d.dtype.kind == "u" and (min_val < 0 or max_val < 0):
         raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
-    out = at_most(at_least(d, min_val), max_val).astype(d.dtype, copy=False)
+    out = _clamp_max_array(_clamp_min_array(d, min_val), max_val).astype(d.dtype, copy=False)
     return record(HARDTANH, out, (input,), {"min_val": min_val, "max_val": max_val})
 
 

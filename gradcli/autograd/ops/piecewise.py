@@ -49,7 +49,7 @@ def _inside(self, lo, hi):
     return (self >= lo) & (self <= hi)
 
 
-def at_least(d, lo):
+def _clamp_min_array(d, lo):
     """torch's clamp_min of floats: d unless d < lo (so -0. stays -0. at a bound of 0.), nan wherever
     d or lo is nan; numpy's maximum picks the bound on signed-zero ties."""
     if np.asarray(d).dtype.kind != "f":
@@ -58,7 +58,7 @@ def at_least(d, lo):
         return np.where((d < lo) | (lo != lo), lo, d).astype(np.result_type(d, lo), copy=False)
 
 
-def at_most(d, hi):
+def _clamp_max_array(d, hi):
     if np.asarray(d).dtype.kind != "f":
         return np.minimum(d, hi)
     with np.errstate(invalid="ignore"):
@@ -67,9 +67,9 @@ def at_most(d, hi):
 
 def _clamp_arrays(d, lo, hi):
     if lo is not None:
-        d = at_least(d, lo)
+        d = _clamp_min_array(d, lo)
     if hi is not None:
-        d = at_most(d, hi)
+        d = _clamp_max_array(d, hi)
     return d
 
 
@@ -115,21 +115,21 @@ clip = clamp
 def clamp_min(self, min):
     if isinstance(min, Tensor):
         a, b = operands(self, min)
-        return record(CLAMP_MIN1, _binary_arrays(at_least, a, b), (self, min))
+        return record(CLAMP_MIN1, _binary_arrays(_clamp_min_array, a, b), (self, min))
     if type(min) is bool and self._data.dtype.kind == "b":
         refuse("clamp_min_scalar", self._data.dtype)
     d = self._data if not (isinstance(min, float) and self._data.dtype.kind != "f") else floating(self._data)
-    return record(CLAMP_MIN0, at_least(d, min), (self,), {"min": min})
+    return record(CLAMP_MIN0, _clamp_min_array(d, min), (self,), {"min": min})
 
 
 def clamp_max(self, max):
     if isinstance(max, Tensor):
         a, b = operands(self, max)
-        return record(CLAMP_MAX1, _binary_arrays(at_most, a, b), (self, max))
+        return record(CLAMP_MAX1, _binary_arrays(_clamp_max_array, a, b), (self, max))
     if type(max) is bool and self._data.dtype.kind == "b":
         refuse("clamp_max_scalar", self._data.dtype)
     d = self._data if not (isinstance(max, float) and self._data.dtype.kind != "f") else floating(self._data)
-    return record(CLAMP_MAX0, at_most(d, max), (self,), {"max": max})
+    return record(CLAMP_MAX0, _clamp_max_array(d, max), (self,), {"max": max})
 
 
 # C++'s names of the types (torch's in-place clamp with a Number bound words its cast check so)
