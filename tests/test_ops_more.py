@@ -226,7 +226,8 @@ def _same_output(expr, setup="a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
             exec(source, {})  # noqa: S102 - this file's own programs, under PyTorch
     except Exception as e:  # noqa: BLE001 - an error's first line (the parser's per-overload notes aside)
-        out.write(f"{type(e).__name__}: {e}".splitlines()[0])
+        kind = type(e).__name__ if type(e).__module__ == "builtins" else f"{type(e).__module__}.{type(e).__name__}"
+        out.write(f"{kind}: {e}".splitlines()[0])  # as Python's traceback names it
     want = out.getvalue()
     out = io.StringIO()
     try:
@@ -529,3 +530,32 @@ def test_pointwise_ops_gradients_to_second_order(fn):
 def test_nansum_and_nanmean_match_torch(expr):
     _same_output(expr, "i = torch.tensor([[3, -2, 1], [1, 5, -7]])\n"
                        "n = torch.tensor([[1.5, float('nan'), 0.0], [float('nan'), 3.0, -0.5]], requires_grad=True)\n")
+
+
+# -- det, inv, solve -------------------------------------------------------------------------------
+
+_MATRIX_SETUP = """A = torch.tensor([[2.0, 1.0, 0.5], [1.0, 3.0, -1.0], [0.5, -1.0, 4.0]], requires_grad=True)
+B = torch.tensor([[1.0, 2.0], [0.5, -1.0], [3.0, 0.25]], requires_grad=True)
+v = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+S = torch.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
+Bt = torch.stack([A.detach(), A.detach() * 2]).requires_grad_()
+"""
+
+
+@pytest.mark.parametrize("expr", _calls("matrix_functions"))
+def test_matrix_functions_match_torch(expr):
+    _same_output(expr, _MATRIX_SETUP)
+
+
+@pytest.mark.parametrize("fn,shapes", [
+    (lambda t, a: t.det(a), [(3, 3)]), (lambda t, a: t.linalg.det(a), [(2, 3, 3)]),
+    (lambda t, a: t.inverse(a), [(3, 3)]), (lambda t, a: t.linalg.inv(a), [(2, 2, 2)]),
+    (lambda t, a, b: t.linalg.solve(a, b), [(3, 3), (3, 2)]), (lambda t, a, b: t.linalg.solve(a, b), [(3, 3), (3,)]),
+    (lambda t, a, b: t.linalg.solve(a, b), [(2, 3, 3), (3,)]),
+])
+def test_matrix_functions_gradients_to_second_order(fn, shapes):
+    torch = pytest.importorskip("torch")
+    arrays = [np.asarray(rand(*s, seed=i + 1)) + (3 * np.eye(s[-1]) if i == 0 else 0) for i, s in enumerate(shapes)]
+    compare_with_torch(torch, fn, *arrays)
+    _second_order_matches(torch, fn, arrays)
+    check_grads(lambda *xs: fn(gt, *xs), *arrays)

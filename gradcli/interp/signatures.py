@@ -280,6 +280,8 @@ take_along_dim: Tensor input, Tensor indices, int dim = None, *, Tensor out = No
 broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
+det: Tensor input
+inverse: Tensor input, *, Tensor out = None
 true_divide:
     (Tensor input, Tensor other, *, Tensor out = None)
     | (Tensor input, Number other)
@@ -332,6 +334,7 @@ bernoulli_:
 arctan2_ atan2_ hypot_: Tensor other
 addcdiv_ addcmul_: + Tensor tensor1, Tensor tensor2, *, Number value = 1
 deg2rad_ rad2deg_: -
+det inverse: -
 scatter_:
     (int dim, Tensor index, Tensor src)
     | (int dim, Tensor index, Tensor src, *, str reduce)

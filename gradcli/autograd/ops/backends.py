@@ -469,3 +469,22 @@ def _not_nan(x):
 
 
 _Numpy.not_nan = staticmethod(_not_nan)
+
+
+# -- matrix functions' backward helpers (ops/matrix_functions.py) --------------------------------
+def _matrix_helper(name):
+    def call(*args):
+        from . import matrix_functions
+        return getattr(matrix_functions, name)(*args)
+    return staticmethod(call)
+
+
+_Numpy.linalg_solve = staticmethod(lambda a, b: _solve_any(a, b))
+_Numpy.eye_like = _matrix_helper("eye_like_array")
+
+
+def _solve_any(a, b):
+    from .matrix_functions import solve_array
+    a, b = np.asarray(a), np.asarray(b)
+    vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+    return solve_array(a, b, vector)

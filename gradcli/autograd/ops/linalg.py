@@ -398,3 +398,9 @@ from . import products as _products  # noqa: E402  (cross, kron)
 TORCH_EXPORTS.update(_products.TORCH_EXPORTS)
 TENSOR_METHODS.update(_products.TENSOR_METHODS)
 TORCH_EXPORTS["linalg"].cross = _products.linalg_cross
+
+from . import matrix_functions as _matrix_functions  # noqa: E402  (det, inv, solve)
+
+TORCH_EXPORTS.update(_matrix_functions.TORCH_EXPORTS)
+TENSOR_METHODS.update(_matrix_functions.TENSOR_METHODS)
+TORCH_EXPORTS["linalg"].__dict__.update(_matrix_functions.LINALG)

@@ -159,3 +159,16 @@ def rdiv_scalar(value, x):
 def not_nan(x):
     from .nan_reductions import not_nan_tensor
     return not_nan_tensor(x)
+
+
+# -- matrix functions' backward helpers (ops/matrix_functions.py) --------------------------------
+def linalg_solve(a, b):
+    from .matrix_functions import solve
+    return solve(a, b)
+
+
+def eye_like(a):
+    """The identity in ``a``'s (batched) shape (no graph)."""
+    from ..tensor import wrap
+    from .matrix_functions import eye_like_array
+    return wrap(eye_like_array(a._data))
