@@ -102,8 +102,8 @@ PIECEWISE = {
     "where sqrt": Case(lambda T, x: T.where(x > 0, T.sqrt(x), T.zeros_like(x)), unary(-1.0)),
     "nan_to_num": Case(lambda T, x: T.nan_to_num(x), unary(3.4028234663852886e38, -3.4028234663852886e38)),
     "nan_to_num values": Case(lambda T, x: T.nan_to_num(x, nan=1.5, posinf=2.0, neginf=-2.0), unary()),
-    # NOTE: not at 0: torch's lerp rounds once (fused multiply-add), lerp(-tiny, 0., 0.5) is -0.
-    "lerp": Case(lambda T, a, b: T.lerp(a, b, 0.5), binary((INF, 1.0), (1.0, INF)), grad=(0, 1)),
+    "lerp": Case(lambda T, a, b: T.lerp(a, b, 0.5), binary((0.0, 0.0), (INF, 1.0), (1.0, INF)), grad=(0, 1)),
+    "lerp 0.25": Case(lambda T, a, b: a.lerp(b, 0.25), binary((0.0, 0.0), (-0.0, 0.0), (1.0, 1.0)), grad=(0, 1)),
     "lerp weight": Case(lambda T, a, w: T.lerp(a, T.ones_like(a), w), binary((0.0, 0.5), (1.0, 0.5), (2.0, 1.0),
                                                                            (INF, 0.0)), grad=(0, 1)),
 }

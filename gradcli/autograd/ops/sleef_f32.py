@@ -62,7 +62,26 @@ def fma64(a, b, c) -> np.ndarray:
         bad = ~np.isfinite(out) | ~np.isfinite(ep)
         if np.any(bad):
             out = np.where(bad, p + c, out)
+        tiny = np.isfinite(out) & ((np.abs(p) < _TINY) | (np.abs(out) < _TINY))
+        if np.any(tiny):  # near underflow the error terms are not exact: the exact sum, rounded once
+            out = _fma64_exact(a, b, c, p, out, tiny)
     return out
+
+
+_TINY = 2.0 ** -960  # below it a product's error term (TwoProduct) can fall under the subnormals
+
+
+def _fma64_exact(a, b, c, p, out, where):
+    from fractions import Fraction
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (a, b, c, p, out, where)))
+    a, b, c, p, out, where = (np.broadcast_to(x, shape).reshape(-1) for x in (a, b, c, p, out, where))
+    out = out.copy()
+    for i in np.flatnonzero(where):
+        ab = Fraction(float(a[i])) * Fraction(float(b[i]))
+        exact = ab + Fraction(float(c[i]))
+        # an exact 0 is +0 unless both terms are zeros (p + c then has IEEE's sign)
+        out[i] = float(exact) if exact else (0.0 if ab else float(p[i] + c[i]))
+    return out.reshape(shape)
 
 
 def _pow2(e: np.ndarray) -> np.ndarray:
