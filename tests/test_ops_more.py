@@ -559,3 +559,19 @@ def test_matrix_functions_gradients_to_second_order(fn, shapes):
     compare_with_torch(torch, fn, *arrays)
     _second_order_matches(torch, fn, arrays)
     check_grads(lambda *xs: fn(gt, *xs), *arrays)
+
+
+@pytest.mark.parametrize("expr", _calls("repeat_interleave"))
+def test_repeat_interleave_matches_torch(expr):
+    _same_output(expr, "v = torch.tensor([1., -2, 3], requires_grad=True)\nr = torch.tensor([1, 0, 2])\n"
+                       "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]], requires_grad=True)\n")
+
+
+@pytest.mark.parametrize("fn", [lambda t, x: t.repeat_interleave(x, 2), lambda t, x: x.repeat_interleave(3, dim=1),
+                                lambda t, x: t.repeat_interleave(x, t.tensor([2, 0, 1]), dim=1)])
+def test_repeat_interleave_gradients_and_graphs(fn):
+    torch = pytest.importorskip("torch")
+    x = np.asarray(rand(2, 3, seed=1))
+    compare_with_torch(torch, fn, x)
+    _second_order_matches(torch, lambda t, a: fn(t, a) * fn(t, a), [x])
+    _same_graph(torch, fn, [x])

@@ -281,6 +281,10 @@ broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
 det: Tensor input
+repeat_interleave:
+    (Tensor input, Tensor repeats, int dim = None, *, int output_size = None)
+    | (Tensor repeats, *, int output_size = None)
+    | (Tensor input, int repeats, int dim = None, *, int output_size = None)
 inverse: Tensor input, *, Tensor out = None
 true_divide:
     (Tensor input, Tensor other, *, Tensor out = None)
@@ -335,6 +339,9 @@ arctan2_ atan2_ hypot_: Tensor other
 addcdiv_ addcmul_: + Tensor tensor1, Tensor tensor2, *, Number value = 1
 deg2rad_ rad2deg_: -
 det inverse: -
+repeat_interleave:
+    (Tensor repeats, int dim = None, *, int output_size = None)
+    | (int repeats, int dim = None, *, int output_size = None)
 scatter_:
     (int dim, Tensor index, Tensor src)
     | (int dim, Tensor index, Tensor src, *, str reduce)

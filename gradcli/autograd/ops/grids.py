@@ -130,3 +130,47 @@ def _broadcast_to_method(self, *size):
 
 _broadcast_to_method.__name__ = _broadcast_to_method.__qualname__ = "broadcast_to"
 TENSOR_METHODS = {"broadcast_to": _broadcast_to_method}
+
+
+# -- repeat_interleave: ATen's unsqueeze-expand-clone-flatten for a number, index_select for a tensor
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    from ..tensor import _wrap_dim, wrap
+    from .dtype_support import kernel_error
+    from .indexing import index_select
+    from .joins import clone
+    from .shape import flatten
+    if repeats is None:  # repeat_interleave(repeats): the indices that repeat each position
+        counts = input._data
+        if counts.dtype.kind not in "iu":
+            raise kernel_error("repeat_interleave_cpu", counts.dtype)
+        if counts.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts.reshape(-1)))
+    if dim is None:
+        input = flatten(input)
+        dim = 0
+    else:
+        dim = _wrap_dim(dim, input._data.ndim)
+    if isinstance(repeats, Tensor):
+        counts = repeats._data.reshape(-1)
+        size = input._data.shape[dim]
+        if counts.size == 1:
+            counts = np.broadcast_to(counts, (size,))
+        elif counts.size != size:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                               f"{counts.size} and input.size({dim}) = {size}")
+        return index_select(input, dim, repeat_interleave(wrap(np.ascontiguousarray(counts))))
+    if repeats.__class__ is not int:
+        raise TypeError("repeats must be an int or a tensor")
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shape = input._data.shape
+    x = expand(unsqueeze(input, dim + 1), shape[:dim + 1] + (repeats,) + shape[dim + 1:])
+    return flatten(clone(x), dim, dim + 1)
+
+
+TORCH_EXPORTS["repeat_interleave"] = repeat_interleave
+TENSOR_METHODS["repeat_interleave"] = repeat_interleave
