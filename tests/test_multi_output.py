@@ -150,8 +150,6 @@ GRAPHS = {
                          "(v + m).sum().backward()\nprint(x.grad)",
     "post-hook, an output without gradient": "a, b = y.unbind()\nb.grad_fn.register_hook(lambda gi, go: print(go))\n"
                                              "(b * 2).sum().backward()",
-    "split_with_sizes": "p = y.split_with_sizes([2, 1], 1)\nprint(p[1].grad_fn, p[1].output_nr)\n"
-                        "(p[1] * 3).sum().backward()\nprint(x.grad)",
     "torch.chunk": "p = torch.chunk(y, 3, 1)\n(p[2] * p[0]).sum().backward()\nprint(x.grad, p[1].output_nr)",
     "output_nr of others": "print(x.output_nr, y.output_nr, y.detach().output_nr)",
 }

@@ -68,10 +68,6 @@ def split(tensor, split_size_or_sections, dim=0):
     return _pieces(tensor, SPLIT, dim, bounds)
 
 
-def split_with_sizes(input, split_sizes, dim=0):
-    return split(input, list(split_sizes), dim)
-
-
 def chunk(input, chunks, dim=0):
     if chunks.__class__ is float:  # torch's parser refuses it (0.5 made one piece)
         raise TypeError("chunks must be an int")
@@ -136,5 +132,5 @@ def narrow(input, dim, start, length):
     return _view_of(NARROW, d[index], input, {"shape": d.shape, "index": index})
 
 
-TENSOR_METHODS = {"split": split, "split_with_sizes": split_with_sizes, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select}
+TENSOR_METHODS = {"split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select}
 TORCH_EXPORTS = dict(TENSOR_METHODS)
