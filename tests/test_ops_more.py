@@ -575,3 +575,20 @@ def test_repeat_interleave_gradients_and_graphs(fn):
     compare_with_torch(torch, fn, x)
     _second_order_matches(torch, lambda t, a: fn(t, a) * fn(t, a), [x])
     _same_graph(torch, fn, [x])
+
+
+@pytest.mark.parametrize("expr", _calls("cdist"))
+def test_cdist_matches_torch(expr):
+    _same_output(expr, "x = torch.tensor([[0., 1.], [2., 3.], [1., -1.]], requires_grad=True)\n"
+                       "y = torch.tensor([[1., 1.], [0., 2.]], requires_grad=True)\n")
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, 1.5, 0.5, float("inf")])
+@pytest.mark.parametrize("shapes", [[(4, 3), (5, 3)], [(2, 4, 3), (2, 5, 3)], [(1, 4, 3), (5, 3)]])
+def test_cdist_values_and_first_derivatives(p, shapes):
+    torch = pytest.importorskip("torch")
+    arrays = [np.asarray(rand(*s, seed=i + 1)) for i, s in enumerate(shapes)]
+    fn = lambda t, a, b: t.cdist(a, b, p=p)  # noqa: E731
+    compare_with_torch(torch, fn, *arrays)
+    compare_with_torch(torch, fn, *arrays, dtype="float32", grad=False)  # float32 grads: sums in another order
+    check_grads(lambda *xs: gt.cdist(*xs, p=p), *arrays, order=1)

@@ -404,3 +404,7 @@ from . import matrix_functions as _matrix_functions  # noqa: E402  (det, inv, so
 TORCH_EXPORTS.update(_matrix_functions.TORCH_EXPORTS)
 TENSOR_METHODS.update(_matrix_functions.TENSOR_METHODS)
 TORCH_EXPORTS["linalg"].__dict__.update(_matrix_functions.LINALG)
+
+from .distances import TORCH_EXPORTS as _DISTANCES  # noqa: E402
+
+TORCH_EXPORTS.update(_DISTANCES)
