@@ -62,13 +62,15 @@ def fma64(a, b, c) -> np.ndarray:
         bad = ~np.isfinite(out) | ~np.isfinite(ep)
         if np.any(bad):
             out = np.where(bad, p + c, out)
-        tiny = np.isfinite(out) & ((np.abs(p) < _TINY) | (np.abs(out) < _TINY))
+        tiny = np.isfinite(out) & (((np.abs(p) < _TINY) & (a != 0) & (b != 0)) | ((np.abs(out) < _TINY) & (out != 0)))
         if np.any(tiny):  # near underflow the error terms are not exact: the exact sum, rounded once
             out = _fma64_exact(a, b, c, p, out, tiny)
     return out
 
 
-_TINY = 2.0 ** -960  # below it a product's error term (TwoProduct) can fall under the subnormals
+# below it a product's error term (TwoProduct) can fall under the subnormals, and a result's
+# last rounding is on the subnormals' coarser grid (zeros of zero products are exact: skipped)
+_TINY = 2.0 ** -960
 
 
 def _fma64_exact(a, b, c, p, out, where):
