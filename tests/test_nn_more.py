@@ -414,3 +414,22 @@ for acc in [0.5, 0.55, 0.7, 0.75]:
     print(q.get_last_lr())
 """ + "".join(tried(e) for e in ["lrs.ReduceLROnPlateau(opt, factor=1.0)", "lrs.ReduceLROnPlateau(opt, mode='up')",
                                  "lrs.ReduceLROnPlateau(opt, min_lr=[0.1, 0.2])", "lrs.ReduceLROnPlateau(w)"]))
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_norm_gradients_under_create_graph_are_torch_nodes(dt):
+    same_as_torch(f"DT = {dt}\n" + """
+x = torch.tensor([1.0, -2.0, 0.5, 3.0], dtype=DT, requires_grad=True)
+w = torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=DT, requires_grad=True)
+b = torch.tensor([0.1, 0.2, 0.3, 0.4], dtype=DT, requires_grad=True)
+y = F.layer_norm(x, (4,), w, b)
+g = torch.autograd.grad((y * torch.tensor([1.0, -1.0, 2.0, 0.5], dtype=DT)).sum(), (x, w, b), create_graph=True)
+print(y, g)
+print(torch.autograd.grad(sum((t * t).sum() for t in g), (x, w, b), allow_unused=True))
+bn = nn.BatchNorm1d(3, dtype=DT)
+xx = torch.arange(24., dtype=DT).view(2, 3, 4).cos().requires_grad_()
+for mode in ["train", "eval"]:
+    out = bn(xx) if mode == "train" else bn.eval()(xx)
+    gs = torch.autograd.grad(out.exp().sum(), (xx, bn.weight, bn.bias), create_graph=True)
+    print([t.grad_fn.name() for t in gs], gs[2])
+""")

@@ -145,6 +145,45 @@ def _bn_dw(grad, input, F, dims, wshape, wdims, mean, rstd):
     return bn_kernel(grad, input, None, rstd, mean, True)[1]
 
 
+def _bias_value(grad, input, F, wdims, wshape):
+    return F.sum(grad, wdims) if wdims else grad
+
+
+def _bias_first(name):
+    """grad_bias = Σ grad_output: torch's node gives it too, so under create_graph it is an
+    output of the same kind of node (its derivative reaches grad_output only)."""
+    return backward_op(name, _bias_value, {"grad_output": "grad, expanded", "input": "none"},
+                       grad_output=lambda grad, input, wshape, F: F.expand(_scaled(grad, wshape, F), input.shape),
+                       input=lambda grad: None)
+
+
+# evaluation: grad_input = grad_output·r·weight and grad_weight = Σ grad_output·x̂ with the running
+# statistics constant, so the input's second derivative is none
+def _eval_dx(grad, input, weight, F, dims, wshape, wdims, mean, rstd):
+    return bn_kernel(grad, input, weight, rstd, mean, False)[0]
+
+
+def _eval_dw(grad, input, F, dims, wshape, wdims, mean, rstd):
+    return bn_kernel(grad, input, None, rstd, mean, False)[1]
+
+
+def _eval_dx_grad_output(grad, input, weight, wshape, rstd, F):
+    g = grad * F.float_like(rstd, grad)
+    return g if weight is None else g * _scaled(weight, wshape, F)
+
+
+BATCH_NORM_EVAL_INPUT = backward_op(
+    "NativeBatchNormBackwardBackward0", _eval_dx,
+    {"grad_output": "grad·r·weight", "input": "none", "weight": "Σ grad·grad_output·r"},
+    grad_output=_eval_dx_grad_output, input=lambda grad: None,
+    weight=lambda grad, grad_output, input, wdims, rstd, F: _sum_to_weight(
+        grad * grad_output * F.float_like(rstd, grad), wdims, F))
+BATCH_NORM_EVAL_WEIGHT = backward_op(
+    "NativeBatchNormBackwardBackward0", _eval_dw, {"grad_output": "grad·x̂", "input": "grad_output·grad·r"},
+    grad_output=_dw_grad_output,
+    input=lambda grad, grad_output, wshape, rstd, F: grad_output * _scaled(grad, wshape, F) * F.float_like(rstd, grad))
+LAYER_NORM_BIAS = _bias_first("NativeLayerNormBackwardBackward0")
+BATCH_NORM_BIAS = _bias_first("NativeBatchNormBackwardBackward0")
 LAYER_NORM_INPUT = _first("NativeLayerNormBackwardBackward0", _ln_dx)
 LAYER_NORM_WEIGHT = _weight_first("NativeLayerNormBackwardBackward0", _ln_dw)
 BATCH_NORM_INPUT = _first("NativeBatchNormBackwardBackward0", _bn_dx)

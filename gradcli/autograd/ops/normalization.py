@@ -19,7 +19,7 @@ from .registry import defop, record
 
 # -- layer_norm ---------------------------------------------------------------------------------
 
-def _ln_params(input, k, eps, mean, rstd):
+def _ln_params(input, k, mean, rstd):
     ndim = len(input.shape)
     return {"dims": tuple(range(-k, 0)), "wshape": None, "wdims": tuple(range(ndim - k)), "mean": mean,
             "rstd": rstd}
@@ -28,11 +28,11 @@ def _ln_params(input, k, eps, mean, rstd):
 LAYER_NORM = defop(
     "NativeLayerNormBackward0",
     {"input": "rstd·(g − mean(g) − x̂·mean(g·x̂)), g = grad·weight", "weight": "Σ grad·x̂", "bias": "grad"},
-    input=lambda grad, input, weight, mean, rstd, k, eps: NB.LAYER_NORM_INPUT(
-        grad, input, weight, **_ln_params(input, k, eps, mean, rstd)),
-    weight=lambda grad, input, mean, rstd, k, eps: NB.LAYER_NORM_WEIGHT(
-        grad, input, **_ln_params(input, k, eps, mean, rstd)),
-    bias=lambda grad: grad,
+    input=lambda grad, input, weight, mean, rstd, k: NB.LAYER_NORM_INPUT(
+        grad, input, weight, **_ln_params(input, k, mean, rstd)),
+    weight=lambda grad, input, mean, rstd, k: NB.LAYER_NORM_WEIGHT(grad, input, **_ln_params(input, k, mean, rstd)),
+    bias=lambda grad, input, k, F: grad if F is numpy_ else NB.LAYER_NORM_BIAS(
+        grad, input, wdims=tuple(range(len(input.shape) - k)), wshape=None),
 )
 
 
@@ -89,7 +89,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if bias is not None:
         out = out + bias._data
     return record(LAYER_NORM, out.astype(x.dtype, copy=False), (input, weight, bias),
-                  {"k": k, "eps": eps, "mean": mean, "rstd": rstd})
+                  {"k": k, "mean": mean, "rstd": rstd})
 
 
 def _moments(x, axes, eps):
@@ -109,29 +109,20 @@ def _bn_dims(ndim):
     return (0,) + tuple(range(2, ndim))
 
 
-def _bn_params(input, eps, mean, invstd):
+def _bn_params(input, mean, invstd):
     ndim = len(input.shape)
     dims = _bn_dims(ndim)
     return {"dims": dims, "wshape": (-1,) + (1,) * (ndim - 2), "wdims": dims, "mean": mean, "rstd": invstd}
 
 
-def _bn_input(grad, input, weight, invstd, mean, train, eps, F):
-    if train:
-        return NB.BATCH_NORM_INPUT(grad, input, weight, **_bn_params(input, eps, mean, invstd))
-    if F is numpy_:
-        return NB.bn_kernel(grad, input, weight, invstd, mean, False)[0]
-    # NOTE: evaluation under create_graph: a composite of the constant scale (torch names one node)
-    g = grad * F.float_like(invstd, grad)
-    return g if weight is None else g * F.reshape(weight, (-1,) + (1,) * (len(input.shape) - 2))
+def _bn_input(grad, input, weight, invstd, mean, train, F):
+    op = NB.BATCH_NORM_INPUT if train else NB.BATCH_NORM_EVAL_INPUT
+    return op(grad, input, weight, **_bn_params(input, mean, invstd))
 
 
-def _bn_weight(grad, input, invstd, mean, train, eps, F):
-    if train:
-        return NB.BATCH_NORM_WEIGHT(grad, input, **_bn_params(input, eps, mean, invstd))
-    if F is numpy_:
-        return NB.bn_kernel(grad, input, None, invstd, mean, False)[1]
-    xhat = (input - F.float_like(mean, input)) * F.float_like(invstd, input)
-    return F.sum(grad * xhat, _bn_dims(len(input.shape)))
+def _bn_weight(grad, input, invstd, mean, train, F):
+    op = NB.BATCH_NORM_WEIGHT if train else NB.BATCH_NORM_EVAL_WEIGHT
+    return op(grad, input, **_bn_params(input, mean, invstd))
 
 
 BATCH_NORM = defop(
@@ -139,7 +130,8 @@ BATCH_NORM = defop(
     {"input": "training: invstd·(g − mean(g) − x̂·mean(g·x̂)); eval: grad·weight·invstd",
      "weight": "Σ grad·x̂ over all but dim 1", "bias": "Σ grad over all but dim 1"},
     input=_bn_input, weight=_bn_weight,
-    bias=lambda grad, F: F.sum(grad, _bn_dims(len(grad.shape))),
+    bias=lambda grad, input, F: F.sum(grad, _bn_dims(len(grad.shape))) if F is numpy_ else NB.BATCH_NORM_BIAS(
+        grad, input, wdims=_bn_dims(len(grad.shape)), wshape=(-1,) + (1,) * (len(grad.shape) - 2)),
 )
 
 
@@ -181,12 +173,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             wide = x.astype(np.float64)
             unbiased = ((wide - wide.mean(axis=axes, keepdims=True)) ** 2).sum(axis=axes) / max(n - 1, 1)
             _blend(running_var, unbiased, momentum)
-        params = {"invstd": invstd, "mean": mean, "train": True, "eps": eps}
+        params = {"invstd": invstd, "mean": mean, "train": True}
         out = (x - mean) * invstd
     else:
         invstd = (dt(1) / np.sqrt(running_var._data.astype(x.dtype) + dt(eps))).reshape(shape)
         mean = running_mean._data.astype(x.dtype).reshape(shape)
-        params = {"invstd": invstd, "mean": mean, "train": False, "eps": eps}
+        params = {"invstd": invstd, "mean": mean, "train": False}
         out = (x - mean) * invstd
     if weight is not None:
         out = out * weight._data.reshape(shape)
