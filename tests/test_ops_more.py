@@ -592,3 +592,22 @@ def test_cdist_values_and_first_derivatives(p, shapes):
     compare_with_torch(torch, fn, *arrays)
     compare_with_torch(torch, fn, *arrays, dtype="float32", grad=False)  # float32 grads: sums in another order
     check_grads(lambda *xs: gt.cdist(*xs, p=p), *arrays, order=1)
+
+
+# -- cummax, cummin, logcumsumexp ------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr", _calls("cumulative"))
+def test_cumulative_ops_match_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0, 4.0], [0.25, 3.0, -0.5, 3.0]], requires_grad=True)\n"
+                       "i = torch.tensor([[3, -2, 3, 1], [1, 5, -7, 5]])\n"
+                       "n = torch.tensor([1.0, float('nan'), 0.5, 2.0], requires_grad=True)\n")
+
+
+@pytest.mark.parametrize("fn", [lambda t, x: t.cummax(x, 1).values, lambda t, x: x.cummin(0)[0] * x,
+                                lambda t, x: t.logcumsumexp(x, 1), lambda t, x: t.logcumsumexp(x * x, 0) * x])
+def test_cumulative_ops_gradients_to_second_order(fn):
+    torch = pytest.importorskip("torch")
+    x = np.asarray(rand(3, 4, seed=1))
+    compare_with_torch(torch, fn, x)
+    _second_order_matches(torch, fn, [x])
+    check_grads(lambda a: fn(gt, a), x)

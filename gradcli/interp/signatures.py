@@ -281,6 +281,8 @@ broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
 det: Tensor input
+cummax cummin: Tensor input, int dim, *, tuple of Tensors out = None
+logcumsumexp: Tensor input, int dim, *, Tensor out = None
 repeat_interleave:
     (Tensor input, Tensor repeats, int dim = None, *, int output_size = None)
     | (Tensor repeats, *, int output_size = None)

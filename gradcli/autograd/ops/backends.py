@@ -488,3 +488,11 @@ def _solve_any(a, b):
     a, b = np.asarray(a), np.asarray(b)
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
     return solve_array(a, b, vector)
+
+
+def _logcumsumexp(x, dim):
+    from .scans import logcumsumexp_array
+    return logcumsumexp_array(x, dim)
+
+
+_Numpy.logcumsumexp = staticmethod(_logcumsumexp)

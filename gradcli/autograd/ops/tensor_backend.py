@@ -172,3 +172,8 @@ def eye_like(a):
     from ..tensor import wrap
     from .matrix_functions import eye_like_array
     return wrap(eye_like_array(a._data))
+
+
+def logcumsumexp(x, dim):
+    from .scans import logcumsumexp as _logcumsumexp
+    return _logcumsumexp(x, dim)
