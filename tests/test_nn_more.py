@@ -166,7 +166,13 @@ print(xx.grad)
         "m(torch.ones(1, 3, 1))", "F.batch_norm(x, None, None)", "F.batch_norm(x, rm, None)",
         "F.batch_norm(x, rm, rv, torch.ones(2))", "F.batch_norm(x, rm, rv, None, torch.ones(4))",
         "nn.BatchNorm2d(2)(torch.ones(2, 2, 2))", "nn.BatchNorm3d(2)(torch.ones(2, 2, 2, 2))",
-        "F.batch_norm(torch.tensor([[1, 2], [3, 4]]), None, None, training=True)"]))
+        "F.batch_norm(torch.tensor([[1, 2], [3, 4]]), None, None, training=True)",
+        "nn.BatchNorm1d(3)(x.double())", "m.eval()(x.double())", "nn.BatchNorm1d(3)(torch.tensor([[1, 2, 3], [4, 5, 6]]))",
+        "F.batch_norm(x, rm, rv.double())", "nn.LayerNorm(3)(x.double())", "F.batch_norm(x.double(), rm, rv)",
+        "F.batch_norm(x, rm.double(), rv.double())", "F.batch_norm(x, None, None, torch.ones(3).double(), training=True)",
+        "F.batch_norm(x, rm, rv, torch.ones(3), torch.ones(3).double())",
+        "F.layer_norm(x, (3,), torch.ones(3).double())", "F.layer_norm(x.double(), (3,), torch.ones(3))",
+        "F.layer_norm(x, (3,), torch.ones(3), torch.ones(3).double())"]))
 
 
 # -- optimizers and schedulers --------------------------------------------------------------------

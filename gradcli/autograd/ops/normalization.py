@@ -77,10 +77,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if x.ndim < k or x.shape[x.ndim - k:] != shape:
         raise RuntimeError(f"Given normalized_shape={_shape_text(shape)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in shape)}], but got input of size{_shape_text(x.shape)}")
-    if any(t is not None and t._data.dtype != x.dtype for t in (weight, bias)):
-        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and (weight is None or weight._data.dtype == x.dtype):
         raise kernel_error("LayerNormKernelImpl", x.dtype)
+    _check_mixed(x, (weight, bias))
     axes = tuple(range(x.ndim - k, x.ndim))
     mean, rstd = _moments(x, axes, eps)
     out = x * rstd + (-rstd * mean)
@@ -90,6 +89,21 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         out = out + bias._data
     return record(LAYER_NORM, out.astype(x.dtype, copy=False), (input, weight, bias),
                   {"k": k, "mean": mean, "rstd": rstd})
+
+
+def _check_mixed(x, params):
+    """torch's mixed-dtype rule: parameters whose first differs from the input must all be float32
+    (for a float16 input); otherwise each must have the input's dtype."""
+    from ._dispatch import _torch_type_name
+    defined = [t._data.dtype for t in params if t is not None]
+    if not defined or defined[0] == x.dtype:
+        for d in defined[1:]:
+            if d != x.dtype:
+                raise RuntimeError(f"expected scalar type {_torch_type_name(x.dtype)} but found {_torch_type_name(d)}")
+        return
+    if any(d != np.float32 for d in defined):
+        raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 
 
 def _moments(x, axes, eps):
@@ -159,6 +173,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"{name} should contain {channels} elements not {t._data.size}")
     if x.dtype.kind != "f":
         raise kernel_error("batch_norm", x.dtype)
+    _check_mixed(x, (weight, bias, running_mean, running_var))
     shape = (-1,) + (1,) * (x.ndim - 2)
     dt = x.dtype.type
     if training:
