@@ -611,3 +611,23 @@ def test_cumulative_ops_gradients_to_second_order(fn):
     compare_with_torch(torch, fn, x)
     _second_order_matches(torch, fn, [x])
     check_grads(lambda a: fn(gt, a), x)
+
+
+# -- index_add, index_fill, index_copy -------------------------------------------------------------
+
+@pytest.mark.parametrize("expr", _calls("index_ops"))
+def test_index_ops_match_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5], [1., 1., 1.]], requires_grad=True)\n"
+                       "s = torch.tensor([[10., 20., 30.], [40., 50., 60.]], requires_grad=True)\n"
+                       "idx = torch.tensor([0, 2])\ni = torch.tensor([[3, -2, 0], [1, 5, -7], [0, 0, 1]])\n")
+
+
+@pytest.mark.parametrize("fn", [lambda t, x, y: t.index_add(x, 0, t.tensor([2, 0]), y, alpha=-1.5) * x,
+                                lambda t, x, y: x.index_fill(1, t.tensor([0, 2]), -1.0) * x,
+                                lambda t, x, y: t.index_copy(x, 0, t.tensor([1, 0]), y) * x])
+def test_index_ops_gradients_to_second_order(fn):
+    torch = pytest.importorskip("torch")
+    x, y = np.asarray(rand(3, 3, seed=1)), np.asarray(rand(2, 3, seed=2))
+    compare_with_torch(torch, fn, x, y)
+    _second_order_matches(torch, fn, [x, y])
+    check_grads(lambda *xs: fn(gt, *xs), x, y)

@@ -281,6 +281,11 @@ broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
 det: Tensor input
+index_add: Tensor input, int dim, Tensor index, Tensor source, *, Number alpha = 1, Tensor out = None
+index_copy: Tensor input, int dim, Tensor index, Tensor source, *, Tensor out = None
+index_fill:
+    (Tensor input, int dim, Tensor index, Tensor value)
+    | (Tensor input, int dim, Tensor index, Number value)
 cummax cummin: Tensor input, int dim, *, tuple of Tensors out = None
 logcumsumexp: Tensor input, int dim, *, Tensor out = None
 repeat_interleave:
@@ -341,6 +346,11 @@ arctan2_ atan2_ hypot_: Tensor other
 addcdiv_ addcmul_: + Tensor tensor1, Tensor tensor2, *, Number value = 1
 deg2rad_ rad2deg_: -
 det inverse: -
+index_add_: int dim, Tensor index, Tensor source, *, Number alpha = 1
+index_copy_: int dim, Tensor index, Tensor source
+index_fill_:
+    (int dim, Tensor index, Tensor value)
+    | (int dim, Tensor index, Number value)
 repeat_interleave:
     (Tensor repeats, int dim = None, *, int output_size = None)
     | (int repeats, int dim = None, *, int output_size = None)

@@ -516,3 +516,9 @@ from . import scatter as _scatter  # noqa: E402  (scatter, scatter_add, take_alo
 TENSOR_METHODS.update(_scatter.TENSOR_METHODS)
 TENSOR_INPLACE.update(_scatter.TENSOR_INPLACE)
 TORCH_EXPORTS.update(_scatter.TORCH_EXPORTS)
+
+from . import index_ops as _index_ops  # noqa: E402  (index_add, index_fill, index_copy)
+
+TENSOR_METHODS.update(_index_ops.TENSOR_METHODS)
+TENSOR_INPLACE.update(_index_ops.TENSOR_INPLACE)
+TORCH_EXPORTS.update(_index_ops.TORCH_EXPORTS)
