@@ -18,6 +18,19 @@ from gradcli.interp.runtime import python_message
 from gradcli.syntax import parse
 
 PROGRAMS = {
+    "break and continue in a block of a loop in a function": """
+        def first_even(xs):
+            for x in xs:
+                if x % 2:
+                    continue
+                else:
+                    break
+            while True:
+                if x:
+                    break
+            return x
+        print(first_even([1, 3, 4, 5]))
+    """,
     "numbers": """
         print(1/2, 2**10, 7//2, -7//2, 7 % 3, -7 % 3, 2**-1, 1e-3, .5, 1., 0x1f, 1_000)
         print(3 * 1.0, 10 / 5, True + True, 2 ** 0.5, abs(-3), round(2.675, 2), round(3.5))

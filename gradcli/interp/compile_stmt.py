@@ -26,13 +26,17 @@ class Compiler(TryCompiler, AssignCompiler, FunctionCompiler, ExprCompiler):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.loops = 0  # how many loops enclose the statement being compiled, in this function
+        self.loops_of: Scope | None = None  # the function scope ``loops`` counts in
 
     def block(self, body: list[ast.Node], scope: Scope):
-        outer_loops, self.loops = self.loops, (self.loops if scope.kind != "function" else 0)
+        if scope.kind != "function" or scope is self.loops_of:  # a block of the same function
+            return _sequence([self.stmt(s, scope) for s in body])
+        outer = self.loops, self.loops_of  # a function's body: loops around its def do not count
+        self.loops, self.loops_of = 0, scope
         try:
             stmts = [self.stmt(s, scope) for s in body]
         finally:
-            self.loops = outer_loops
+            self.loops, self.loops_of = outer
         return _sequence(stmts)
 
     def stmt(self, node: ast.Node, scope: Scope):

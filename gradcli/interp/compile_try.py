@@ -136,7 +136,7 @@ def _handled(body, handlers, orelse, pos):
             if error is e:
                 raise
             raise error from None
-        if orelse is not None:
+        if r is None and orelse is not None:  # (not after a break, continue or return in the body)
             return orelse(f)
         return r
     return attempt
