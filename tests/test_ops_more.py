@@ -631,3 +631,8 @@ def test_index_ops_gradients_to_second_order(fn):
     compare_with_torch(torch, fn, x, y)
     _second_order_matches(torch, fn, [x, y])
     check_grads(lambda *xs: fn(gt, *xs), x, y)
+
+
+@pytest.mark.parametrize("expr", _calls("matrix_leftovers"))
+def test_new_ops_odd_arguments_as_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\nz = torch.tensor(3)\n")

@@ -307,6 +307,8 @@ diff:
 NN = """
 celu elu: ~ Tensor input, Number alpha = 1.0, object inplace = False
 elu_: Tensor input, Number alpha = 1, Number scale = 1, Number input_scale = 1
+celu_: Tensor input, Number alpha = 1.0
+selu_: Tensor input
 hardsigmoid hardswish mish relu relu6 selu silu: ~ Tensor input, object inplace = False
 leaky_relu: ~ Tensor input, Number negative_slope = 0.01, object inplace = False
 threshold: ~ Tensor input, Number threshold, Number value, object inplace = False

@@ -96,6 +96,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 def _cdist_python(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if not isinstance(x2, Tensor):  # torch.cdist is Python: its _cdist_forward's parser words it
         raise TypeError(f"cdist(): argument 'x2' (position 2) must be Tensor, not {type(x2).__name__}")
+    if isinstance(p, Tensor) and p._data.ndim == 0:
+        p = float(p._data)
+    if not isinstance(p, (int, float)):
+        raise TypeError(f"cdist(): argument 'p' (position 3) must be float, not {type(p).__name__}")
     return cdist(x1, x2, p, compute_mode)
 
 

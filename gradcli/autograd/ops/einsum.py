@@ -62,6 +62,8 @@ def _sublist_equation(args):
 
 
 def _subscripts(sublist) -> str:
+    if isinstance(sublist, Tensor) and sublist._data.ndim > 1:  # torch compares each row with ...
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     out = []
     for s in sublist:
         if s is Ellipsis:

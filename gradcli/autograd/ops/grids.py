@@ -125,6 +125,8 @@ TORCH_EXPORTS = {"meshgrid": meshgrid, "cartesian_prod": cartesian_prod, "broadc
                  "atleast_3d": atleast_3d}
 def _broadcast_to_method(self, *size):
     """x.broadcast_to(3, 2) or x.broadcast_to((3, 2)), as x.expand takes them."""
+    if not size:
+        raise TypeError('broadcast_to() missing 1 required positional arguments: "size"')
     return expand(self, *size)
 
 
@@ -142,10 +144,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     from .shape import flatten
     if repeats is None:  # repeat_interleave(repeats): the indices that repeat each position
         counts = input._data
+        if counts.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if counts.dtype.kind not in "iu":
             raise kernel_error("repeat_interleave_cpu", counts.dtype)
-        if counts.ndim > 1:
-            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
         if (counts < 0).any():
             raise RuntimeError("repeats can not be negative")
         return wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts.reshape(-1)))
@@ -155,6 +157,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     else:
         dim = _wrap_dim(dim, input._data.ndim)
     if isinstance(repeats, Tensor):
+        if repeats._data.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
         counts = repeats._data.reshape(-1)
         size = input._data.shape[dim]
         if counts.size == 1:
@@ -162,7 +166,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         elif counts.size != size:
             raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
                                f"{counts.size} and input.size({dim}) = {size}")
-        return index_select(input, dim, repeat_interleave(wrap(np.ascontiguousarray(counts))))
+        return index_select(input, dim, repeat_interleave(wrap(np.ascontiguousarray(counts).reshape(-1))))
     if repeats.__class__ is not int:
         raise TypeError("repeats must be an int or a tensor")
     if repeats < 0:

@@ -259,8 +259,16 @@ def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
 
 def _in_place_activations():
     from .activation import TORCH_LEVEL
-    # F.selu_ and F.celu_ are torch.selu_ and torch.celu_
-    return {"elu_": elu_, "selu_": TORCH_LEVEL["selu_"], "celu_": TORCH_LEVEL["celu_"]}
+
+    # F.selu_ and F.celu_ are torch.selu_ and torch.celu_; objects of their own here, so the
+    # interpreter finds each one's parser signature (it says nothing for one object in two places)
+    def selu_(input):
+        return TORCH_LEVEL["selu_"](input)
+
+    def celu_(input, alpha=1.0):
+        return TORCH_LEVEL["celu_"](input, alpha)
+
+    return {"elu_": elu_, "selu_": selu_, "celu_": celu_}
 
 
 TORCH_EXPORTS.update(_in_place_activations())

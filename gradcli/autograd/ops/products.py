@@ -105,6 +105,9 @@ _DIMS_TEXT = ("tensordot expects dims to be int or tuple[list[int], list[int]] o
 
 
 def tensordot(a, b, dims=2, out=None):
+    for x in (a, b):
+        if not isinstance(x, Tensor):  # torch.tensordot (Python) reads a.dim() first
+            raise AttributeError(f"'{type(x).__name__}' object has no attribute 'dim'")
     if not isinstance(dims, (tuple, list, int)) or isinstance(dims, bool):
         raise RuntimeError(_DIMS_TEXT.format(dims))
     if isinstance(dims, (tuple, list)):

@@ -19,6 +19,10 @@ UNIQUE_DIM = defop("UniqueDimBackward0", {"self": "not implemented"}, self=lambd
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     # torch's CPU kernels sort whether or not ``sorted`` asks for it
+    op = "_unique2" if dim is None else "unique_dim"
+    for name, flag in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
+        if type(flag) is not bool:
+            raise TypeError(f"{op}(): argument '{name}' must be bool, not {type(flag).__name__}")
     d = input._data
     if dim is None:
         values, inverse, counts = np.unique(d.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
@@ -39,5 +43,16 @@ def msort(input):
     return sort(input, 0).values
 
 
-TENSOR_METHODS = {"unique": unique, "msort": msort}
-TORCH_EXPORTS = {"unique": unique, "msort": msort}
+def _torch_unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    return unique(input, sorted, return_inverse, return_counts, dim)
+
+
+def _tensor_unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    return unique(self, sorted, return_inverse, return_counts, dim)
+
+
+# Python's own argument errors name them as torch's Python wrappers are named
+_torch_unique.__name__, _torch_unique.__qualname__ = "unique", "_return_output"
+_tensor_unique.__name__, _tensor_unique.__qualname__ = "unique", "Tensor.unique"
+TENSOR_METHODS = {"unique": _tensor_unique, "msort": msort}
+TORCH_EXPORTS = {"unique": _torch_unique, "msort": msort}
