@@ -46,7 +46,8 @@ def program(seed: int) -> str:
             out.append(f"{pad}print('p{tag}', k)")
         elif kind == "raise":
             out.append(f"{pad}if k % {rng.randint(1, 3)} == 0:")
-            out.append(f"{pad}    raise {rng.choice(ERRORS)}('r{tag}')")
+            cause = rng.choice(["", "", " from None", f" from KeyError('c{tag}')"])
+            out.append(f"{pad}    raise {rng.choice(ERRORS)}('r{tag}'){cause}")
         elif kind == "zero":
             out.append(f"{pad}print({rng.randint(0, 2)} / (k % 2))")
         elif kind == "index":
@@ -84,7 +85,9 @@ def program(seed: int) -> str:
             if not handlers or rng.random() < 0.5:
                 out.append(f"{pad}finally:")
                 out.append(f"{pad}    print('f{tag}')")
-                out += block(depth + 1, indent + 1, in_loop, in_func, in_handler)
+                out += block(depth + 1, indent + 1, in_loop, in_func, True)  # a bare raise re-raises what is in flight
+            if handlers and rng.random() < 0.1:
+                out.append(f"{pad}print('after', e{tag})")  # unbound after its handler, bound nowhere else
         return out
 
     def block(depth, indent, in_loop, in_func, in_handler):
