@@ -18,6 +18,16 @@ def f(a, *rest, scale=2j, **kw):
 y = (x ** 2).sum() if x.shape[0] > 1 else -x[...].sum()
 print(f"{y.item()!r:>10} and {x=}")
 y.backward()
+try:
+    y.backward()
+except (RuntimeError, KeyError) as e:
+    raise ValueError(str(e)) from None
+except:
+    raise
+else:
+    pass
+finally:
+    print("done")
 """
 
 

@@ -564,3 +564,21 @@ def test_a_rewritten_message_gives_an_exception_of_the_class_it_names(message):
         real = torch._C._LinAlgError(text)
         assert (str(type(exc)), repr(exc), isinstance(exc, RuntimeError)) == \
             (str(type(real)), repr(real), isinstance(real, RuntimeError))
+
+
+def test_try_nodes_are_pythons_and_every_node_has_a_span():
+    from gradcli.syntax import ast
+
+    source = ("try:\n    x = 1\nexcept (ValueError, KeyError) as e:\n    raise TypeError('t') from e\n"
+              "except:\n    raise\nelse:\n    y = 2\nfinally:\n    z = 3\n")
+    module = parse(source, "t.py")
+    node = module.body[0]
+    assert type(node).__name__ == "Try"
+    assert [type(h).__name__ for h in node.handlers] == ["ExceptHandler", "ExceptHandler"]
+    assert (node.handlers[0].name, node.handlers[1].type, node.handlers[1].name) == ("e", None, None)
+    assert [type(s).__name__ for s in node.handlers[0].body + node.handlers[1].body] == ["Raise", "Raise"]
+    names = [n.id for n in ast.walk(module) if type(n) is ast.Name]
+    assert names == ["x", "ValueError", "KeyError", "TypeError", "e", "y", "z"]
+    for n in ast.walk(module):
+        assert n.span.file == "t.py" and n.span.line >= 1 and n.span.column >= 1
+    assert (node.handlers[1].span.line, node.body[0].span.line, node.finalbody[0].span.line) == (5, 2, 10)
