@@ -636,3 +636,9 @@ def test_index_ops_gradients_to_second_order(fn):
 @pytest.mark.parametrize("expr", _calls("matrix_leftovers"))
 def test_new_ops_odd_arguments_as_torch(expr):
     _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\nz = torch.tensor(3)\n")
+
+
+@pytest.mark.parametrize("expr", _calls("counting"))
+def test_counting_and_bucketing_match_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5], [1., 1., 1.]], requires_grad=True)\n"
+                       "i = torch.tensor([[3, -2, 0], [1, 5, -7], [0, 0, 1]])\n")

@@ -281,6 +281,16 @@ broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
 det: Tensor input
+bincount: Tensor input, Tensor weights = None, int minlength = 0
+histc: Tensor input, int bins = 100, Number min = 0, Number max = 0, *, Tensor out = None
+searchsorted:
+    (Tensor sorted_sequence, Tensor input, *, bool out_int32 = False, bool right = False, str side = None,
+    Tensor sorter = None, Tensor out = None)
+    | (Tensor sorted_sequence, Number self, *, bool out_int32 = False, bool right = False, str side = None,
+    Tensor sorter = None, Tensor out = None)
+bucketize:
+    (Tensor input, Tensor boundaries, *, bool out_int32 = False, bool right = False, Tensor out = None)
+    | (Number self, Tensor boundaries, *, bool out_int32 = False, bool right = False)
 index_add: Tensor input, int dim, Tensor index, Tensor source, *, Number alpha = 1, Tensor out = None
 index_copy: Tensor input, int dim, Tensor index, Tensor source, *, Tensor out = None
 index_fill:

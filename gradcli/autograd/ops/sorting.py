@@ -92,3 +92,8 @@ from . import unique as _unique  # noqa: E402  (unique, msort)
 
 TENSOR_METHODS.update(_unique.TENSOR_METHODS)
 TORCH_EXPORTS.update(_unique.TORCH_EXPORTS)
+
+from . import counting as _counting  # noqa: E402  (bincount, histc, searchsorted, bucketize)
+
+TENSOR_METHODS.update(_counting.TENSOR_METHODS)
+TORCH_EXPORTS.update(_counting.TORCH_EXPORTS)
