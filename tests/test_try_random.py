@@ -85,7 +85,8 @@ def program(seed: int) -> str:
             if not handlers or rng.random() < 0.5:
                 out.append(f"{pad}finally:")
                 out.append(f"{pad}    print('f{tag}')")
-                out += block(depth + 1, indent + 1, in_loop, in_func, True)  # a bare raise re-raises what is in flight
+                # (in a finally, a bare raise re-raises what is in flight)
+                out += block(depth + 1, indent + 1, in_loop, in_func, True)
             if handlers and rng.random() < 0.1:
                 out.append(f"{pad}print('after', e{tag})")  # unbound after its handler, bound nowhere else
         return out

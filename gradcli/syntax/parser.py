@@ -286,10 +286,8 @@ def _translate(e, text: str, filename: str):
     if kind == "_INDENT":
         fail("IndentationError: unexpected indent", filename, tok.end_line, len(tok.value) + 1)
     if expected <= {"EXCEPT", "FINALLY"} and "EXCEPT" in expected:  # right after a 'try' block
-        if kind == "$END":
-            last = layout.last
-            fail("SyntaxError: expected 'except' or 'finally' block", filename, last.end_line, last.end_column)
-        fail("SyntaxError: expected 'except' or 'finally' block", filename, tok.line, tok.column)
+        at = (layout.last.end_line, layout.last.end_column) if kind == "$END" else (tok.line, tok.column)
+        fail("SyntaxError: expected 'except' or 'finally' block", filename, *at)
     if kind == "STAR" and layout.previous is not None and layout.previous.type == "EXCEPT":
         fail("SyntaxError: 'except*' (exception groups) is not supported by gradcli", filename,
              layout.previous.line, layout.previous.column)
