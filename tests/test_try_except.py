@@ -460,6 +460,19 @@ def test_limits_are_not_the_programs_to_catch(source, message):
     assert error.message == message
 
 
+def test_max_elements_is_not_the_programs_to_catch():
+    source = ("import torch\ntry:\n    x = torch.ones(1000, 1000)\nexcept Exception as e:\n"
+              "    print('caught', e)\nfinally:\n    print('finally')\n")
+    from gradcli.autograd import limits
+
+    try:
+        out, error = gradcli_run(source, max_elements=1000)
+    finally:
+        limits.set_max_elements(None)  # the engine's limit outlives the run
+    assert isinstance(error, LimitExceeded) and "(raise it with --max-elements)" in error.message
+    assert out == ""  # neither the handler nor the finally ran: gradcli stopped the program
+
+
 def test_timeout_is_not_caught_by_except_exception(tmp_path):
     path = tmp_path / "p.py"
     path.write_text("n = 0\nwhile True:\n    try:\n        n += 1\n    except Exception:\n"
