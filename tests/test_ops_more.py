@@ -642,3 +642,22 @@ def test_new_ops_odd_arguments_as_torch(expr):
 def test_counting_and_bucketing_match_torch(expr):
     _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5], [1., 1., 1.]], requires_grad=True)\n"
                        "i = torch.tensor([[3, -2, 0], [1, 5, -7], [0, 0, 1]])\n")
+
+
+# -- rot90, block_diag, tensor_split ---------------------------------------------------------------
+
+@pytest.mark.parametrize("expr", _calls("blocks"))
+def test_block_ops_match_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]], requires_grad=True)\n"
+                       "c = torch.arange(24.).reshape(2, 3, 4).requires_grad_()\n")
+
+
+@pytest.mark.parametrize("fn", [lambda t, x, y: t.rot90(x * y, 3, [1, 0]),
+                                lambda t, x, y: t.block_diag(x, y[0], y[1][1]),
+                                lambda t, x, y: t.tensor_split(x * y, [1], dim=1)[1]])
+def test_block_ops_gradients_and_graphs(fn):
+    torch = pytest.importorskip("torch")
+    x, y = np.asarray(rand(2, 3, seed=1)), np.asarray(rand(2, 3, seed=2))
+    compare_with_torch(torch, fn, x, y)
+    _second_order_matches(torch, lambda t, a, b: fn(t, a, b) * fn(t, a, b), [x, y])
+    _same_graph(torch, fn, [x, y])

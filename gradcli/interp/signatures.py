@@ -281,6 +281,11 @@ broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
 det: Tensor input
+rot90: Tensor input, int k = 1, tuple of ints dims = [0,1]
+tensor_split:
+    (Tensor input, tuple of ints indices, int dim = 0)
+    | (Tensor input, Tensor tensor_indices_or_sections, int dim = 0)
+    | (Tensor input, int sections, int dim = 0)
 bincount: Tensor input, Tensor weights = None, int minlength = 0
 histc: Tensor input, int bins = 100, Number min = 0, Number max = 0, *, Tensor out = None
 searchsorted:

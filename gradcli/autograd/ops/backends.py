@@ -519,3 +519,15 @@ def _logcumsumexp(x, dim):
 
 
 _Numpy.logcumsumexp = staticmethod(_logcumsumexp)
+
+
+# -- blocks (ops/blocks.py) ---------------------------------------------------------------------
+def _blocks_helper(name):
+    def call(*args):
+        from . import blocks
+        return getattr(blocks, name)(*args)
+    return staticmethod(call)
+
+
+_Numpy.rot90 = _blocks_helper("rot90_array")
+_Numpy.block_of = _blocks_helper("block_of_array")

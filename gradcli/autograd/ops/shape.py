@@ -482,3 +482,8 @@ from . import grids as _grids  # noqa: E402  (meshgrid, cartesian_prod, broadcas
 
 TORCH_EXPORTS.update(_grids.TORCH_EXPORTS)
 TENSOR_METHODS.update(_grids.TENSOR_METHODS)
+
+from . import blocks as _blocks  # noqa: E402  (rot90, block_diag, tensor_split)
+
+TORCH_EXPORTS.update(_blocks.TORCH_EXPORTS)
+TENSOR_METHODS.update(_blocks.TENSOR_METHODS)

@@ -177,3 +177,16 @@ def eye_like(a):
 def logcumsumexp(x, dim):
     from .scans import logcumsumexp as _logcumsumexp
     return _logcumsumexp(x, dim)
+
+
+# -- blocks (ops/blocks.py) ---------------------------------------------------------------------
+def rot90(x, k, dims):
+    from .blocks import rot90 as _rot90
+    return _rot90(x, k, dims)
+
+
+def block_of(grad, r0, r1, c0, c1, shape):
+    """grad[r0:r1, c0:c1] as narrows (SliceBackward0), viewed as the block's input shape."""
+    from .pieces import narrow
+    block = narrow(narrow(grad, 0, r0, r1 - r0), 1, c0, c1 - c0)
+    return block if tuple(block._data.shape) == tuple(shape) else _s.reshape(block, tuple(shape))

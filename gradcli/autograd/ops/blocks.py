@@ -1,0 +1,118 @@
+"""Rearrangements by blocks: rot90 (Rot90Backward0), block_diag (BlockDiagBackward0) and
+tensor_split (narrow views, SliceBackward0 each), with torch's checks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Tensor, _wrap_dim, wrap
+from .registry import defop, record
+
+ROT90 = defop("Rot90Backward0", {"self": "rot90(grad, -k)"}, self=lambda grad, k, dims, F: F.rot90(grad, -k, dims))
+
+
+def rot90_array(d, k, dims):
+    return np.ascontiguousarray(np.rot90(d, k, axes=tuple(dims)))
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    if k.__class__ is not int:
+        raise TypeError("rot90(): k must be an int")  # the call site words it as torch's parser
+    dims = list(dims)
+    nd = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+    wrapped = [_wrap_dim(dims[0], nd), _wrap_dim(dims[1], nd)]  # torch: the range first
+    if dims[0] == dims[1] or abs(dims[0] - dims[1]) == nd:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
+    dims = wrapped
+    return record(ROT90, rot90_array(input._data, k, dims), (input,), {"k": k, "dims": tuple(dims)})
+
+
+# -- block_diag ---------------------------------------------------------------------------------------
+
+def _block_grad(i):
+    def formula(grad, blocks, F):
+        r0, r1, c0, c1, shape = blocks[i]
+        return F.block_of(grad, r0, r1, c0, c1, shape)
+    return formula
+
+
+_BLOCK_SPECS: dict = {}
+
+
+def _block_spec(n):
+    spec = _BLOCK_SPECS.get(n)
+    if spec is None:
+        spec = _BLOCK_SPECS[n] = defop("BlockDiagBackward0", {f"tensors{i}": "its block of grad" for i in range(n)},
+                                       **{f"tensors{i}": _block_grad(i) for i in range(n)})
+    return spec
+
+
+def block_of_array(grad, r0, r1, c0, c1, shape):
+    return np.asarray(grad)[r0:r1, c0:c1].reshape(shape)
+
+
+def block_diag(*tensors):
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+        if t._data.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t._data.ndim} dimensions")
+    if not tensors:
+        return wrap(np.zeros((1, 0), dtype=dtypes.defaults.float.np))
+    mats = [t._data.reshape((1, 1) if t._data.ndim == 0 else (1, -1) if t._data.ndim == 1 else t._data.shape)
+            for t in tensors]
+    out = np.zeros((sum(m.shape[0] for m in mats), sum(m.shape[1] for m in mats)),
+                   dtype=dtypes.result_type(*tensors).np)
+    blocks, r, c = [], 0, 0
+    for t, m in zip(tensors, mats):
+        out[r:r + m.shape[0], c:c + m.shape[1]] = m
+        blocks.append((r, r + m.shape[0], c, c + m.shape[1], t._data.shape))
+        r, c = r + m.shape[0], c + m.shape[1]
+    return record(_block_spec(len(tensors)), out, tuple(tensors), {"blocks": tuple(blocks)})
+
+
+# -- tensor_split -------------------------------------------------------------------------------------
+
+def tensor_split(input, indices_or_sections, dim=0):
+    from .pieces import narrow
+    d = input._data
+    if d.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    dim = _wrap_dim(dim, d.ndim)
+    n = d.shape[dim]
+    spec = indices_or_sections
+    if isinstance(spec, Tensor):
+        if spec._data.dtype != np.int64:
+            from ._dispatch import _torch_type_name
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_torch_type_name(spec._data.dtype)}")
+        if spec._data.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {spec._data.ndim} dims")
+        spec = int(spec._data) if spec._data.ndim == 0 else spec._data.tolist()
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        if spec <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {spec}")
+        small, extra = divmod(n, spec)
+        bounds, start = [], 0
+        for k in range(spec):
+            size = small + (1 if k < extra else 0)
+            bounds.append((start, size))
+            start += size
+    else:
+        points = [min(max(p if p >= 0 else p + n, 0), n) for p in spec]
+        starts = [0] + points
+        ends = points + [n]
+        bounds = [(s, max(e - s, 0)) for s, e in zip(starts, ends)]
+        bounds = [(min(s, n), length) for s, length in bounds]
+    return tuple(narrow(input, dim, s, length) for s, length in bounds)
+
+
+TENSOR_METHODS = {"rot90": rot90, "tensor_split": tensor_split}
+TORCH_EXPORTS = {"rot90": rot90, "block_diag": block_diag, "tensor_split": tensor_split}
