@@ -289,3 +289,12 @@ def test_other_underscore_attributes_stay_withheld():
     from gradcli.syntax import parse
     with pytest.raises(ProgramSyntaxError, match="attribute '_grad_fn' is not available"):
         run(parse("import torch\nprint(torch.ones(2)._grad_fn)\n", "p.py"))
+
+
+@pytest.mark.parametrize("body", [
+    "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x // 2\nprint(y.grad_fn.name(), y.grad_fn)",
+    "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x.clone()\ny[0] = 3.0\nprint(y.grad_fn.name())\n"
+    "print(y.grad_fn.next_functions[0][0].name())",
+])
+def test_hand_written_nodes_keep_their_namespace_in_name(body):
+    _same_as_torch(body)

@@ -61,7 +61,7 @@ class Node:
     def name(self) -> str:
         n = type(self).__name__
         # nodes torch writes by hand (not generated from derivatives.yaml) keep their namespace
-        return "torch::autograd::" + n if n in ("CopySlices", "CopyBackwards", "AccumulateGrad") else n
+        return "torch::autograd::" + n if n in ("CopySlices", "CopyBackwards", "AccumulateGrad", "NotImplemented") else n
 
     @property
     def next_functions(self):
