@@ -661,3 +661,10 @@ def test_block_ops_gradients_and_graphs(fn):
     compare_with_torch(torch, fn, x, y)
     _second_order_matches(torch, lambda t, a, b: fn(t, a, b) * fn(t, a, b), [x, y])
     _same_graph(torch, fn, [x, y])
+
+
+@pytest.mark.parametrize("expr", _calls("matrix_leftovers2"))
+def test_new_ops_edge_arguments_as_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\n"
+                       "d = torch.tensor([1.5, -2.0, 0.0], dtype=torch.float64)\nz = torch.tensor(2.5)\n"
+                       "e = torch.zeros(0, 3)\nzi = torch.tensor(3)\n")

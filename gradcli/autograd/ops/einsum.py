@@ -66,6 +66,10 @@ def _subscripts(sublist) -> str:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     out = []
     for s in sublist:
+        if isinstance(s, Tensor):  # a tensor's elements: torch takes them as indices
+            if s._data.dtype.kind not in "iu" or s._data.size != 1:
+                raise TypeError("only integer tensors of a single element can be converted to an index")
+            s = int(s._data)
         if s is Ellipsis:
             out.append("...")
         elif not isinstance(s, (int, float)):  # torch compares it with 0

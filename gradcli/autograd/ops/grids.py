@@ -144,10 +144,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     from .shape import flatten
     if repeats is None:  # repeat_interleave(repeats): the indices that repeat each position
         counts = input._data
-        if counts.ndim != 1:
-            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if counts.dtype.kind not in "iu":
             raise kernel_error("repeat_interleave_cpu", counts.dtype)
+        if counts.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if (counts < 0).any():
             raise RuntimeError("repeats can not be negative")
         return wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts.reshape(-1)))

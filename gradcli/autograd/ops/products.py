@@ -108,6 +108,8 @@ def tensordot(a, b, dims=2, out=None):
     for x in (a, b):
         if not isinstance(x, Tensor):  # torch.tensordot (Python) reads a.dim() first
             raise AttributeError(f"'{type(x).__name__}' object has no attribute 'dim'")
+    if isinstance(dims, Tensor):  # torch.tensordot reads a tensor's rows (or its one value)
+        dims = dims._data.tolist() if dims._data.size > 1 else dims._data.item()
     if not isinstance(dims, (tuple, list, int)) or isinstance(dims, bool):
         raise RuntimeError(_DIMS_TEXT.format(dims))
     if isinstance(dims, (tuple, list)):
@@ -122,6 +124,10 @@ def tensordot(a, b, dims=2, out=None):
         if not isinstance(value, (list, tuple)):  # what torch's parser says of _VF.tensordot's lists
             raise TypeError(f"tensordot(): argument '{name}' (position {position}) must be tuple of ints, "
                             f"not {type(value).__name__}")
+        for k, x in enumerate(value):
+            if not isinstance(x, int):
+                raise TypeError(f"tensordot(): argument '{name}' (position {position}) must be tuple of ints, "
+                                f"but found element of type {type(x).__name__} at pos {k}")
     dims_a, dims_b = list(dims_a), list(dims_b)
     return _tensordot(a, b, dims_a, dims_b)
 

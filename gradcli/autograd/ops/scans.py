@@ -84,6 +84,11 @@ def _cummaxmin(name, larger):
 
     def op(input, dim):
         d = input._data
+        if d.ndim == 0 and dim not in (0, -1) and dim.__class__ is int:
+            raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+        if d.size == 0 and d.ndim:  # torch returns an empty result before it looks at dim
+            return rtype(record(spec, d.copy(), (input,), {"shape": d.shape, "index": ()}),
+                         wrap(np.zeros(d.shape, np.int64)))
         axis = _wrap_dim(dim, d.ndim)
         if d.ndim == 0:
             return rtype(record(spec, d.copy(), (input,), {"shape": d.shape, "index": ()}),

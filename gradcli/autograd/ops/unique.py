@@ -20,6 +20,9 @@ UNIQUE_DIM = defop("UniqueDimBackward0", {"self": "not implemented"}, self=lambd
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     # torch's CPU kernels sort whether or not ``sorted`` asks for it
     op = "_unique2" if dim is None else "unique_dim"
+    for flag in (return_inverse, return_counts):  # torch's Python wrapper tests their truth first
+        if hasattr(flag, "_data") and flag._data.size > 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     for name, flag in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
         if type(flag) is not bool:
             raise TypeError(f"{op}(): argument '{name}' must be bool, not {type(flag).__name__}")
