@@ -668,3 +668,19 @@ def test_new_ops_edge_arguments_as_torch(expr):
     _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\n"
                        "d = torch.tensor([1.5, -2.0, 0.0], dtype=torch.float64)\nz = torch.tensor(2.5)\n"
                        "e = torch.zeros(0, 3)\nzi = torch.tensor(3)\n")
+
+
+@pytest.mark.parametrize("expr", _calls("stacks_splits"))
+def test_directed_stacks_and_splits_match_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]], requires_grad=True)\n"
+                       "v = torch.tensor([1., 2, 3], requires_grad=True)\ns = torch.tensor(2., requires_grad=True)\n"
+                       "c = torch.arange(24.).reshape(2, 3, 4).requires_grad_()\n")
+
+
+@pytest.mark.parametrize("fn", [lambda t, x, y: t.dstack([x, y]), lambda t, x, y: t.column_stack([x.T, y[0]]),
+                                lambda t, x, y: t.hsplit(x * y, [1])[1], lambda t, x, y: t.vsplit(x * y, 2)[0]])
+def test_directed_stacks_and_splits_graphs(fn):
+    torch = pytest.importorskip("torch")
+    x, y = np.asarray(rand(2, 3, seed=1)), np.asarray(rand(2, 3, seed=2))
+    compare_with_torch(torch, fn, x, y)
+    _same_graph(torch, fn, [x, y])

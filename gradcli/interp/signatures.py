@@ -281,6 +281,10 @@ broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
 det: Tensor input
+column_stack dstack row_stack: tuple of Tensors tensors, *, Tensor out = None
+dsplit hsplit vsplit:
+    (Tensor input, int sections)
+    | (Tensor input, tuple of ints indices)
 rot90: Tensor input, int k = 1, tuple of ints dims = [0,1]
 tensor_split:
     (Tensor input, tuple of ints indices, int dim = 0)

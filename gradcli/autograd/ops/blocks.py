@@ -116,3 +116,62 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 TENSOR_METHODS = {"rot90": rot90, "tensor_split": tensor_split}
 TORCH_EXPORTS = {"rot90": rot90, "block_diag": block_diag, "tensor_split": tensor_split}
+
+
+# -- stacks and splits by direction (ATen's composites of cat / tensor_split) ------------------------
+
+def _tensor_list(tensors, name):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return list(tensors)
+
+
+def dstack(tensors):
+    from .grids import atleast_3d
+    from .joins import cat
+    return cat([atleast_3d(t) for t in _tensor_list(tensors, "dstack")], 2)
+
+
+def column_stack(tensors):
+    from .joins import hstack
+    from .shape import reshape
+    return hstack([reshape(t, (t._data.size, 1)) if t._data.ndim <= 1 else t
+                   for t in _tensor_list(tensors, "column_stack")])
+
+
+def _directed_split(name, dim, least):
+    def split(input, indices_or_sections):
+        nd = input._data.ndim
+        if nd < least:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {least} dimension, but got a tensor "
+                               f"with {nd} dimensions!")
+        axis = 0 if name == "hsplit" and nd == 1 else dim
+        if isinstance(indices_or_sections, int) and not isinstance(indices_or_sections, bool):
+            size = input._data.shape[axis]
+            if indices_or_sections == 0 or size % indices_or_sections:
+                raise RuntimeError(f"torch.{name} attempted to split along dimension {axis}, but the size of the "
+                                   f"dimension {size} is not divisible by the split_size {indices_or_sections}!")
+        return tensor_split(input, indices_or_sections, axis)
+
+    split.__name__ = split.__qualname__ = name
+    return split
+
+
+hsplit, vsplit, dsplit = _directed_split("hsplit", 1, 1), _directed_split("vsplit", 0, 2), _directed_split("dsplit", 2, 3)
+
+
+def _row_stack(tensors):
+    from .joins import vstack
+    return vstack(tensors)
+
+
+_row_stack.__name__ = _row_stack.__qualname__ = "row_stack"
+TENSOR_METHODS.update(hsplit=hsplit, vsplit=vsplit, dsplit=dsplit)
+TORCH_EXPORTS.update(dstack=dstack, column_stack=column_stack, row_stack=_row_stack, hsplit=hsplit, vsplit=vsplit,
+                     dsplit=dsplit)
