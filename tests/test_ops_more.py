@@ -119,7 +119,7 @@ def _second_order_matches(real_torch, fn, arrays):
         second = []
         if terms:
             second = lib.autograd.grad(sum(terms[1:], terms[0]), xs, allow_unused=True)
-        results.append((names, [None if g is None else np.asarray(g.detach().numpy() if lib is real_torch
+        results.append((names, [None if g is None else np.asarray(g.detach().numpy(force=True) if lib is real_torch
                                                                      else g._data) for g in second]))
     (tn, ts), (gn, gs) = results
     assert gn == tn
@@ -684,3 +684,19 @@ def test_directed_stacks_and_splits_graphs(fn):
     x, y = np.asarray(rand(2, 3, seed=1)), np.asarray(rand(2, 3, seed=2))
     compare_with_torch(torch, fn, x, y)
     _same_graph(torch, fn, [x, y])
+
+
+@pytest.mark.parametrize("expr", _calls("float_power_dist"))
+def test_float_power_and_dist_match_torch(expr):
+    _same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]], requires_grad=True)\n"
+                       "b = torch.tensor([2.0, -0.75, 1.25], requires_grad=True)\ni = torch.tensor([[3, -2, 0], [1, 5, -7]])\n")
+
+
+@pytest.mark.parametrize("p", [2, 1, 3, 1.5, float("inf")])
+def test_dist_gradients_to_second_order(p):
+    torch = pytest.importorskip("torch")
+    x, y = np.asarray(rand(2, 3, seed=1)), np.asarray(rand(3, seed=2))
+    fn = lambda t, a, b: t.dist(a, b, p)  # noqa: E731
+    compare_with_torch(torch, fn, x, y)
+    _second_order_matches(torch, fn, [x, y])
+    check_grads(lambda a, b: gt.dist(a, b, p), x, y, order=1 if p == float("inf") else 2)

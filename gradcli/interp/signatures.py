@@ -281,6 +281,11 @@ broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
 det: Tensor input
+dist: Tensor input, Tensor other, Number p = 2
+float_power:
+    (Tensor input, Tensor exponent, *, Tensor out = None)
+    | (Number self, Tensor exponent, *, Tensor out = None)
+    | (Tensor input, Number exponent, *, Tensor out = None)
 column_stack dstack row_stack: tuple of Tensors tensors, *, Tensor out = None
 dsplit hsplit vsplit:
     (Tensor input, int sections)
@@ -367,6 +372,9 @@ arctan2_ atan2_ hypot_: Tensor other
 addcdiv_ addcmul_: + Tensor tensor1, Tensor tensor2, *, Number value = 1
 deg2rad_ rad2deg_: -
 det inverse: -
+float_power float_power_:
+    (Tensor exponent)
+    | (Number exponent)
 index_add_: int dim, Tensor index, Tensor source, *, Number alpha = 1
 index_copy_: int dim, Tensor index, Tensor source
 index_fill_:

@@ -105,3 +105,43 @@ def _cdist_python(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessa
 
 _cdist_python.__name__ = _cdist_python.__qualname__ = "cdist"
 TORCH_EXPORTS = {"cdist": _cdist_python}
+
+
+# -- dist: the p-norm of self - other, with torch's own node ---------------------------------------
+
+def _dist_grad(grad, self, other, result, p, F, sign):
+    from .norms import _norm_grad
+    g = _norm_grad(grad, self - other, result, p, None, False, F)
+    if g is None:
+        return None
+    return g if sign > 0 else -g
+
+
+DIST = defop("DistBackward0", {"self": "d‖self - other‖ₚ", "other": "-d‖self - other‖ₚ"},
+             self=lambda grad, self, other, result, p, F: _dist_grad(grad, self, other, result, p, F, 1),
+             other=lambda grad, self, other, result, p, F: _dist_grad(grad, self, other, result, p, F, -1))
+
+
+def dist(input, other, p=2):
+    from ..grad_mode import state as grad_state
+    from .arithmetic import sub
+    from .norms import vector_norm
+    if not isinstance(other, Tensor) or not isinstance(input, Tensor):
+        raise TypeError("dist() takes tensors")  # the call site words it as torch's parser
+    if input._data.dtype.kind != "f" or other._data.dtype.kind != "f":
+        from ..dtypes import result_type
+        kind = result_type(input, other).np
+        if kind.kind != "f":
+            raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                               f"{_torch_type_name(kind)} instead.")
+    prev = grad_state.enabled
+    grad_state.enabled = False
+    try:
+        out = vector_norm(sub(input, other), float(p))._data
+    finally:
+        grad_state.enabled = prev
+    return record(DIST, out, (input, other), {"p": float(p)})
+
+
+TORCH_EXPORTS["dist"] = dist
+TENSOR_METHODS = {"dist": dist}

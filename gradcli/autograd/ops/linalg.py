@@ -408,3 +408,4 @@ TORCH_EXPORTS["linalg"].__dict__.update(_matrix_functions.LINALG)
 from .distances import TORCH_EXPORTS as _DISTANCES  # noqa: E402
 
 TORCH_EXPORTS.update(_DISTANCES)
+TENSOR_METHODS.update(dist=_DISTANCES["dist"])

@@ -96,3 +96,35 @@ deg2rad, rad2deg = _angle(DEG2RAD, _DEG2RAD, "deg2rad"), _angle(RAD2DEG, _RAD2DE
 TENSOR_METHODS = {"addcmul": addcmul, "addcdiv": addcdiv, "deg2rad": deg2rad, "rad2deg": rad2deg}
 TENSOR_INPLACE = {"addcmul_": addcmul, "addcdiv_": addcdiv, "deg2rad_": deg2rad, "rad2deg_": rad2deg}
 TORCH_EXPORTS = dict(TENSOR_METHODS)
+
+
+# -- float_power: pow in double (torch: self.to(double) ** exponent.to(double)) ------------------------
+
+def _double(x):
+    from .joins import _to_copy
+    if isinstance(x, Tensor):
+        return x if x._data.dtype == np.float64 else _to_copy(x, np.float64)
+    return float(x)
+
+
+def float_power(input, exponent):
+    from .arithmetic import pow, rpow
+    if not isinstance(input, Tensor):
+        if not isinstance(exponent, Tensor):
+            raise TypeError("float_power() takes a tensor")  # the call site words it as torch's parser
+        return rpow(_double(exponent), float(input))
+    return pow(_double(input), _double(exponent))
+
+
+def float_power_(self, exponent):
+    if self._data.dtype != np.float64:
+        from ._dispatch import _torch_type_name
+        raise RuntimeError(f"the base given to float_power_ has dtype {_torch_type_name(self._data.dtype)} but the "
+                           "operation's result requires dtype Double")
+    from ._dispatch import inplace
+    from .arithmetic import pow
+    return inplace(self, pow, _double(exponent))
+
+
+TENSOR_METHODS.update(float_power=float_power, float_power_=float_power_)
+TORCH_EXPORTS["float_power"] = float_power
