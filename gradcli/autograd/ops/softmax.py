@@ -31,12 +31,13 @@ def _softmax_double_backward(grad, grad_output, dim, output, F):
 def _softmax_backward(grad, output, dim, F):
     if isinstance(output, np.ndarray) and output.dtype in _LANES and dim == output.ndim - 1:
         return (grad - _reduce_all_rows(grad * output)) * output  # torch's last-dim kernel's sum
-    if isinstance(output, np.ndarray) and output.dtype == np.float32 and output.ndim and 0 < output.size < EXACT:
+    if isinstance(output, np.ndarray) and output.dtype in _LANES and output.ndim and 0 < output.size < EXACT:
         # other dims: Σ grad·output along dim, each step one FMA (the AVX2 build contracts)
-        grad = np.asarray(grad, np.float32)
+        fma = fma32 if output.dtype == np.float32 else fma64
+        grad = np.asarray(grad, output.dtype)
         total = np.take(grad, 0, axis=dim) * np.take(output, 0, axis=dim)
         for i in range(1, output.shape[dim]):
-            total = fma32(np.take(grad, i, axis=dim), np.take(output, i, axis=dim), total)
+            total = fma(np.take(grad, i, axis=dim), np.take(output, i, axis=dim), total)
         return (grad - np.expand_dims(total, dim)) * output
     return (grad - F.sum(grad * output, dim, True)) * output
 
