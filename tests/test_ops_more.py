@@ -700,3 +700,21 @@ def test_dist_gradients_to_second_order(p):
     compare_with_torch(torch, fn, x, y)
     _second_order_matches(torch, fn, [x, y])
     check_grads(lambda a, b: gt.dist(a, b, p), x, y, order=1 if p == float("inf") else 2)
+
+
+@pytest.mark.parametrize("expr", _calls("addmm"))
+def test_addmm_matches_torch(expr):
+    _same_output(expr, "b = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)\n"
+                       "x = torch.tensor([[1.5, -2.0], [0.25, 3.0]], requires_grad=True)\n"
+                       "w = torch.tensor([[1.0, 0.5, -1.0], [2.0, -0.25, 0.75]], requires_grad=True)\n"
+                       "m = torch.ones(2, 3, requires_grad=True)\n")
+
+
+@pytest.mark.parametrize("beta,alpha", [(1, 1), (0.5, 2), (0, -1.5)])
+def test_addmm_gradients_to_second_order(beta, alpha):
+    torch = pytest.importorskip("torch")
+    arrays = [np.asarray(rand(3, seed=1)), np.asarray(rand(2, 4, seed=2)), np.asarray(rand(4, 3, seed=3))]
+    fn = lambda t, s, a, b: t.addmm(s, a, b, beta=beta, alpha=alpha) ** 2  # noqa: E731
+    compare_with_torch(torch, fn, *arrays)
+    _second_order_matches(torch, fn, arrays)
+    check_grads(lambda *xs: fn(gt, *xs), *arrays)

@@ -281,6 +281,10 @@ broadcast_to: Tensor input, tuple of ints size
 addcdiv addcmul: + Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, Tensor out = None
 deg2rad rad2deg: Tensor input, *, Tensor out = None
 det: Tensor input
+addmm:
+    (Tensor input, Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1, Tensor out = None)
+    | (Tensor input, Tensor mat1, Tensor mat2, torch.dtype out_dtype, *, Number beta = 1, Number alpha = 1,
+    Tensor out = None)
 dist: Tensor input, Tensor other, Number p = 2
 float_power:
     (Tensor input, Tensor exponent, *, Tensor out = None)
@@ -372,6 +376,7 @@ arctan2_ atan2_ hypot_: Tensor other
 addcdiv_ addcmul_: + Tensor tensor1, Tensor tensor2, *, Number value = 1
 deg2rad_ rad2deg_: -
 det inverse: -
+addmm addmm_: + Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1
 float_power float_power_:
     (Tensor exponent)
     | (Number exponent)

@@ -409,3 +409,4 @@ from .distances import TORCH_EXPORTS as _DISTANCES  # noqa: E402
 
 TORCH_EXPORTS.update(_DISTANCES)
 TENSOR_METHODS.update(dist=_DISTANCES["dist"])
+TENSOR_INPLACE = dict(_products.TENSOR_INPLACE)  # addmm_

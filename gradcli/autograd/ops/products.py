@@ -168,3 +168,59 @@ def _tensordot(input1, input2, dims1, dims2):
 
 
 TORCH_EXPORTS["tensordot"] = tensordot
+
+
+# -- addmm: beta·self + alpha·(mat1 @ mat2), torch's AddmmBackward0 -----------------------------------
+
+def _scaled(x, factor, F):
+    return x if factor == 1 else F.mul_scalar(x, factor)
+
+
+def _addmm_spec():
+    from .linalg import mm_mat1_backward, mm_mat2_backward
+    return defop("AddmmBackward0", {"self": "grad·beta", "mat1": "alpha·grad @ mat2ᵀ", "mat2": "alpha·mat1ᵀ @ grad"},
+                 self=lambda grad, beta, F: _scaled(grad, beta, F),
+                 mat1=lambda grad, mat2, col1, alpha, F: _scaled(mm_mat1_backward(grad, mat2, col1, F), alpha, F),
+                 mat2=lambda grad, mat1, col2, alpha, F: _scaled(mm_mat2_backward(grad, mat1, col2, F), alpha, F))
+
+
+_ADDMM = []
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    from .linalg import col_major, gemm_array
+    from .shape import _expand_shape
+    for x in (input, mat1, mat2):
+        if not isinstance(x, Tensor):
+            raise TypeError("addmm() takes tensors")  # the call site words it as torch's parser
+    for name, value in (("beta", beta), ("alpha", alpha)):
+        if isinstance(value, Tensor) or not isinstance(value, (int, float)):
+            raise TypeError(f"addmm()'s {name} must be a Number")
+    s, a, b = input._data, mat1._data, mat2._data
+    for name, d in (("mat1", a), ("mat2", b)):
+        if d.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {d.ndim}-D tensor")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+    _expand_shape(s, (a.shape[0], b.shape[1]))
+    for name, d in (("self", s), ("mat1", a)):
+        if d.dtype != b.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {_torch_type_name(d.dtype)} and "
+                               f"{_torch_type_name(b.dtype)}")
+    out = gemm_array(a, b)
+    if alpha != 1:
+        out = out * np.asarray(alpha).astype(out.dtype)
+    if beta != 0:  # torch ignores self (a nan in it too) when beta is 0
+        out = out + (s if beta == 1 else s * np.asarray(beta).astype(s.dtype))
+    else:
+        out = np.array(out, copy=True)
+    if not _ADDMM:
+        _ADDMM.append(_addmm_spec())
+    return record(_ADDMM[0], np.asarray(out).astype(b.dtype, copy=False), (input, mat1, mat2),
+                  {"beta": beta, "alpha": alpha, "col1": col_major(a), "col2": col_major(b)})
+
+
+TORCH_EXPORTS["addmm"] = addmm
+TENSOR_METHODS["addmm"] = addmm
+TENSOR_INPLACE = {"addmm_": addmm}
