@@ -127,6 +127,12 @@ TORCH_PROGRAMS = {
         except RuntimeError as e:
             print(type(e), str(e).splitlines()[0])
     """,
+    "a message that names torch's types": """
+        try:
+            torch.Size([2])(1)
+        except TypeError as e:
+            print(e, e.args)
+    """,
     "an uncaught torch error with a finally": """
         a = torch.ones(2, requires_grad=True)
         try:

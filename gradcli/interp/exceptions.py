@@ -48,7 +48,7 @@ def program_exception(error: ProgramRuntimeError) -> BaseException:
         return exc
     source = error.__context__  # error_at keeps the exception it was made from here
     if isinstance(source, Exception) and not isinstance(source, SourceError) \
-            and python_message(source) == error.message:
+            and python_message(source) == error.message and str(source) == error.message.partition(": ")[2]:
         try:  # a copy: its class and args (KeyError's key), not its traceback or AttributeError.obj
             exc = error.program_exception = type(source)(*source.args)
             return exc
