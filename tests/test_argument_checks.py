@@ -66,3 +66,10 @@ def test_new_ops_edge_arguments_as_torch(expr):
     same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\n"
                        "d = torch.tensor([1.5, -2.0, 0.0], dtype=torch.float64)\nz = torch.tensor(2.5)\n"
                        "e = torch.zeros(0, 3)\nzi = torch.tensor(3)\n")
+
+
+@pytest.mark.parametrize("expr", calls("matrix_leftovers3"))
+def test_new_ops_kernels_and_check_order_as_torch(expr):
+    same_output(expr, "a = torch.tensor([[1.5, -2.0, 0.0], [0.25, 3.0, -0.5]])\nt = torch.tensor([True, False, True])\n"
+                      "z = torch.tensor(3)\ne = torch.zeros(0, 3)\n"
+                      "d = torch.tensor([1.5, -2.0, 0.0], dtype=torch.float64)\ni = torch.tensor([[3, -2, 0], [1, 5, -7]])\n")

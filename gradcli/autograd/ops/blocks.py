@@ -17,6 +17,8 @@ def rot90_array(d, k, dims):
 
 
 def rot90(input, k=1, dims=(0, 1)):
+    if isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu":
+        k = int(k._data)  # torch's parser takes a 0-d integer tensor as an int
     if k.__class__ is not int:
         raise TypeError("rot90(): k must be an int")  # the call site words it as torch's parser
     dims = list(dims)

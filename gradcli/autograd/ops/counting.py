@@ -30,10 +30,10 @@ def bincount(input, weights=None, minlength=0):
 
 def histc(input, bins=100, min=0, max=0):
     d = input._data
-    if d.dtype.kind != "f":
-        raise kernel_error("histogram_cpu", d.dtype)
     if bins <= 0:
         raise RuntimeError("torch.histogram(): bins must be > 0, but got %d for dimension 0" % bins)
+    if d.dtype.kind != "f":
+        raise kernel_error("histogram_cpu", d.dtype)
     lo, hi = d.dtype.type(min), d.dtype.type(max)
     if lo == hi and d.size:
         lo, hi = d.min(), d.max()
@@ -54,7 +54,14 @@ def histc(input, bins=100, min=0, max=0):
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
     seq = sorted_sequence._data
     scalar = not isinstance(input, Tensor)
-    values = np.asarray(input, dtype=seq.dtype) if scalar else input._data
+    values = np.asarray(input) if scalar else input._data
+    if scalar:  # a number is compared in the promoted type (-1 with a bool sequence stays -1)
+        seq = seq.astype(np.promote_types(seq.dtype, values.dtype), copy=False)
+    if not scalar and (seq.dtype == np.bool_ or values.dtype == np.bool_):
+        raise kernel_error("searchsorted_out_cpu", np.bool_)
+    if scalar and seq.ndim != 1:
+        raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension "
+                           f"is 1, but we got boundaries tensor dim({seq.ndim}) and input value's dim(0) numel(1)")
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")

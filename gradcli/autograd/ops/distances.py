@@ -128,16 +128,14 @@ def dist(input, other, p=2):
     from .norms import vector_norm
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         raise TypeError("dist() takes tensors")  # the call site words it as torch's parser
-    if input._data.dtype.kind != "f" or other._data.dtype.kind != "f":
-        from ..dtypes import result_type
-        kind = result_type(input, other).np
-        if kind.kind != "f":
-            raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
-                               f"{_torch_type_name(kind)} instead.")
     prev = grad_state.enabled
     grad_state.enabled = False
     try:
-        out = vector_norm(sub(input, other), float(p))._data
+        diff = sub(input, other)  # torch subtracts first: -bool's error comes before the norm's
+        if diff._data.dtype.kind != "f":
+            raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                               f"{_torch_type_name(diff._data.dtype)} instead.")
+        out = vector_norm(diff, float(p))._data
     finally:
         grad_state.enabled = prev
     return record(DIST, out, (input, other), {"p": float(p)})

@@ -109,6 +109,8 @@ def tensordot(a, b, dims=2, out=None):
         if not isinstance(x, Tensor):  # torch.tensordot (Python) reads a.dim() first
             raise AttributeError(f"'{type(x).__name__}' object has no attribute 'dim'")
     if isinstance(dims, Tensor):  # torch.tensordot reads a tensor's rows (or its one value)
+        if dims._data.size > 1 and dims._data.shape[0] != 2:
+            raise AssertionError(f"dims tensor must have size 2 in first dimension, got {dims._data.shape[0]}")
         dims = dims._data.tolist() if dims._data.size > 1 else dims._data.item()
     if not isinstance(dims, (tuple, list, int)) or isinstance(dims, bool):
         raise RuntimeError(_DIMS_TEXT.format(dims))

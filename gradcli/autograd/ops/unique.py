@@ -32,6 +32,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         out = record(UNIQUE2, values, (input,))
         inverse = inverse.reshape(d.shape)
     else:
+        if d.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         axis = _wrap_dim(dim, d.ndim)
         values, inverse, counts = np.unique(d, return_inverse=True, return_counts=True, axis=axis)
         out = record(UNIQUE_DIM, values, (input,))
