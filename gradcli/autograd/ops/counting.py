@@ -59,7 +59,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         seq = seq.astype(np.promote_types(seq.dtype, values.dtype), copy=False)
     if not scalar and (seq.dtype == np.bool_ or values.dtype == np.bool_):
         raise kernel_error("searchsorted_out_cpu", np.bool_)
-    if scalar and seq.ndim != 1:
+    if (scalar or values.ndim == 0) and seq.ndim != 1:
         raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension "
                            f"is 1, but we got boundaries tensor dim({seq.ndim}) and input value's dim(0) numel(1)")
     if side is not None:

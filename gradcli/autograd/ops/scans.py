@@ -88,6 +88,8 @@ def _cummaxmin(name, larger):
             raise TypeError("dim must be an int")  # the call site words it as torch's parser
         if isinstance(dim, Tensor) and dim._data.ndim == 0 and dim._data.dtype.kind in "iu":
             dim = int(dim._data)
+        if not isinstance(dim, int):
+            raise TypeError("dim must be an int")  # before the empty tensor's early result, as torch's parser
         if d.ndim == 0 and dim not in (0, -1) and dim.__class__ is int:
             raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
         if d.size == 0 and d.ndim:  # torch returns an empty result before it looks at dim
