@@ -145,6 +145,7 @@ def _tensordot(input1, input2, dims1, dims2):
     t1, t2 = input1, input2
     csize = 1
     for d1, d2 in zip(dims1, dims2):
+        wrap_dim(d1, input1._data.ndim), wrap_dim(d2, input2._data.ndim)  # torch's range check first
         s1, s2 = input1._data.shape[d1], input2._data.shape[d2]
         if s2 == 1:  # a broadcast dim is summed at once
             t1 = _sum(t1, d1, True)
