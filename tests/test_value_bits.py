@@ -190,7 +190,7 @@ def test_mm_gradients_with_one_term_keep_negative_zeros(dtype):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_small_matrix_products_sum_in_order_as_torch(dtype):
     """torch's BLAS and its own small bmm/mv kernels give the in-order sum of rounded products for
-    short inner sizes (measured table in backends._mm_in_order); numpy's BLAS ordered them
+    short inner sizes (measured table in blas_order._mm_in_order); numpy's BLAS ordered them
     otherwise, an ulp off in 10-25% of values of an nn.Linear's forward and gradients (seeds
     2000227, 2000280, 1000051...). Here: F.linear forward and backward for batches 1-6 and 1-3
     features in and out, bmm and mv, bit for bit."""

@@ -14,7 +14,7 @@ import numpy as np
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor, _wrap_dim
 from . import shape as _s
-from .backends import bmm_array, dot_array, gemm_array, mv_array
+from .blas_order import bmm_array, dot_array, gemm_array, mv_array
 from .dtype_support import refuse
 from .registry import defop, record
 from .shape import _view_of

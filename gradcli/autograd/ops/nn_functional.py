@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from ..limits import check_shape
-from ..tensor import Tensor, _wrap_dim, wrap
+from ..tensor import Tensor, wrap
 from . import elementwise as _e
 from . import reduction as _r
 from . import activation as _activation
@@ -18,9 +18,9 @@ from .activation import (celu, elu, gelu, hardsigmoid, hardswish, hardtanh, hard
                          leaky_relu_, logsigmoid, mish, relu, relu6, relu_, selu, silu, softplus,
                          softsign, tanhshrink, threshold_)
 from .binary_cross_entropy import binary_cross_entropy, binary_cross_entropy_with_logits
-from .loss import (_reduction, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,  # noqa: F401
+from .loss import (cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,  # noqa: F401
                    smooth_l1_loss)
-from .backends import gemm_array
+from .blas_order import gemm_array
 from .linalg import col_major, mm_mat1_backward, mm_mat2_backward
 from .registry import defop, record
 
