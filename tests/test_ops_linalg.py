@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from gradcheck_util import check_grads, compare_with_torch, rand, same_error, torch as gt
+from ops_more_util import graph as _chain
 
 GRAD_CASES = [
     ("mm", lambda a, b: a.mm(b), [(2, 3), (3, 4)]),
@@ -34,20 +35,6 @@ GRAD_CASES = [
 @pytest.mark.parametrize("name,fn,shapes", GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
 def test_gradients_match_finite_differences(name, fn, shapes):
     check_grads(fn, *[rand(*s, seed=i + 3) for i, s in enumerate(shapes)])
-
-
-def _chain(t):
-    """The grad_fn graph as (depth, name) pairs, depth first."""
-    out = []
-
-    def walk(fn, depth):
-        if fn is None:
-            return
-        out.append((depth, type(fn).__name__))
-        for nxt, _ in fn.next_functions:
-            walk(nxt, depth + 1)
-    walk(t.grad_fn, 0)
-    return out
 
 
 MATMUL_SHAPES = [

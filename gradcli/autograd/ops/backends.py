@@ -8,6 +8,7 @@ a formula may use only these and Python's operators.
 
 from __future__ import annotations
 
+import importlib
 import operator as _operator
 
 import numpy as np
@@ -380,42 +381,32 @@ def _linalg_cross(a, b, dim):
 _Numpy.linalg_cross = staticmethod(_linalg_cross)
 
 
-# -- scatter / masked_select backward helpers (ops/scatter.py) ----------------------------------
-def _scatter_helper(name):
+# -- helpers from op modules that load on first use ---------------------------------------------
+def _lazy(module: str, name: str):
+    """``module.name`` as a backend function, imported on first call: these ops' modules stay
+    out of start-up until a program uses them."""
     def call(*args):
-        from . import scatter
-        return getattr(scatter, name)(*args)
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(*args)
     return staticmethod(call)
 
 
-_Numpy.scatter_value = _scatter_helper("scatter_value_backend")
-_Numpy.gather = _scatter_helper("gather_backend")
-_Numpy.masked_scatter_zeros = _scatter_helper("masked_scatter_zeros_backend")
-_Numpy.masked_select_mask = _scatter_helper("masked_select_mask")
+# scatter / masked_select backward helpers (ops/scatter.py)
+_Numpy.scatter_value = _lazy("scatter", "scatter_value_backend")
+_Numpy.gather = _lazy("scatter", "gather_backend")
+_Numpy.masked_scatter_zeros = _lazy("scatter", "masked_scatter_zeros_backend")
+_Numpy.masked_select_mask = _lazy("scatter", "masked_select_mask")
 
 
 # -- value / tensor in a formula: C++'s Scalar / Tensor is reciprocal(x) * value (ops/pointwise.py)
 _Numpy.rdiv_scalar = staticmethod(lambda value, x: _reciprocal(x) * value)
 
 
-def _not_nan(x):
-    from .nan_reductions import not_nan_array
-    return not_nan_array(x)
+_Numpy.not_nan = _lazy("nan_reductions", "not_nan_array")
 
 
-_Numpy.not_nan = staticmethod(_not_nan)
-
-
-# -- matrix functions' backward helpers (ops/matrix_functions.py) --------------------------------
-def _matrix_helper(name):
-    def call(*args):
-        from . import matrix_functions
-        return getattr(matrix_functions, name)(*args)
-    return staticmethod(call)
-
-
+# matrix functions' backward helpers (ops/matrix_functions.py)
 _Numpy.linalg_solve = staticmethod(lambda a, b: _solve_any(a, b))
-_Numpy.eye_like = _matrix_helper("eye_like_array")
+_Numpy.eye_like = _lazy("matrix_functions", "eye_like_array")
 
 
 def _solve_any(a, b):
@@ -425,21 +416,9 @@ def _solve_any(a, b):
     return solve_array(a, b, vector)
 
 
-def _logcumsumexp(x, dim):
-    from .scans import logcumsumexp_array
-    return logcumsumexp_array(x, dim)
+_Numpy.logcumsumexp = _lazy("scans", "logcumsumexp_array")
 
 
-_Numpy.logcumsumexp = staticmethod(_logcumsumexp)
-
-
-# -- blocks (ops/blocks.py) ---------------------------------------------------------------------
-def _blocks_helper(name):
-    def call(*args):
-        from . import blocks
-        return getattr(blocks, name)(*args)
-    return staticmethod(call)
-
-
-_Numpy.rot90 = _blocks_helper("rot90_array")
-_Numpy.block_of = _blocks_helper("block_of_array")
+# blocks (ops/blocks.py)
+_Numpy.rot90 = _lazy("blocks", "rot90_array")
+_Numpy.block_of = _lazy("blocks", "block_of_array")
