@@ -166,6 +166,7 @@ _ALLOWED = {
     # the engine's own op families, by the fixed module names listed in its source
     ("namespace.py", "mod = importlib.import_module(name)"),
     ("methods.py", 'bind_module(importlib.import_module(f"{__package__}.{_family}"))'),
+    ("backends.py", 'return getattr(importlib.import_module(f"{__package__}.{module}"), name)(*args)'),
 }
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from .nn_base import Module
 from .ops import nn_functional as F
+from .ops.loss import _reduction
 
 
 class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
         if size_average is not None or reduce is not None:
-            reduction = F._reduction(reduction, size_average, reduce)  # warns as torch does
+            reduction = _reduction(reduction, size_average, reduce)  # warns as torch does
         self.reduction = reduction
 
 
