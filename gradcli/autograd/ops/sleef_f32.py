@@ -22,12 +22,17 @@ EXPF_COEFFS = tuple(f32(c) for c in (
     0.0416664853692054748535156, 0.166666671633720397949219, 0.5))
 
 
+_LOW29 = np.uint64(0x1FFFFFFF)  # the float64 bits a float32 rounding drops
+_HALF29 = np.uint64(0x10000000)
+
+
 def fma32(a, b, c) -> np.ndarray:
     """float32 ``a*b + c`` rounded once."""
     p = np.multiply(a, b, dtype=f64)
     s = np.add(p, c, dtype=f64)
-    mid = (np.atleast_1d(s).view(np.uint64) & 0x1FFFFFFF) == 0x10000000  # a float32 midpoint (or exact)
-    if mid.any():
+    bits = (s if s.ndim else np.atleast_1d(s)).view(np.uint64)
+    mid = (bits & _LOW29) == _HALF29  # a float32 midpoint (or exact)
+    if np.count_nonzero(mid):
         c = np.asarray(c, f64)
         bb = s - p
         err = (p - (s - bb)) + (c - bb)  # TwoSum: s + err == p + c exactly
