@@ -30,6 +30,26 @@ def test_default_limit_refuses_huge_tensors(make):
         make()
 
 
+# ops whose output size comes from an int argument, not from their inputs' sizes
+SIZED_BY_AN_ARGUMENT = [
+    lambda n: torch.zeros(3).histc(n),
+    lambda n: torch.bincount(torch.tensor([1]), minlength=n),
+    lambda n: torch.bincount(torch.tensor([n - 1])),
+    lambda n: torch.ones(2).repeat_interleave(n // 2),
+    lambda n: torch.repeat_interleave(torch.tensor([n])),
+    lambda n: torch.nn.functional.pad(torch.ones(2), (0, n)),
+    lambda n: torch.nn.functional.pad(torch.ones(1, 2), (n, 0), mode="replicate"),
+]
+
+
+@pytest.mark.parametrize("make", SIZED_BY_AN_ARGUMENT)
+def test_ops_sized_by_an_argument_respect_the_limit(make):
+    limits.set_max_elements(1000)
+    make(10)  # well under it
+    with pytest.raises(limits.ElementLimitError, match="more than the limit of 1,000 "):
+        make(10**6)
+
+
 def test_limit_is_settable():
     limits.set_max_elements(10)
     assert torch.ones(2, 5).numel() == 10

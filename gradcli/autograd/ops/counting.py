@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_shape
 from ..tensor import Tensor, wrap
 from .dtype_support import kernel_error
 
@@ -16,6 +17,7 @@ def bincount(input, weights=None, minlength=0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
+    check_shape((max(int(minlength), int(d.max()) + 1 if d.size else 0),), 8)  # --max-elements, before numpy allocates
     if weights is None:
         return wrap(np.bincount(d, minlength=minlength).astype(np.int64))
     w = weights._data
@@ -34,6 +36,7 @@ def histc(input, bins=100, min=0, max=0):
         raise RuntimeError("torch.histogram(): bins must be > 0, but got %d for dimension 0" % bins)
     if d.dtype.kind != "f":
         raise kernel_error("histogram_cpu", d.dtype)
+    check_shape((bins,), 8)  # --max-elements, before numpy allocates
     lo, hi = d.dtype.type(min), d.dtype.type(max)
     if lo == hi and d.size:
         lo, hi = d.min(), d.max()

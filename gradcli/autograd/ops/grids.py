@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from ..limits import check_shape
 from ..tensor import Tensor
 from .shape import expand, reshape, unsqueeze, view
 
@@ -150,6 +151,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if (counts < 0).any():
             raise RuntimeError("repeats can not be negative")
+        check_shape((int(counts.sum()),), 8)  # --max-elements, before numpy allocates
         return wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts.reshape(-1)))
     if dim is None:
         input = flatten(input)
@@ -172,6 +174,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if repeats < 0:
         raise RuntimeError("Repeats must be non-negative")
     shape = input._data.shape
+    check_shape(shape[:dim] + (shape[dim] * repeats,) + shape[dim + 1:], input._data.dtype.itemsize)
     x = expand(unsqueeze(input, dim + 1), shape[:dim + 1] + (repeats,) + shape[dim + 1:])
     return flatten(clone(x), dim, dim + 1)
 

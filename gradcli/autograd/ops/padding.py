@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_shape
 from ..tensor import Size, Tensor
 from .activation import python_type_name
 from .backends import numpy_
@@ -32,6 +33,7 @@ def _pad_array(x, pad, value):
         start, stop = max(-lo, 0), size - max(-hi, 0)
         src[dim] = slice(start, max(stop, start))
         dst[dim] = slice(max(lo, 0), max(lo, 0) + max(stop - start, 0))
+    check_shape(shape, x.dtype.itemsize)  # --max-elements, before numpy allocates
     out = np.full(shape, value, dtype=x.dtype) if value else np.zeros(shape, dtype=x.dtype)
     out[tuple(dst)] = x[tuple(src)]
     return out
@@ -112,6 +114,7 @@ def _gathered(input, pad, mode):
     for i in range(k):
         dim = x.ndim - 1 - i
         axes[dim] = _source_index(x.shape[dim], pad[2 * i], pad[2 * i + 1], reflect)
+    check_shape([a.size for a in axes], x.dtype.itemsize)  # --max-elements, before numpy allocates
     index = np.ix_(*axes)
     spec = _GATHERED[("Reflection" if reflect else "Replication", k)]
     return record(spec, x[index], (input,), {"shape": x.shape, "index": index})
