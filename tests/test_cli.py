@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 
 import numpy as np
@@ -404,3 +405,17 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch, lesson6,
     import re
     plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
     assert max(len(line) for line in plain.splitlines()) <= 70
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["run", "-e", "1"], ["backward", "-e", "x * 2", "--set", "x=3"],
+                                  ["grad", "-e", "x * 2", "--set", "x=3", "--format", "json"]])
+def test_results_that_cannot_be_written_are_said_and_exit_1(args):
+    import subprocess
+    with open("/dev/full", "w") as full:
+        res = subprocess.run([sys.executable, "-m", "gradcli", *args], stdout=full, stderr=subprocess.PIPE,
+                             text=True, timeout=60)
+    assert res.returncode == 1
+    assert res.stderr.strip().splitlines()[-1] == ("gradcli: error: cannot write the results to standard "
+                                                   "output: [Errno 28] No space left on device")
+    assert "Traceback" not in res.stderr and "internal error" not in res.stderr

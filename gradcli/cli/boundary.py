@@ -13,13 +13,21 @@ from __future__ import annotations
 import os
 import sys
 
-from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, SourceError, UsageError
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROGRAM, EXIT_USAGE, SourceError, UsageError
 
 ISSUES_URL = "the gradcli issue tracker"
 
 
 class _PipeClosed(Exception):
     """Standard output's reader went away (``gradcli ... | head``)."""
+
+
+class _OutputFailed(Exception):
+    """Standard output could not be written (a full disk, a closed descriptor)."""
+
+
+def _output_failed(e: OSError) -> str:
+    return f"gradcli: error: cannot write the results to standard output: {e}"
 
 
 def say(message: str) -> None:
@@ -35,6 +43,8 @@ def write_results(write) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         raise _PipeClosed() from None
+    except OSError as e:
+        raise _OutputFailed(e) from None
 
 
 def _silence_stdout() -> None:
@@ -51,8 +61,11 @@ def end_process(code: int) -> None:
     handler of ours needs to run, and files the command wrote are closed by then."""
     try:
         sys.stdout.flush()
-    except (BrokenPipeError, ValueError, OSError):
+    except (BrokenPipeError, ValueError):
         pass  # a reader that went away: the end is quiet (see invoke)
+    except OSError as e:
+        say(_output_failed(e))
+        code = code or EXIT_PROGRAM
     try:
         sys.stderr.flush()
     except (ValueError, OSError):
@@ -107,6 +120,10 @@ def invoke(app, args: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_OK
+    except _OutputFailed as e:
+        _silence_stdout()
+        say(_output_failed(e.args[0]))
+        return EXIT_PROGRAM
     except SourceError as e:
         say(format_source_error(e))
         return e.exit_code
