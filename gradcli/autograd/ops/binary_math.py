@@ -90,16 +90,19 @@ HYPOT = defop("HypotBackward0", {"self": "self/result", "other": "other/result"}
               other=lambda grad, other, result: grad * other / result)
 
 
-def atan2(input, other):
-    a, b = _tensor_operands("atan2", input, other)
-    out = _binary_arrays(lambda x, y: _rounded_once(np.arctan2, x, y), a, b)
-    return record(ATAN2, np.asarray(out, dtype=a.dtype), (input, other))
+def _rounded_binary(name, fn, spec, integer_kernel=True):
+    """torch.<name>(input, other): ``fn`` on two tensors in the result dtype, float32 rounded once."""
+    def op(input, other):
+        a, b = _tensor_operands(name, input, other, integer_kernel=integer_kernel)
+        out = _binary_arrays(lambda x, y: _rounded_once(fn, x, y), a, b)
+        return record(spec, np.asarray(out, dtype=a.dtype), (input, other))
+
+    op.__name__ = op.__qualname__ = name
+    return op
 
 
-def hypot(input, other):
-    a, b = _tensor_operands("hypot", input, other, integer_kernel=False)
-    out = _binary_arrays(lambda x, y: _rounded_once(np.hypot, x, y), a, b)
-    return record(HYPOT, np.asarray(out, dtype=a.dtype), (input, other))
+atan2 = _rounded_binary("atan2", np.arctan2, ATAN2)
+hypot = _rounded_binary("hypot", np.hypot, HYPOT, integer_kernel=False)
 
 
 # -- logaddexp, logaddexp2 -----------------------------------------------------------------------
@@ -112,16 +115,8 @@ LOGADDEXP2 = defop("Logaddexp2Backward0", {"self": "1/(1+2^(other-self))", "othe
                    other=lambda grad, self, other, F: grad / F.add_scalar(F.rpow_scalar(2, self - other), 1))
 
 
-def logaddexp(input, other):
-    a, b = _tensor_operands("logaddexp", input, other, integer_kernel=False)
-    out = _binary_arrays(lambda x, y: _rounded_once(np.logaddexp, x, y), a, b)
-    return record(LOGADDEXP, np.asarray(out, dtype=a.dtype), (input, other))
-
-
-def logaddexp2(input, other):
-    a, b = _tensor_operands("logaddexp2", input, other, integer_kernel=False)
-    out = _binary_arrays(lambda x, y: _rounded_once(np.logaddexp2, x, y), a, b)
-    return record(LOGADDEXP2, np.asarray(out, dtype=a.dtype), (input, other))
+logaddexp = _rounded_binary("logaddexp", np.logaddexp, LOGADDEXP, integer_kernel=False)
+logaddexp2 = _rounded_binary("logaddexp2", np.logaddexp2, LOGADDEXP2, integer_kernel=False)
 
 
 # -- copysign --------------------------------------------------------------------------------------
