@@ -41,8 +41,9 @@ DENIED_ATTRIBUTES = frozenset({
     "tb_frame", "tb_next", "f_globals", "f_locals", "f_builtins", "f_back", "f_code", "mro",
     "tofile", "dump", "ctypes", "fromfile", "load", "save",
 })
-# the two underscore names of torch.Tensor that tutorials print: the version counter and a view's base
-TENSOR_PRIVATE = frozenset({"_version", "_base"})
+# underscore names a program may read, never assign or delete: torch.Tensor's version counter and a
+# view's base (tutorials on in-place ops print them), and ``__name__`` (``type(e).__name__``)
+READ_ONLY_PRIVATE = frozenset({"_version", "_base", "__name__"})
 
 
 def binary(op, left, right, site, where, pos):
@@ -229,8 +230,7 @@ class ExprCompiler:
 
     def e_Attribute(self, node, scope):
         name = node.attr
-        if name != "__name__":  # read-only, a plain string: ``type(e).__name__`` in error reports
-            self.check_attribute(name, node.attr_pos)
+        self.check_attribute(name, node.attr_pos, read=True)
         value = self.expr(node.value, scope)
         site, where, pos = self.ctx.site, span(node), node.pos
         module_type = self.ctx.module_type
@@ -264,8 +264,8 @@ class ExprCompiler:
             return result
         return ev
 
-    def check_attribute(self, name: str, pos: tuple) -> None:
-        if (name.startswith("_") and name not in TENSOR_PRIVATE) or name in DENIED_ATTRIBUTES:
+    def check_attribute(self, name: str, pos: tuple, read: bool = False) -> None:
+        if (name.startswith("_") and not (read and name in READ_ONLY_PRIVATE)) or name in DENIED_ATTRIBUTES:
             raise ProgramSyntaxError(
                 f"SyntaxError: attribute '{name}' is not available in gradcli (names starting with "
                 "'_' and a few others that reach Python's internals or files are withheld)", Span(*pos))
