@@ -15,17 +15,15 @@ from ._dispatch import inplace
 from .dtype_support import kernel_error
 from .backends import erf_array, log1p_array, logsigmoid_array
 from .backends import numpy_ as _F
-from .arguments import out_of_order, python_type_name, reads  # noqa: F401  (nn_functional's)
+from .arguments import _kernel_input, _number, _run, out_of_order, python_type_name, reads  # noqa: F401
 from .float32_math import at_vector_nans
 from .piecewise import _clamp_min_array, _clamp_max_array
 from .registry import backward_op, defop, record
+from .elu import celu, celu_, elu, selu, selu_  # noqa: F401  (the elu family: its own module)
 
 _SQRT_HALF = 0.7071067811865476
 _INV_SQRT_2PI = 0.3989422804014327
 _TANH_K = 0.7978845608028654  # sqrt(2/pi)
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-
 
 
 # The derivatives torch computes as ops of their own (threshold_backward, elu_backward...):
@@ -48,18 +46,6 @@ HARDTANH_BACKWARD = backward_op(
     grad_output=lambda grad, self, min_val, max_val: HARDTANH_BACKWARD(grad, self, min_val=min_val,
                                                                        max_val=max_val),
     self=lambda grad, F: F.zeros_like(grad))
-ELU_BACKWARD = backward_op(
-    "EluBackwardBackward0",
-    lambda grad, self, F, alpha, scale, input_scale: at_vector_nans(
-        F32.elu_backward(grad, self, alpha, scale, input_scale) if F32.applies(grad, self) else F.where(
-            self <= 0, grad * input_scale * (alpha * scale) * F.exp(self * input_scale), grad * scale),
-        grad, self, float("nan"), F),
-    grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
-        grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
-    # torch's elu_double_backward: elu_backward(grad·grad_output·input_scale, ...)·(self < 0), so
-    # inf and nan inputs give 0 (not 0·inf), rounded as that kernel rounds
-    self=lambda grad, grad_output, self, alpha, scale, input_scale: ELU_BACKWARD(
-        grad * grad_output * input_scale, self, alpha=alpha, scale=scale, input_scale=input_scale) * (self < 0))
 SOFTPLUS_BACKWARD = backward_op(
     "SoftplusBackwardBackward0",
     lambda grad, self, F, beta, threshold: _softplus_grad(grad, self, beta, threshold, F),
@@ -103,30 +89,6 @@ def _leaky_of_result(grad, result, negative_slope):
     return LEAKY_RELU_BACKWARD(grad, result, negative_slope=negative_slope)
 
 
-# elu/selu/celu: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1))
-_elu_grad = (lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
-    grad, self, alpha=alpha, scale=scale, input_scale=input_scale))
-ELU = defop("EluBackward0", {"self": "scale if self > 0 else scale·alpha·input_scale·exp(self·input_scale)"},
-            self=_elu_grad)
-# torch's celu formulas take input_scale = 1.0/alpha.toFloat(): alpha rounded to float32 first
-_celu_grad = (lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD(
-    grad, self, alpha=alpha, scale=scale, input_scale=1.0 / float(np.float32(alpha))))
-CELU = defop("CeluBackward0", {"self": "1 if self > 0 else exp(self/alpha)"}, self=_celu_grad)
-# the in-place forms save the result: elu_backward(is_result=true) = grad·input_scale·(result + alpha·scale)
-ELU_BACKWARD_OF_RESULT = backward_op(
-    "EluBackwardBackward0",
-    lambda grad, self, F, alpha, scale, input_scale: at_vector_nans(F32.elu_backward_of_result(
-        grad, self, alpha, scale, input_scale, F), grad, self, float("nan"), F),
-    grad_output=lambda grad, self, alpha, scale, input_scale: ELU_BACKWARD_OF_RESULT(
-        grad, self, alpha=alpha, scale=scale, input_scale=input_scale),
-    self=lambda grad, grad_output, self, input_scale, F: grad * grad_output * input_scale * (self < 0))
-_elu_grad_result = (lambda grad, result, alpha, scale, input_scale: ELU_BACKWARD_OF_RESULT(
-    grad, result, alpha=alpha, scale=scale, input_scale=input_scale))
-ELU_INPLACE = defop("EluBackward1", {"self": "scale if result > 0 else input_scale·(result + alpha·scale)"},
-                    self=_elu_grad_result)
-CELU_INPLACE = defop("CeluBackward1", {"self": "1 if result > 0 else result/alpha + 1"},
-                    self=lambda grad, result, alpha, scale, input_scale: ELU_BACKWARD_OF_RESULT(
-                        grad, result, alpha=alpha, scale=scale, input_scale=1.0 / float(np.float32(alpha))))
 GELU = defop("GeluBackward0", {"self": "Φ(self) + self·φ(self)"},
              self=lambda grad, self, approximate: GELU_BACKWARD(grad, self, approximate=approximate))
 SILU = defop("SiluBackward0", {"self": "σ(self)(1 + self(1-σ(self)))"},
@@ -241,11 +203,6 @@ def _mish_derivative(x, F):
     return t + x * F.sigmoid(x) * (1 - t * t)
 
 
-def _run(op, input, inplace_flag, *args):
-    if inplace_flag:
-        return inplace(input, op, *args)
-    return op(input, *args)
-
 
 def _relu(input):
     d = input._data
@@ -264,15 +221,6 @@ def relu_(input):
     return inplace(input, _relu)
 
 
-def _number(x):
-    """A Number argument of torch's C++ op: a 0-d tensor is its value; another tensor fails
-    (the call site words it as torch's parser: "must be Number, not Tensor")."""
-    if hasattr(x, "_data"):
-        if x._data.ndim:
-            raise TypeError("must be Number, not Tensor")
-        return x._data.item()
-    return x
-
 
 def _leaky(input, negative_slope, spec=LEAKY_RELU):
     negative_slope = _number(negative_slope)
@@ -290,53 +238,6 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 def leaky_relu_(input, negative_slope=0.01):
     return inplace(input, _leaky, negative_slope, LEAKY_RELU_INPLACE)
 
-
-def _kernel_input(kernel, input):
-    """The array of ``input`` for a torch kernel that dispatches on floating types only."""
-    d = input._data
-    if d.dtype.kind != "f":
-        raise kernel_error(kernel, d.dtype)
-    return d
-
-
-def _elu(input, alpha, scale, input_scale, spec):
-    d = _kernel_input("elu_cpu", input)
-    if d.dtype == np.float32:
-        out = F32.elu(d, alpha, scale, input_scale)
-        return record(spec, out, (input,), {"alpha": alpha, "scale": scale, "input_scale": input_scale})
-    with np.errstate(over="ignore"):
-        neg = np.expm1(np.minimum(d, 0) * input_scale) * (alpha * scale)
-    # torch's kernel takes x·scale at ±0 too (elu(0., alpha=-1) is +0., elu(-0.) is -0.)
-    out = np.where(d < 0, neg, d * scale).astype(d.dtype, copy=False)
-    return record(spec, out, (input,), {"alpha": alpha, "scale": scale, "input_scale": input_scale})
-
-
-def elu(input, alpha=1.0, inplace=False):
-    inplace = bool(inplace)  # torch's F.elu tests it first
-    return _run(_elu, input, inplace, _number(alpha), 1.0, 1.0, ELU_INPLACE if inplace else ELU)
-
-
-def selu(input, inplace=False):
-    return _run(_elu, input, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0, ELU_INPLACE if inplace else ELU)
-
-
-def selu_(input):
-    return selu(input, inplace=True)
-
-
-def celu(input, alpha=1.0, inplace=False):
-    inplace = bool(inplace)  # torch's F.celu tests it first: a tensor's truth is its own error
-    alpha = _number(alpha)
-    if alpha == 0:
-        if inplace and input._requires_grad:  # torch's celu_ checks the leaf first
-            from ._dispatch import check_inplace
-            check_inplace(input, True)
-        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _run(_elu, input, inplace, alpha, 1.0, 1.0 / alpha, CELU_INPLACE if inplace else CELU)
-
-
-def celu_(input, alpha=1.0):
-    return celu(input, alpha, inplace=True)
 
 
 def gelu(input, approximate="none"):

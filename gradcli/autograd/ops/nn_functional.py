@@ -72,6 +72,7 @@ from .bilinear import bilinear  # noqa: E402  (its own module: the op and its Tr
 from .glu import glu  # noqa: E402  (its own module: GluBackward0 and glu_backward)
 from .normalization import batch_norm, layer_norm  # noqa: E402
 from .padding import pad  # noqa: E402
+from .convolution import conv1d, conv2d, conv3d  # noqa: E402
 from .shrink import hardshrink, softshrink  # noqa: E402
 from .distance import pairwise_distance  # noqa: E402
 
@@ -246,13 +247,15 @@ TORCH_EXPORTS = {
         logsigmoid=logsigmoid, softsign=softsign, tanhshrink=tanhshrink, threshold=threshold,
         threshold_=threshold_, layer_norm=layer_norm, batch_norm=batch_norm, pad=pad, softshrink=softshrink,
         hardshrink=hardshrink, pairwise_distance=pairwise_distance, embedding=embedding,
+        conv1d=conv1d, conv2d=conv2d, conv3d=conv3d,
     ).items()
 }
 
 
 def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
     """F.elu_ is torch's C++ elu_ itself: scale and input_scale too, no inplace flag."""
-    from .activation import ELU_INPLACE, _elu, _number
+    from .arguments import _number
+    from .elu import ELU_INPLACE, _elu
     from ._dispatch import inplace
     return inplace(input, _elu, _number(alpha), _number(scale), _number(input_scale), ELU_INPLACE)
 
