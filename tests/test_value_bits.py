@@ -222,6 +222,23 @@ def test_small_matrix_products_sum_in_order_as_torch(dtype):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_row_times_matrix_sums_in_order_for_long_inner_sizes(dtype):
+    """One row times a row-major matrix is MKL's gemv down the rows: the in-order sum for any
+    inner size. An nn.Linear(3, 1) fit on 2000 points ("Learning PyTorch with examples") takes
+    its weight gradient so (grad_output.t() @ input); numpy's BLAS was an ulp off."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(12)
+    for k, n in ((9, 3), (100, 1), (2000, 3), (517, 20)):
+        arrays = [rng.standard_normal((k, 1)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)]
+        got, want = [np.asarray(lib.tensor(arrays[0]).t().mm(lib.tensor(arrays[1])).tolist(), dtype)
+                     for lib in (G, torch)]
+        assert _differ(got, want) == 0, (k, n)
+        vec = [np.asarray((lib.tensor(arrays[0][:, 0]) @ lib.tensor(arrays[1])).tolist(), dtype)
+               for lib in (G, torch)]
+        assert _differ(*vec) == 0, (k, n)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_cumprod_along_a_size_one_dim_passes_the_gradient_through(dtype):
     """torch's cumprod_backward returns grad for a size-1 dim: no division, no zero handling,
     so second derivatives keep torch's zeros and their signs (seed 22097)."""
