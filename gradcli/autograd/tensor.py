@@ -74,6 +74,11 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag) -> None:
+        # the attribute's own texts: shorter for a non-leaf set to True, "and complex" for ints
+        if self.grad_fn is not None and flag:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
+        if flag and self.grad_fn is None and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
