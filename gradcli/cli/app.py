@@ -2,45 +2,50 @@
 
 Commands are thin: parse options, call a plain function in ``session`` /
 ``report``, hand the data to a renderer.  ``main`` is the one boundary where
-errors become output (see ``boundary``).  Nothing heavy is imported at module
-level, so ``gradcli --help`` loads neither numpy, lark nor Rich.
+errors become output (see ``boundary``).  Commands are plain functions whose
+parameters are declared as data (``params``): a plain command line is parsed
+without Typer (``argv``), and Typer (``typer_app``, built only when needed) gives
+``--help``, completion and every command-line error.  Nothing heavy is imported at
+module level, so ``gradcli --help`` loads neither numpy, lark nor Rich.
 """
 
-from __future__ import annotations
-
 import sys
-from typing import Annotated, Optional
 
-import typer
-
-from .. import __version__
 from . import options as o
+from .params import COMMANDS, Param, command
 
-app = typer.Typer(
-    name="gradcli", no_args_is_help=True, add_completion=True, rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    help="A command-line gradient calculator: run a small PyTorch autograd program on "
-         "gradcli's numpy engine and show its gradients.\n\n"
-         "Exit codes: 0 success, 1 the program failed (syntax or runtime error), "
-         "2 the command line was wrong, 70 internal error, 130 interrupted.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def __getattr__(name: str):
+    if name == "app":  # the Typer application, for --help, errors and tests
+        from .typer_app import build
+        globals()["app"] = built = build()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def has_command(name: str) -> bool:
-    return any((c.name or getattr(c.callback, "__name__", "")) == name for c in app.registered_commands)
+    return name in COMMANDS
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"gradcli {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None) -> None:
-    pass
+# the options only some of these commands have (the shared ones are in ``options``)
+GradTensors = Param(
+    "--grad-tensors", multiple=True, metavar="SPEC",
+    help="The weights v of the vector-Jacobian product, one per target: a literal "
+         "([0.1, 1.0, 0.0001]), an expression (ones_like(z)) or @file.")
+Wrt = Param(
+    "--wrt", multiple=True, metavar="X[,Z...]",
+    help="The inputs. [default: with -e every --set name, else every named leaf "
+         "that requires grad]")
+GradOutputs = Param(
+    "--grad-outputs", multiple=True, metavar="SPEC",
+    help="The weights v for each output, as --grad-tensors of backward.")
+AllowUnused = Param(
+    "--allow-unused", kind=bool,
+    help="None instead of an error for inputs the output does not use.")
+Order = Param(
+    "--order", kind=int, metavar="N", min=1,
+    help="The N-th derivative of a scalar output with respect to one input (for a "
+         "non-scalar input, each step differentiates the sum of the last).")
 
 
 def _load(file, expr, sets, dtype, max_steps, max_elements, timeout, stdout=None, record=False):
@@ -63,7 +68,7 @@ def _emit(report, fmt: o.Format, save_grads: str | None = None) -> None:
     write_results(lambda out: render(report, fmt.value, out))
 
 
-@app.command()
+@command
 def run(file: o.File = None, expr: o.Expr = None, set: o.Set = None, dtype: o.DTypeOpt = None,
         max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None, timeout: o.Timeout = None,
         detect_anomaly: o.DetectAnomaly = False, debug: o.Debug = False) -> None:
@@ -77,12 +82,8 @@ def run(file: o.File = None, expr: o.Expr = None, set: o.Set = None, dtype: o.DT
         write_results(lambda out: out.write(repr(value) + "\n"))
 
 
-@app.command()
-def backward(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
-             grad_tensors: Annotated[Optional[list[str]], typer.Option(
-                 "--grad-tensors", metavar="SPEC",
-                 help="The weights v of the vector-Jacobian product, one per target: a literal "
-                      "([0.1, 1.0, 0.0001]), an expression (ones_like(z)) or @file.")] = None,
+@command
+def backward(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tensors: GradTensors = None,
              retain_graph: o.RetainGraph = False, create_graph: o.CreateGraph = False,
              set: o.Set = None, dtype: o.DTypeOpt = None, fmt: o.FormatOpt = o.Format.table,
              all_nodes: o.AllNodes = False, save_grads: o.SaveGrads = None,
@@ -104,7 +105,7 @@ def backward(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
     _emit(report, fmt, save_grads)
 
 
-@app.command()
+@command
 def forward(file: o.File = None, expr: o.Expr = None, set: o.Set = None, dtype: o.DTypeOpt = None,
             fmt: o.FormatOpt = o.Format.table, all_nodes: o.AllNodes = False,
             max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None,
@@ -118,22 +119,10 @@ def forward(file: o.File = None, expr: o.Expr = None, set: o.Set = None, dtype: 
     _emit(forward_report(s, all_nodes), fmt)
 
 
-@app.command()
-def grad(file: o.File = None, expr: o.Expr = None, of: o.Of = None,
-         wrt: Annotated[Optional[list[str]], typer.Option(
-             "--wrt", metavar="X[,Z...]",
-             help="The inputs. [default: with -e every --set name, else every named leaf "
-                  "that requires grad]")] = None,
-         grad_outputs: Annotated[Optional[list[str]], typer.Option(
-             "--grad-outputs", metavar="SPEC",
-             help="The weights v for each output, as --grad-tensors of backward.")] = None,
-         allow_unused: Annotated[bool, typer.Option(
-             "--allow-unused", help="None instead of an error for inputs the output does not use.")] = False,
-         create_graph: o.CreateGraph = False, retain_graph: o.RetainGraph = False,
-         order: Annotated[int, typer.Option(
-             "--order", metavar="N", min=1,
-             help="The N-th derivative of a scalar output with respect to one input (for a "
-                  "non-scalar input, each step differentiates the sum of the last).")] = 1,
+@command
+def grad(file: o.File = None, expr: o.Expr = None, of: o.Of = None, wrt: Wrt = None,
+         grad_outputs: GradOutputs = None, allow_unused: AllowUnused = False,
+         create_graph: o.CreateGraph = False, retain_graph: o.RetainGraph = False, order: Order = 1,
          set: o.Set = None, dtype: o.DTypeOpt = None, fmt: o.FormatOpt = o.Format.table,
          save_grads: o.SaveGrads = None, max_steps: o.MaxSteps = None,
          max_elements: o.MaxElements = None, timeout: o.Timeout = None,
@@ -166,9 +155,9 @@ def main(argv: list[str] | None = None) -> None:
     from .boundary import invoke
     signal.signal(signal.SIGINT, signal.default_int_handler)  # see cli/__init__.py
     if argv is not None:
-        sys.exit(invoke(app, list(argv)))
+        sys.exit(invoke(None, list(argv)))
     from .boundary import end_process
-    end_process(invoke(app, sys.argv[1:]))
+    end_process(invoke(None, sys.argv[1:]))
 
 
 from . import why  # noqa: E402,F401  (registers explain, graph, jacobian, hessian, check)

@@ -97,21 +97,51 @@ def _only_the_command_named(app, args: list[str]):
     return slim
 
 
-def invoke(app, args: list[str]) -> int:
-    """Run the Typer ``app`` on ``args``; return the exit code."""
+def _run_typer(app, args: list[str]):
+    """The command line Typer parses: help, completion, errors, or a form ``argv`` leaves."""
     from typer import main as typer_main
+
+    from .coerce import install
+    if app is None:
+        from .app import app
+    command = typer_main.get_command(_only_the_command_named(app, args))
+    install(command)
+    return command.main(args=args, prog_name="gradcli", standalone_mode=False)
+
+
+def _click_exit(e: BaseException) -> int | None:
+    """The exit code (after saying why) of an error Typer or Click raised, else None."""
+    if "typer" not in sys.modules:  # the fast path ran: Click raised nothing
+        return None
     from typer import Abort
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    if isinstance(e, NoArgsIsHelpError):
+        say(e.format_message())
+        return EXIT_USAGE
+    if isinstance(e, ClickException):
+        say(_usage_line(e) if hasattr(e, "ctx") else f"gradcli: error: {e.format_message()}")
+        return e.exit_code if e.exit_code else EXIT_USAGE
+    if isinstance(e, Abort):
+        return EXIT_INTERRUPTED
+    return None
 
+
+def invoke(app, args: list[str]) -> int:
+    """Run the command ``args`` names; return the exit code. A plain command line is
+    parsed by ``argv`` (no Typer import); any other goes to the Typer ``app`` (``None``:
+    gradcli's own, built then)."""
     from . import session
+    from .argv import parse
     from .diagnostics import format_source_error
 
     debug = "--debug" in args or bool(os.environ.get("GRADCLI_DEBUG"))
     try:
-        command = typer_main.get_command(_only_the_command_named(app, args))
-        from .coerce import install
-        install(command)
-        rv = command.main(args=args, prog_name="gradcli", standalone_mode=False)
+        parsed = parse(args)
+        if parsed is None:
+            rv = _run_typer(app, args)
+        else:
+            command, kwargs = parsed
+            rv = command(**kwargs)
         sys.stdout.flush()
         return rv if isinstance(rv, int) else EXIT_OK
     except _PipeClosed:
@@ -130,15 +160,12 @@ def invoke(app, args: list[str]) -> int:
     except UsageError as e:
         say(f"gradcli: error: {e}")
         return EXIT_USAGE
-    except NoArgsIsHelpError as e:
-        say(e.format_message())
-        return EXIT_USAGE
-    except ClickException as e:
-        say(_usage_line(e) if hasattr(e, "ctx") else f"gradcli: error: {e.format_message()}")
-        return e.exit_code if e.exit_code else EXIT_USAGE
-    except (KeyboardInterrupt, Abort):
+    except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - the last line of defence: a bug in gradcli
+        code = _click_exit(e)
+        if code is not None:
+            return code
         if debug:
             import traceback
             traceback.print_exc(file=sys.stderr)

@@ -1,6 +1,8 @@
 """Option values without pydantic: Typer 0.29 coerces every option through a pydantic
 TypeAdapter, and importing pydantic costs as much as numpy at start-up.  Our options
 only use str, int, float, bool, Enum and list[str], which take a few lines to check.
+``scalar`` is the one conversion: Typer uses it through ``install``, and the fast
+parser (``argv``) calls it directly, so both turn a string into the same value.
 
 ``install(command)`` gives each Typer parameter of those types a cheap coercer
 (``_runtime_param`` is Typer's lazily built slot for it); anything else, or another
@@ -13,17 +15,13 @@ from enum import Enum
 from typing import Any, get_args, get_origin
 
 
-def _check_range(number, info, raw):
-    from typer import BadParameter
-    if info.min is not None and number < info.min:
-        raise BadParameter(f"{raw} is smaller than the minimum {info.min}.")
-    if info.max is not None and number > info.max:
-        raise BadParameter(f"{raw} is larger than the maximum {info.max}.")
-    return number
+class BadValue(ValueError):
+    """A value the option does not take; the message is Click's wording."""
 
 
-def _scalar(kind, info):
-    from typer import BadParameter
+def scalar(kind, minimum=None, maximum=None, case_sensitive=True):
+    """A function turning one command-line string into ``kind`` (str, int, float, bool or
+    an Enum), as Typer would; raises :class:`BadValue` with Typer's message."""
 
     def convert(value):
         if not isinstance(value, str):
@@ -38,21 +36,25 @@ def _scalar(kind, info):
                 return True
             if low in ("0", "false", "no", "n", "off"):
                 return False
-            raise BadParameter(f"{value!r} is not a valid boolean.")
+            raise BadValue(f"{value!r} is not a valid boolean.")
         if issubclass(kind, Enum):
             for member in kind:
                 v = str(member.value)
-                if v == value or (not info.case_sensitive and v.lower() == value.lower()):
+                if v == value or (not case_sensitive and v.lower() == value.lower()):
                     return member
             choices = ", ".join(repr(str(m.value)) for m in kind)
-            raise BadParameter(f"{value!r} is not one of {choices}.")
+            raise BadValue(f"{value!r} is not one of {choices}.")
         try:
             number = kind(value.strip())
         except ValueError:
-            raise BadParameter(f"{value!r} is not a valid {'integer' if kind is int else 'number'}.") from None
+            raise BadValue(f"{value!r} is not a valid {'integer' if kind is int else 'number'}.") from None
         if kind is float and number != number:
-            raise BadParameter(f"{value!r} is not a valid number.")
-        return _check_range(number, info, value)
+            raise BadValue(f"{value!r} is not a valid number.")
+        if minimum is not None and number < minimum:
+            raise BadValue(f"{value} is smaller than the minimum {minimum}.")
+        if maximum is not None and number > maximum:
+            raise BadValue(f"{value} is larger than the maximum {maximum}.")
+        return number
     return convert
 
 
@@ -64,7 +66,7 @@ def _converter(annotation, info):
             return None
         return lambda values: [one(v) for v in (values if isinstance(values, (list, tuple)) else [values])]
     if annotation in (str, int, float, bool) or (isinstance(annotation, type) and issubclass(annotation, Enum)):
-        return _scalar(annotation, info)
+        return scalar(annotation, info.min, info.max, info.case_sensitive)
     return None
 
 
@@ -84,9 +86,8 @@ def install(command) -> None:
             from typer import BadParameter
             try:
                 return self._convert(value)
-            except BadParameter as e:
-                e.ctx, e.param = ctx, param
-                raise
+            except BadValue as e:
+                raise BadParameter(str(e), ctx=ctx, param=param) from None
 
     def patch(p) -> None:
         desc = getattr(p, "type_descriptor", None)

@@ -12,20 +12,18 @@ there is, so the Typer functions stay thin.  Every command takes ``--detect-anom
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Annotated, Optional
-
-import typer
 
 from ..errors import ProgramRuntimeError, SourceError, Span, UsageError
 from . import options as o
 from .app import _load
+from .params import Param
 
-GradTensors = Annotated[Optional[list[str]], typer.Option(
-    "--grad-tensors", metavar="SPEC",
-    help="The weights v of backward(v): a literal ([0.1, 1.0]), an expression (ones_like(z)) or @file.")]
+GradTensors = Param(
+    "--grad-tensors", multiple=True, metavar="SPEC",
+    help="The weights v of backward(v): a literal ([0.1, 1.0]), an expression (ones_like(z)) or @file.")
 DetectAnomaly = o.DetectAnomaly
-Wrt = Annotated[Optional[str], typer.Option(
-    "--wrt", metavar="X", help="The input. [default: the only leaf that requires grad (-e: the only --set name)]")]
+Wrt = Param(
+    "--wrt", metavar="X", help="The input. [default: the only leaf that requires grad (-e: the only --set name)]")
 
 
 def namer_for(s):

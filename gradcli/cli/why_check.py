@@ -6,32 +6,30 @@ how to re-run the parsed program, and the backward pass gradcli makes itself whe
 the program makes none (or ``--of`` names a target).
 """
 
-from __future__ import annotations
-
 import io
-from typing import Annotated
-
-import typer
 
 from ..errors import EXIT_CHECK_FAILED
 from . import options as o
-from .app import app
+from .params import Param, command
 from .why import DetectAnomaly, GradTensors, anomaly_guard, emit, say_notes, user_error
 
 
-@app.command()
+Order = Param("--order", kind=int, min=1, max=2, help="1: gradients; 2: second derivatives (the full Hessian).")
+Eps = Param("--eps", kind=float, help="Step of the central differences.")
+Atol = Param("--atol", kind=float, help="Absolute tolerance.")
+Rtol = Param("--rtol", kind=float, help="Relative tolerance.")
+AllValues = Param(
+    "--all-values", kind=bool,
+    help="Check a leaf at every value backward passes saw (an optimizer loop changes it), not only "
+         "the first and the last.")
+
+
+@command
 def check(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tensors: GradTensors = None,
-          order: Annotated[int, typer.Option("--order", min=1, max=2,
-                                             help="1: gradients; 2: second derivatives (the full Hessian).")] = 1,
-          eps: Annotated[float, typer.Option("--eps", help="Step of the central differences.")] = 1e-6,
-          atol: Annotated[float, typer.Option("--atol", help="Absolute tolerance.")] = 1e-5,
-          rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance.")] = 1e-3,
-          all_values: Annotated[bool, typer.Option(
-              "--all-values", help="Check a leaf at every value backward passes saw (an optimizer loop "
-                                   "changes it), not only the first and the last.")] = False,
+          order: Order = 1, eps: Eps = 1e-6, atol: Atol = 1e-5, rtol: Rtol = 1e-3, all_values: AllValues = False,
           set: o.Set = None, fmt: o.FormatOpt = o.Format.table, detect_anomaly: DetectAnomaly = False,
           max_steps: o.MaxSteps = None, max_elements: o.MaxElements = None,
-          timeout: o.Timeout = None, debug: o.Debug = False) -> None:
+          timeout: o.Timeout = None, debug: o.Debug = False) -> int:
     """Every leaf's autograd gradient against central differences, in float64.
 
     Exit code 3 when a check fails. A program that calls backward (or
@@ -48,8 +46,7 @@ def check(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tensor
                                watch=watch)
     say_notes(result.notes)
     emit(lambda out: render_check(result, fmt.value, out, program.filename))
-    if not result.passed:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+    return 0 if result.passed else EXIT_CHECK_FAILED
 
 
 def check_session(program, sets: list[str], of: list[str], grad_specs: list[str], order: int, eps: float,

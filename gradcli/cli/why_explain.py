@@ -1,9 +1,7 @@
 """``gradcli explain``: the chain rule step by step, from an engine observer's ledger."""
 
-from __future__ import annotations
-
 from . import options as o
-from .app import app
+from .params import command
 from .why import DetectAnomaly, GradTensors, emit, named_leaves, namer_for, program_name, run_session, say_notes
 
 
@@ -19,7 +17,7 @@ def explain_session(run, of, grad_tensors):
     return s, ledger.explanation(named_leaves(s))
 
 
-@app.command()
+@command
 def explain(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tensors: GradTensors = None,
             set: o.Set = None, dtype: o.DTypeOpt = None, fmt: o.FormatOpt = o.Format.table,
             detect_anomaly: DetectAnomaly = False, max_steps: o.MaxSteps = None,

@@ -1,16 +1,11 @@
 """``gradcli graph``: the computation graph behind the target, as a tree, DOT, Mermaid or JSON."""
 
-from __future__ import annotations
-
 import os
 from enum import Enum
-from typing import Annotated, Optional
-
-import typer
 
 from ..errors import UsageError
 from . import options as o
-from .app import app
+from .params import Param, command
 from .why import DetectAnomaly, GradTensors, emit, namer_for, program_name, run_session, say_notes
 
 
@@ -60,17 +55,18 @@ def write_image(dot_text: str, path: str) -> None:
         raise UsageError(f"-o {path}: dot failed: {(done.stderr or '').strip().splitlines()[:1]}")
 
 
-@app.command()
+GraphFormatOpt = Param("--format", "-f", kind=GraphFormat, case_sensitive=False,
+                       help="tree (Rich), dot (Graphviz), mermaid, json")
+Output = Param("--output", "-o", metavar="FILE", help="Write to FILE; .svg/.png/.pdf are drawn by Graphviz's dot.")
+Backward = Param(
+    "--backward/--no-backward", kind=bool,
+    help="Run backward on the target first (when the program did not), so nodes carry gradients.")
+
+
+@command
 def graph(file: o.File = None, expr: o.Expr = None, of: o.Of = None, grad_tensors: GradTensors = None,
-          set: o.Set = None, dtype: o.DTypeOpt = None,
-          fmt: Annotated[GraphFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                                   help="tree (Rich), dot (Graphviz), mermaid, json")] = GraphFormat.tree,
-          output: Annotated[Optional[str], typer.Option(
-              "--output", "-o", metavar="FILE",
-              help="Write to FILE; .svg/.png/.pdf are drawn by Graphviz's dot.")] = None,
-          backward: Annotated[bool, typer.Option(
-              "--backward/--no-backward",
-              help="Run backward on the target first (when the program did not), so nodes carry gradients.")] = True,
+          set: o.Set = None, dtype: o.DTypeOpt = None, fmt: GraphFormatOpt = GraphFormat.tree,
+          output: Output = None, backward: Backward = True,
           detect_anomaly: DetectAnomaly = False, max_steps: o.MaxSteps = None,
           max_elements: o.MaxElements = None, timeout: o.Timeout = None, debug: o.Debug = False) -> None:
     """The computation graph behind the target: names, source positions, grad_fn, shapes, values, grads."""

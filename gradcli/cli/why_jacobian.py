@@ -1,10 +1,8 @@
 """``gradcli jacobian`` and ``gradcli hessian``: full derivative matrices of one target."""
 
-from __future__ import annotations
-
 from ..errors import UsageError
 from . import options as o
-from .app import app
+from .params import command
 from .why import (DetectAnomaly, GradTensors, Wrt, emit, input_target, program_name, run_session, say_notes,
                   single_target, user_error)
 
@@ -41,7 +39,7 @@ def show_matrix(kind: str, load_args: tuple, of, wrt, grad_tensors, fmt, detect_
     emit(lambda out: render_jacobian(j, fmt.value, out, program_name(s)))
 
 
-@app.command()
+@command
 def jacobian(file: o.File = None, expr: o.Expr = None, of: o.Of = None, wrt: Wrt = None,
              grad_tensors: GradTensors = None, set: o.Set = None, dtype: o.DTypeOpt = None,
              fmt: o.FormatOpt = o.Format.table, detect_anomaly: DetectAnomaly = False,
@@ -52,7 +50,7 @@ def jacobian(file: o.File = None, expr: o.Expr = None, of: o.Of = None, wrt: Wrt
                 fmt, detect_anomaly)
 
 
-@app.command()
+@command
 def hessian(file: o.File = None, expr: o.Expr = None, of: o.Of = None, wrt: Wrt = None,
             set: o.Set = None, dtype: o.DTypeOpt = None, fmt: o.FormatOpt = o.Format.table,
             detect_anomaly: DetectAnomaly = False, max_steps: o.MaxSteps = None,
