@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,10 +151,25 @@ def test_old_entries_are_evicted(home, monkeypatch):
     parse_without_parser(monkeypatch, PROGRAM + "z = 3\n")
 
 
-def test_short_programs_are_not_cached(home, monkeypatch):
+def test_short_programs_are_cached_only_as_a_process_first_parse(home, monkeypatch):
     monkeypatch.setattr(cache, "MIN_CHARS", 10_000)
+    parser.prepare()  # set up: a short parse now costs less than reading an entry
     parse(PROGRAM, "p.py")
     assert entries(home) == []
+    monkeypatch.setattr(parser, "_READY", False)  # as in a new process: the entry saves the set-up
+    parse(PROGRAM, "p.py")
+    assert len(entries(home)) == 1
+
+
+def test_a_short_program_run_again_skips_the_parser_set_up(tmp_path):
+    code = ("import sys\nfrom gradcli.syntax import parse, parser\n"
+            "m = parse('x = 1\\ny = x + 2\\n', 'p.py')\n"
+            "print(type(m.body[1]).__name__, parser._READY)")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    env.pop("GRADCLI_NO_CACHE", None)
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["Assign True", "Assign False"]  # parsed (tables set up), then loaded
 
 
 def _parse_in_fresh_process(cache_home: Path, text: str) -> str:
@@ -181,4 +198,4 @@ def test_damaged_parse_tables_are_ignored_and_rewritten(tmp_path, damage):
     tables.write_bytes({"flip": data[:-9] + bytes([data[-9] ^ 1]) + data[-8:],
                         "truncate": data[: len(data) // 2], "empty": b""}[damage])
     assert _parse_in_fresh_process(tmp_path, "x = (1,\n 2)\n") == "Assign True"
-    assert _parse_in_fresh_process(tmp_path, "x = 1\n") == "Assign False"
+    assert _parse_in_fresh_process(tmp_path, "x = 2\n") == "Assign False"  # a new text: parsed, tables read

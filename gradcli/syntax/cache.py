@@ -23,7 +23,8 @@ from pathlib import Path
 from gradcli import __version__
 from gradcli.syntax import ast
 
-MIN_CHARS = 8192  # a shorter program parses in a few milliseconds: not worth a file
+MIN_CHARS = 8192  # shorter programs are cached only when they are a process's first parse,
+# whose cost is mostly the parser's set-up (its tables and the lexer's regexes, ~15 ms)
 MAX_ENTRIES = 64
 MAX_BYTES = 256 * 1024 * 1024
 _MAGIC = b"gradcli-ast 1\n"

@@ -168,7 +168,9 @@ def _parse(source: str | bytes, filename: str) -> ast.Module:
     gc.disable()  # the AST is all new objects; cyclic GC passes over it cost half the parse time
     try:
         module = directory = entry = None
-        if len(text) >= cache.MIN_CHARS and (directory := cache_dir()) is not None:
+        # a long text, or the first parse of this process (the parser's set-up costs more
+        # than a short parse: an entry saves both)
+        if (len(text) >= cache.MIN_CHARS or not _READY) and (directory := cache_dir()) is not None:
             entry = cache.key(text, filename, grammar_text)
             module = cache.load(directory, entry)
         if module is None:
