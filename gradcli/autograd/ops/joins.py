@@ -245,8 +245,21 @@ def numel(input):
 
 
 
+def is_contiguous(self, memory_format=None):
+    return bool(self._data.flags.c_contiguous)
+
+
+def stride(self, dim=None):
+    """Steps in elements, as torch counts them (numpy's strides are in bytes)."""
+    steps = tuple(s // self._data.itemsize for s in self._data.strides)
+    if dim is None:
+        return steps
+    from ..tensor import _wrap_dim
+    return steps[_wrap_dim(dim, self._data.ndim)]
+
+
 TENSOR_METHODS = {
-    "contiguous": contiguous, "clone": clone, "repeat": repeat,
+    "is_contiguous": is_contiguous, "stride": stride, "contiguous": contiguous, "clone": clone, "repeat": repeat,
     "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll,
 }
 
