@@ -5,8 +5,8 @@ BatchNorm1d...)."""
 
 from __future__ import annotations
 
-from . import nn_activations, nn_base, nn_containers, nn_layers, nn_losses, nn_norm
+from . import nn_activations, nn_base, nn_containers, nn_conv, nn_layers, nn_losses, nn_norm
 from .namespace import public_functions
 
-TORCH_EXPORTS = {name: cls for mod in (nn_base, nn_containers, nn_layers, nn_activations, nn_losses, nn_norm)
+TORCH_EXPORTS = {name: cls for mod in (nn_base, nn_containers, nn_layers, nn_conv, nn_activations, nn_losses, nn_norm)
                  for name, cls in public_functions(mod).items() if isinstance(cls, type)}

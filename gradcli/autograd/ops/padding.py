@@ -1,5 +1,6 @@
 """torch.nn.functional.pad: constant (ConstantPadNdBackward0, negative pads crop), reflect and
-replicate (ReflectionPad{1,2,3}DBackward0, ReplicationPad{1,2,3}DBackward0), with torch's checks.
+replicate (ReflectionPad{1,2,3}DBackward0, ReplicationPad{1,2,3}DBackward0), circular (CopySlices), with
+torch's checks.
 
 ``pad`` lists (left, right) pairs from the last dimension backwards, as torch's does.
 """
@@ -67,20 +68,24 @@ def _gather(grad, spec, shape, index):
     return grad[index]
 
 
-def _make_gathered(mode, k):
-    name = f"{mode}Pad{k}D"
+def _make_gathered(name, node_name=None):
     scatter = backward_op(name + "BackwardBackward0", lambda grad, F, shape, index: _scatter_array(grad, shape, index),
                           grad_output=lambda grad, shape, index: _gather(grad, spec, shape, index))
-    spec = defop(name + "Backward0", {"self": "grad added back at the places each output element was read from"},
+    spec = defop(node_name or name + "Backward0", {"self": "grad added back at the places each output element was read from"},
                  self=lambda grad, shape, index: scatter(grad, shape=shape, index=index))
     return spec
 
 
-_GATHERED = {(mode, k): _make_gathered(mode, k) for mode in ("Reflection", "Replication") for k in (1, 2, 3)}
+_GATHERED = {(mode, k): _make_gathered(f"{mode}Pad{k}D") for mode in ("Reflection", "Replication") for k in (1, 2, 3)}
+# torch pads circularly by slice copies into a new tensor: its grad_fn is the copies' CopySlices
+_CIRCULAR = _make_gathered("CircularPad", "CopySlices")
 
 
 def _source_index(size, lo, hi, reflect):
     i = np.arange(-lo, size + hi)
+    if reflect is None:  # circular: negative pads crop first, the rest wraps within what is left
+        start, kept = max(-lo, 0), size - max(-lo, 0) - max(-hi, 0)
+        return start + np.arange(-max(lo, 0), kept + max(hi, 0)) % kept
     if reflect:
         i = np.abs(i)
         i = np.where(i >= size, 2 * (size - 1) - i, i)
@@ -107,16 +112,19 @@ def _gathered(input, pad, mode):
             "non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D "
             "input: padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 "
             "dimensions)")
-    reflect = mode == "reflect"
+    reflect = {"reflect": True, "replicate": False}.get(mode)
     if reflect:
         _check_reflect(x, pad)
+    if reflect is None and any(pad[2 * i] > x.shape[x.ndim - 1 - i] or pad[2 * i + 1] > x.shape[x.ndim - 1 - i]
+                               for i in range(k)):
+        raise RuntimeError("Padding value causes wrapping around more than once.")
     axes = [np.arange(s) for s in x.shape]
     for i in range(k):
         dim = x.ndim - 1 - i
         axes[dim] = _source_index(x.shape[dim], pad[2 * i], pad[2 * i + 1], reflect)
     check_shape([a.size for a in axes], x.dtype.itemsize)  # --max-elements, before numpy allocates
     index = np.ix_(*axes)
-    spec = _GATHERED[("Reflection" if reflect else "Replication", k)]
+    spec = _CIRCULAR if reflect is None else _GATHERED[("Reflection" if reflect else "Replication", k)]
     return record(spec, x[index], (input,), {"shape": x.shape, "index": index})
 
 
@@ -146,6 +154,4 @@ def pad(input, pad, mode="constant", value=None):
         return _constant(input, pad, value)
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
-    if mode == "circular":
-        raise NotImplementedError("F.pad with mode='circular' is not supported by gradcli")
     return _gathered(input, pad, mode)
