@@ -199,6 +199,7 @@ def _legacy(dtype):
         if kwargs:
             raise _invalid_new(args, kwargs)
         return legacy_tensor(Tensor, args, dtype, typed=True)
+    new.legacy_dtype = dtype  # x.type(torch.DoubleTensor) converts to it
     return new
 
 

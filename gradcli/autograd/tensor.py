@@ -254,6 +254,13 @@ class Tensor:
     def type(self, dtype=None):
         if dtype is None:
             return _LEGACY_NAMES[self._data.dtype.name]
+        if isinstance(dtype, str):
+            names = {v: k for k, v in _LEGACY_NAMES.items()}
+            if dtype not in names:
+                raise ValueError(f"invalid type: '{dtype}'")
+            from . import dtypes
+            dtype = getattr(dtypes, names[dtype].replace("bool", "bool_"))
+        dtype = getattr(dtype, "legacy_dtype", dtype)
         from .ops.elementwise import to_dtype
         return to_dtype(self, dtype)
 
