@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from ..report.model import Report, TensorRow
+from .layout import Column, Grid, plain_text
 
 PIPE_WIDTH = 100
 
@@ -49,19 +50,15 @@ def _shape(r: TensorRow) -> str:
 STYLES = {"grad": "green", "d": "magenta", ".grad": "dim"}
 
 
-def new_table(title: str, columns: list[str], styled: bool = True):
+def new_table(title: str, columns: list[str], styled: bool = True) -> Grid:
     """The one table style of every command (``print_parts`` prints the title)."""
-    from rich import box
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
-              pad_edge=False, title_style="bold", header_style="bold", expand=False)
+    cols = []
     for c in columns:
         style = None
         if styled:
             style = STYLES.get(c) or (STYLES["d"] if c.startswith("d") and "/ d" in c else None)
-        t.add_column(c, overflow="fold", style=style)
-    return t
+        cols.append(Column(c, style))
+    return Grid(title, cols)
 
 
 def _target_names(report: Report) -> str:
@@ -115,25 +112,23 @@ def _grad(report: Report):
 
 
 def _backward(report: Report):
-    from rich.text import Text
-
     parts = []
     if report.targets:
         weights = []
         for r in report.targets:
             w = "implicit 1" if r.d_target is None else tensor_text(r.d_target, r.dtype)
             weights.append(f"{r.name} = {tensor_text(r.value, r.dtype)}  (grad_tensors: {w})")
-        parts.append(Text("backward of " + "; ".join(weights)))
+        parts.append("backward of " + "; ".join(weights))
     else:
-        parts.append(Text("state left by the program's own backward()"))
+        parts.append("state left by the program's own backward()")
     parts.append(_leaves(report, with_grad=True))
     if report.nodes:
         parts.append(_nodes(report, report.nodes, "Intermediate nodes", True))
     if report.unnamed:
         parts.append(_nodes(report, report.unnamed, "Unnamed nodes (op @ line:column)", True))
     if report.nodes or report.unnamed:
-        parts.append(Text("* computed by gradcli to explain the pass; PyTorch stores it in .grad "
-                          "only after retain_grad()"))
+        parts.append("* computed by gradcli to explain the pass; PyTorch stores it in .grad "
+                     "only after retain_grad()")
     return parts
 
 
@@ -148,26 +143,34 @@ def render_table(report: Report, out) -> None:
 
 
 def print_parts(parts, out) -> None:
-    """Rich renderables, one blank line apart. On a terminal Rich writes straight to it;
-    piped, the text is laid out at PIPE_WIDTH and the padding Rich leaves after the last
-    cell of each line is dropped, since trailing blanks only get in the way of diffs."""
+    """Grids, strings or Rich renderables, one blank line apart. On a terminal Rich writes
+    straight to it; piped, the text is laid out at PIPE_WIDTH (by ``layout`` when it can
+    be, without Rich) and the padding after the last cell of each line is dropped, since
+    trailing blanks only get in the way of diffs."""
     tty = bool(getattr(out, "isatty", None)) and out.isatty()
-    if tty:
-        target = out
-    else:
+    if not tty:
+        text = plain_text(parts, PIPE_WIDTH)
+        if text is not None:
+            out.write(text)
+            return
         import io
         target = io.StringIO()
-    from rich.table import Table
+    else:
+        target = out
+    from rich.text import Text
 
     console = make_console(target)
     for i, p in enumerate(parts):
         if i:
             console.print()
-        if isinstance(p, Table) and p.title:
-            # a title line of its own: Rich would wrap it to the table's width, and a
-            # narrow table (a 2 x 2 Jacobian) would break its title over several lines
-            console.print(p.title, style=p.title_style, overflow="fold")
-            p.title = None
+        if isinstance(p, Grid):
+            if p.title:
+                # a title line of its own: Rich would wrap it to the table's width, and a
+                # narrow table (a 2 x 2 Jacobian) would break its title over several lines
+                console.print(p.title, style="bold", overflow="fold")
+            p = p.to_rich()
+        elif isinstance(p, str):
+            p = Text(p)
         console.print(p)
     if not tty:
         out.write("".join(line.rstrip() + "\n" for line in target.getvalue().splitlines()))
