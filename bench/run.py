@@ -62,6 +62,8 @@ def materialize(case: suite.Case, nonce: int) -> dict[str, list[str]]:
     if case.body_lines:
         params["bench_nonce"] = nonce
     text = suite.render(suite.WORKLOADS / case.template, params, body)
+    if case.fresh_file and not case.body_lines:
+        text += f"# bench nonce {nonce}\n"  # unseen content: no parse cache can answer
     program = write(f"w{case.key}.py", text)
     torch_program = program
     if case.torch_tail:

@@ -78,7 +78,9 @@ def cases(quick: bool) -> list[Case]:
     n6 = 8 if quick else 300
     return [
         Case("1", 1, "start-up: lesson-6, gradcli backward", "w1_startup.py",
-             command="backward", torch_tail=TORCH_TAIL_W1, max_seconds=0.25),
+             command="backward", torch_tail=TORCH_TAIL_W1, warm_up=True, max_seconds=0.25),
+        Case("1-first", 1, "start-up: lesson-6, first run of the file", "w1_startup.py",
+             command="backward", torch_tail=TORCH_TAIL_W1, fresh_file=True, max_seconds=0.25),
         Case("2", 2, f"small ops: {n2:,} x sin*0.9+x, backward", "w2_small_ops.py",
              {"N": n2}, numpy_ref="w2_small_ops.py", max_torch_ratio=0.7),
         Case("3", 3, "big tensors: 4-layer tanh MLP "

@@ -12,7 +12,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 RUN = REPO / "bench" / "run.py"
-CASES = {"1", "2", "3", "4", "4-1M", "5-first", "5-repeat", "6"}
+CASES = {"1", "1-first", "2", "3", "4", "4-1M", "5-first", "5-repeat", "6"}
 
 
 @functools.cache
