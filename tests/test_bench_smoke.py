@@ -62,7 +62,7 @@ def test_every_workload_is_reported(tmp_path):
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch not installed")
 def test_torch_column_when_torch_imports(tmp_path):
     report = run_suite(tmp_path, "--only", "1")
-    (row,) = report["workloads"]
+    row = next(r for r in report["workloads"] if r["key"] == "1")
     torch_run = row["engines"]["torch"]
     assert torch_run["status"] == "ok", torch_run.get("stderr_tail")
     assert "tensor([5.]) tensor([2.])" in torch_run["stdout_head"]  # lesson-6's gradients
