@@ -26,6 +26,14 @@ class _Required:
 required = _Required()
 
 
+def _cast_state(param: Tensor, key, value):
+    """A loaded state entry in its parameter's dtype ('step' stays as saved), as torch's
+    _process_value_according_to_param_policy."""
+    if key == "step" or not isinstance(value, Tensor) or param._data.dtype.kind != "f":
+        return value
+    return value if value._data.dtype == param._data.dtype else value.to(param.dtype)
+
+
 def _bump(t: Tensor) -> None:
     vc = t._vc
     if vc is None:
@@ -148,6 +156,32 @@ class Optimizer:
             groups.append(packed)
         state = {index[id(p)]: s for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """torch's: the saved groups' settings (deep-copied) over this optimizer's parameters, and
+        the saved per-parameter state keyed back onto them, its floating tensors in each parameter's
+        dtype (the same tensor objects when the dtypes agree, as torch's .to returns them)."""
+        import copy
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        groups = self.param_groups
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of "
+                             "optimizer's group")
+        id_map = {old: p for g, s in zip(groups, saved_groups) for old, p in zip(s["params"], g["params"])}
+        state: dict = {}
+        for key, value in state_dict["state"].items():
+            if key not in id_map:
+                state[key] = value
+                continue
+            param = id_map[key]
+            state[param] = {k: _cast_state(param, k, v) for k, v in value.items()} if isinstance(value, dict) \
+                else value
+        for g, s in zip(groups, saved_groups):
+            s["params"] = g["params"]
+        self.state = state
+        self.param_groups = saved_groups
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
