@@ -378,8 +378,15 @@ def test_help_imports_no_numpy_lark_or_rich():
 
 
 def test_options_are_parsed_without_pydantic():
-    # Typer would coerce every option through pydantic, as costly to import as numpy
-    assert _imported_by(["run", "-e", "1", "--max-steps", "5", "--dtype", "float64"], {"pydantic"}) == "[]"
+    # Typer would coerce every option through pydantic, as costly to import as numpy (a
+    # repeated option is a line the fast parser leaves to Typer, so Typer parses this one)
+    args = ["run", "-e", "1", "--max-steps", "5", "--max-steps", "6", "--dtype", "float64"]
+    assert _imported_by(args, {"pydantic", "typer"}) == "['typer']"
+
+
+def test_a_plain_piped_run_imports_neither_typer_click_nor_rich():
+    # the fast parser (cli/argv.py) and the plain table layout (render/layout.py)
+    assert _imported_by(["backward", "-e", "x * x", "--set", "x=3"], {"typer", "click", "rich"}) == "[]"
 
 
 class _Terminal(io.StringIO):

@@ -11,10 +11,7 @@ so the comparison is not vacuous.
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from enum import Enum
 
 import pytest
@@ -151,13 +148,3 @@ def test_every_parameter_is_declared():
     for name, fn in COMMANDS.items():
         for pname, param, _ in parameters(fn):
             assert isinstance(param, Param), (name, pname)
-
-
-def test_a_plain_run_imports_neither_typer_nor_click(tmp_path):
-    code = ("import sys\nfrom gradcli.cli.app import main\n"
-            "try:\n    main(['backward', '-e', 'x * x', '--set', 'x=3', '-f', 'plain'])\n"
-            "except SystemExit as e:\n    code = e.code\n"
-            "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click')))\n")
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
-    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr

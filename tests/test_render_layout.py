@@ -82,17 +82,3 @@ def test_what_plain_text_leaves_to_rich():
     assert plain_text([unicode], 100) is None
     assert plain_text(["x" * 101], 100) is None
     assert plain_text([object()], 100) is None
-
-
-def test_a_piped_backward_table_imports_no_rich(tmp_path):
-    import os
-    import subprocess
-    import sys
-    code = ("import sys\nfrom gradcli.cli.app import main\n"
-            "try:\n    main(['backward', '-e', 'x * x', '--set', 'x=3'])\n"
-            "except SystemExit as e:\n    code = e.code\n"
-            "print(code, sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))\n")
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
-    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
-    assert "Leaves" in done.stdout and "─" in done.stdout
