@@ -53,6 +53,9 @@ def split(tensor, split_size_or_sections, dim=0):
     n = d.shape[dim]
     if isinstance(split_size_or_sections, (list, tuple)):
         sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                               f"split_sizes={_shape_text(sizes)}")
         if sum(sizes) != n:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
@@ -66,6 +69,10 @@ def split(tensor, split_size_or_sections, dim=0):
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
     bounds = list(range(0, n, size)) + [n] if n else [0, 0]
     return _pieces(tensor, SPLIT, dim, bounds)
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    return split(input, list(split_sizes), dim)
 
 
 def chunk(input, chunks, dim=0):
@@ -132,5 +139,5 @@ def narrow(input, dim, start, length):
     return _view_of(NARROW, d[index], input, {"shape": d.shape, "index": index})
 
 
-TENSOR_METHODS = {"split": split, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select}
+TENSOR_METHODS = {"split": split, "split_with_sizes": split_with_sizes, "chunk": chunk, "unbind": unbind, "narrow": narrow, "select": select}
 TORCH_EXPORTS = dict(TENSOR_METHODS)
