@@ -249,6 +249,7 @@ threshold_: Tensor input, Number threshold, Number value
 topk:
     Tensor input, int k, int dim = -1, bool largest = True, bool sorted = True, *, tuple of Tensors
     out = None
+split_with_sizes: Tensor input, tuple of ints split_sizes, int dim = 0
 unbind: Tensor input, int dim = 0
 unflatten: Tensor input, int dim, tuple of ints sizes
 unsqueeze: Tensor input, int dim
