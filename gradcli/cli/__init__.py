@@ -1,4 +1,5 @@
-"""The command line (Typer): ``gradcli run|backward|forward|grad``."""
+"""The command line: ``gradcli run|backward|forward|grad|explain|graph|jacobian|hessian|check``
+(declared in ``params``, parsed by ``argv`` or by Typer through ``typer_app``)."""
 
 import os as _os
 import signal as _signal
