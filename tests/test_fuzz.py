@@ -165,7 +165,9 @@ _DYNAMIC = re.compile(r"(?<![\w.])(?<!def )(eval|exec|compile)\s*\(|__import__\s
 _ALLOWED = {
     # the engine's own op families, by the fixed module names listed in its source
     ("namespace.py", "mod = importlib.import_module(name)"),
-    ("methods.py", 'bind_module(importlib.import_module(f"{__package__}.{_family}"))'),
+    # an op's module on its first use, by the generated op_index's entry for the name (never user text)
+    ("methods.py", 'mod = importlib.import_module(f"{__package__}.{module}")'),
+    ("op_index_build.py", "return importlib.import_module(_P + family)"),
     ("backends.py", 'return getattr(importlib.import_module(f"{__package__}.{module}"), name)(*args)'),
 }
 

@@ -7,5 +7,5 @@ import numpy as _np
 _np.seterr(all="ignore")
 
 from .tensor import Parameter, Size, Tensor  # noqa: E402,F401
-from . import methods  # noqa: E402,F401  (binds ops to Tensor)
+from . import methods  # noqa: E402,F401  (puts the ops on Tensor; each module loads on first use)
 from .namespace import build_torch_module  # noqa: E402,F401

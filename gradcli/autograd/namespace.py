@@ -42,6 +42,35 @@ class LazyModule(Module):
         return True
 
 
+_own_dict = vars(Module)["__dict__"].__get__  # the instance's own dict, past OpModule's __dict__
+
+
+class OpModule(Module):
+    """A module whose op functions are imported on first use: ``index`` (an op_index table)
+    says which module holds each name; ``vars()`` and ``dir()`` list them all, as before."""
+
+    def __init__(self, name: str, attrs: dict, index: dict):
+        _own_dict(self).update(attrs, _index=index)
+        self.__name__ = name
+
+    def __getattr__(self, name: str):
+        own = _own_dict(self)
+        spec = own["_index"].get(name)
+        if spec is None:
+            raise AttributeError(f"module '{own['__name__']}' has no attribute '{name}'")
+        from .methods import find
+        value = own[name] = find(spec, "TORCH_EXPORTS", name)
+        return value
+
+    @property
+    def __dict__(self) -> dict:
+        own = _own_dict(self)
+        for name in own["_index"]:
+            if name not in own:
+                self.__getattr__(name)
+        return own
+
+
 def public_attributes(module: Module) -> dict:
     """What ``from module import *`` binds."""
     if isinstance(module, LazyModule):
@@ -69,26 +98,29 @@ def _collect(*module_names: str) -> dict:
             if e.name != name:
                 raise
             continue
-        exported = getattr(mod, "TORCH_EXPORTS", None)
-        attrs.update(exported if exported is not None else public_functions(mod))
+        attrs.update(module_exports(mod))
     return attrs
 
 
+def module_exports(mod) -> dict:
+    """What a module gives the namespace: its TORCH_EXPORTS, else the functions it defines."""
+    exported = getattr(mod, "TORCH_EXPORTS", None)
+    return exported if exported is not None else public_functions(mod)
+
+
 _P = "gradcli.autograd."
-OP_MODULES = [_P + m for m in ("ops.elementwise", "ops.reduction", "ops.shape", "ops.linalg",
-                               "ops.indexing", "ops.sorting", "ops.compare", "creation", "random")]
 
 
 def build_torch_module() -> Module:
-    from . import dtypes, engine, grad_mode, methods  # noqa: F401  (methods binds Tensor)
+    from . import dtypes, engine, grad_mode, methods, op_index  # noqa: F401  (methods binds Tensor)
+    from .creation import Variable
     from .tensor import Parameter, Size, Tensor
 
     # ``type(x)`` prints as torch's does: <class 'torch.Tensor'>
     Tensor.__module__ = Size.__module__ = dtypes.dtype.__module__ = "torch"
     Parameter.__module__ = "torch.nn.parameter"
-    torch = Module("torch", _collect(*OP_MODULES))
-    torch.__dict__.update(dtypes.ALIASES)
-    torch.__dict__.update(
+    own = {**dtypes.ALIASES}
+    own.update(
         Tensor=Tensor, Size=Size, dtype=dtypes.dtype,
         get_default_dtype=dtypes.get_default_dtype, set_default_dtype=dtypes.set_default_dtype,
         promote_types=dtypes.promote_types,
@@ -97,16 +129,16 @@ def build_torch_module() -> Module:
         inference_mode=grad_mode.inference_mode, is_tensor=is_tensor,
     )
     from . import printing
-    torch.set_printoptions = printing.set_printoptions
+    own["set_printoptions"] = printing.set_printoptions
 
-    functional = LazyModule("torch.nn.functional", lambda: _collect(_P + "ops.nn_functional"))
+    functional = OpModule("torch.nn.functional", {}, op_index.FUNCTIONAL)
     nn = LazyModule("torch.nn", lambda: _collect(_P + "nn_modules"), {
         "functional": functional, "Parameter": Parameter,
         "init": LazyModule("torch.nn.init", lambda: _collect(_P + "nn_init")),
         "utils": LazyModule("torch.nn.utils", lambda: _collect(_P + "nn_utils"))})
     autograd_functional = LazyModule("torch.autograd.functional", lambda: _collect(_P + "functional"))
     autograd = Module("torch.autograd", {
-        "grad": engine.grad, "backward": engine.backward, "Variable": torch.__dict__.get("Variable"),
+        "grad": engine.grad, "backward": engine.backward, "Variable": Variable,
         "functional": autograd_functional, "no_grad": grad_mode.no_grad,
         "enable_grad": grad_mode.enable_grad, "set_grad_enabled": grad_mode.set_grad_enabled,
         "set_detect_anomaly": grad_mode.set_detect_anomaly, "detect_anomaly": grad_mode.detect_anomaly,
@@ -115,10 +147,8 @@ def build_torch_module() -> Module:
     lr_scheduler = LazyModule("torch.optim.lr_scheduler", lambda: _collect(_P + "lr_scheduler"))
     optim = LazyModule("torch.optim", lambda: _collect(_P + "optim", _P + "optim_adaptive"),
                        {"lr_scheduler": lr_scheduler})
-    torch.__dict__.update(nn=nn, autograd=autograd, optim=optim)
-    for name in _NOT_TORCH:
-        torch.__dict__.pop(name, None)
-    return torch
+    own.update(nn=nn, autograd=autograd, optim=optim)
+    return OpModule("torch", own, op_index.TORCH)
 
 
 def is_tensor(obj) -> bool:
@@ -127,7 +157,8 @@ def is_tensor(obj) -> bool:
 
 
 # Functions the op modules define for Tensor methods or for each other: torch has no such names
-# (a program reaching them got gradcli's own argument errors, not AttributeError).
+# (a program reaching them got gradcli's own argument errors, not AttributeError); op_index
+# leaves them out of TORCH.
 _NOT_TORCH = ("Variable", "add_scalar", "sub_scalar", "rsub_scalar", "div_scalar", "legacy_tensor", "scalar_like",
               "nonzero_tuple", "new_empty", "new_full", "new_ones", "new_tensor", "new_zeros", "softmin",
               "bernoulli_", "exponential_", "normal_", "random_", "uniform_")
