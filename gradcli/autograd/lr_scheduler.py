@@ -1,6 +1,7 @@
 """torch.optim.lr_scheduler: StepLR, MultiStepLR, ExponentialLR, LambdaLR, CosineAnnealingLR
 in torch's chainable form (each step rescales ``group["lr"]``, so they compose as torch's do;
-``step(epoch)`` takes torch's closed forms), and ReduceLROnPlateau."""
+``step(epoch)`` takes torch's closed forms), and ReduceLROnPlateau; the warm-up, one-cycle and
+composite schedulers live in lr_scheduler_more.py."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ class LRScheduler:
                         "for a fresh training run (not recommended)")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
         self._step_count = 0
         self._is_initial = True
-        self._get_lr_called_within_step = False
+        self._get_lr_called_within_step = False  # (state_dict's key order is torch's)
         self.step()
         self._is_initial = False
 
@@ -47,6 +51,9 @@ class LRScheduler:
 
     def step(self, epoch=None) -> None:
         self._step_count += 1
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch=None) -> None:
         if epoch is None:
             self.last_epoch += 1
             values = self.get_lr()
@@ -131,6 +138,12 @@ class LambdaLR(LRScheduler):
 
     def get_lr(self) -> list:
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
+
+    def state_dict(self) -> dict:
+        """torch's: the functions themselves are not saved (None for each, after the other keys)."""
+        state = LRScheduler.state_dict(self)
+        state["lr_lambdas"] = [None] * len(self.lr_lambdas)
+        return state
 
 
 
@@ -231,7 +244,12 @@ class ReduceLROnPlateau(LRScheduler):
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
 
+from .lr_scheduler_more import (ChainedScheduler, ConstantLR, CosineAnnealingWarmRestarts,  # noqa: E402
+                                LinearLR, MultiplicativeLR, OneCycleLR, PolynomialLR, SequentialLR)
+
 TORCH_EXPORTS = {cls.__name__: cls for cls in (LRScheduler, StepLR, MultiStepLR, ExponentialLR, LambdaLR,
-                                                 CosineAnnealingLR, ReduceLROnPlateau)}
+                                                 CosineAnnealingLR, ReduceLROnPlateau, MultiplicativeLR,
+                                                 ConstantLR, LinearLR, PolynomialLR, CosineAnnealingWarmRestarts,
+                                                 OneCycleLR, SequentialLR, ChainedScheduler)}
 for _cls in TORCH_EXPORTS.values():  # default reprs read <torch.optim.lr_scheduler.StepLR object at ...>
     _cls.__module__ = "torch.optim.lr_scheduler"
