@@ -18,7 +18,6 @@ import os
 import pickle
 import stat
 import sys
-from pathlib import Path
 
 from gradcli import __version__
 from gradcli.syntax import ast
@@ -48,14 +47,15 @@ def enabled() -> bool:
     return os.environ.get("GRADCLI_NO_CACHE", "") in ("", "0")
 
 
-def cache_dir() -> Path | None:
-    """A private per-user cache directory (mode 0700), or None if we cannot have one safely."""
+def cache_dir() -> str | None:
+    """A private per-user cache directory (mode 0700), or None if we cannot have one safely.
+    (Paths are strings here: pathlib's import costs a small run several milliseconds.)"""
     if not enabled():
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "gradcli"
+    path = os.path.join(base, "gradcli")
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(path, mode=0o700, exist_ok=True)
         info = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
@@ -76,9 +76,9 @@ def key(text: str, filename: str, grammar) -> str:
     return digest.hexdigest()
 
 
-def load(directory: Path, entry_key: str) -> ast.Module | None:
+def load(directory: str, entry_key: str) -> ast.Module | None:
     """The cached AST for ``entry_key``, or None on a miss of any kind."""
-    path = directory / f"{_PREFIX}{entry_key[:40]}{_SUFFIX}"
+    path = os.path.join(directory, f"{_PREFIX}{entry_key[:40]}{_SUFFIX}")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -105,7 +105,7 @@ def load(directory: Path, entry_key: str) -> ast.Module | None:
         return None
 
 
-def store(directory: Path, entry_key: str, module: ast.Module) -> None:
+def store(directory: str, entry_key: str, module: ast.Module) -> None:
     """Write the entry atomically (temp file, then rename); give up quietly on any failure."""
     source, module.source = module.source, ""  # the text is the key; no need to keep it twice
     try:
@@ -124,7 +124,7 @@ def store(directory: Path, entry_key: str, module: ast.Module) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(temp, directory / f"{_PREFIX}{entry_key[:40]}{_SUFFIX}")
+        os.replace(temp, os.path.join(directory, f"{_PREFIX}{entry_key[:40]}{_SUFFIX}"))
     except OSError:
         try:
             os.unlink(temp)
@@ -134,7 +134,7 @@ def store(directory: Path, entry_key: str, module: ast.Module) -> None:
     _evict(directory)
 
 
-def _evict(directory: Path) -> None:
+def _evict(directory: str) -> None:
     """Remove the least recently used entries beyond MAX_ENTRIES or MAX_BYTES."""
     try:
         entries = []

@@ -15,7 +15,6 @@ import gc
 import marshal
 import os
 import sys
-from pathlib import Path
 
 from gradcli.errors import ProgramSyntaxError, SourceError, Span
 from gradcli.syntax import ast, cache, nesting
@@ -61,7 +60,7 @@ def get_parser():
         key = cache.sha256(f"{text}\0{lark.__version__}\0{sys.version_info[:2]}\0LarkGradLexer"
                              .encode()).hexdigest()
         directory = cache_dir()
-        lark_cache = str(directory / f"grammar-{key[:20]}.lark-cache") if directory else False
+        lark_cache = os.path.join(directory, f"grammar-{key[:20]}.lark-cache") if directory else False
         _PARSER = Lark(text, parser="lalr", start=["file_input", "fstring_expr"],
                        lexer=LarkGradLexer, transformer=_BUILDER, maybe_placeholders=True, cache=lark_cache)
         _LITERALS = {t.name: t.pattern.value for t in _PARSER.terminals if t.pattern.type == "str"}
@@ -96,16 +95,16 @@ def prepare() -> None:
         _store_tables(path, (GradLexer.instance.tables, _DRIVER.table, _LITERALS))
 
 
-def _tables_path() -> Path | None:
+def _tables_path() -> str | None:
     directory = cache_dir()
     if directory is None:
         return None
     # grammar and this package's source (driver, lexer, builder): a changed parser never reads old tables
     key = cache.sha256(cache._code_fingerprint(grammar_text)).hexdigest()
-    return directory / f"tables-{key[:24]}.marshal"
+    return os.path.join(directory, f"tables-{key[:24]}.marshal")
 
 
-def _load_tables(path: Path):
+def _load_tables(path: str):
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as f:
@@ -123,7 +122,7 @@ def _load_tables(path: Path):
         return None
 
 
-def _store_tables(path: Path, tables: tuple) -> None:
+def _store_tables(path: str, tables: tuple) -> None:
     try:
         payload = marshal.dumps(tables)
     except ValueError:  # something that is not plain data: no cache
@@ -131,7 +130,7 @@ def _store_tables(path: Path, tables: tuple) -> None:
     data = _TABLES_MAGIC + cache.sha256(payload).hexdigest().encode() + b"\n" + payload
     try:
         import tempfile  # only when writing an entry: its import costs start-up
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=path.parent)
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=os.path.dirname(path))
     except OSError:
         return
     try:
