@@ -209,7 +209,11 @@ def run(outputs, grads, retain_graph: bool, create_graph: bool, inputs=None, acc
                     if node in cap_nodes:
                         captures[node] = leaf_hooks(node, g, graph_mode)
                 elif needed is None or node in needed:
-                    _accumulate(node.variable, leaf_hooks(node, g, graph_mode), graph_mode)
+                    leaf = node.variable
+                    _accumulate(leaf, leaf_hooks(node, g, graph_mode), graph_mode)
+                    if leaf._post_accumulate_hooks:
+                        for hook in tuple(leaf._post_accumulate_hooks):
+                            hook(leaf)
                 node = None
                 continue
             if captures is not None and node in cap_nodes:

@@ -57,6 +57,7 @@ class Tensor:
     _vc = None           # version counter: a one-element list shared with views
     _accum = None        # weakref to this leaf's AccumulateGrad
     _hooks = None        # hooks of a leaf (a non-leaf's live on its grad_fn)
+    _post_accumulate_hooks = None  # a leaf's hooks run after backward adds into .grad
     _retains_grad = False
     _is_param = False
     _port = None         # the edge into its output when its grad_fn has several (function.OutputPort)
@@ -166,6 +167,18 @@ class Tensor:
                 order.append(nr)
         node._pre_hooks.append(entry)
         return _RemovableHandle(node._pre_hooks, entry)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(tensor), called after backward has added into this leaf's .grad."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .function import _RemovableHandle
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = []
+        self._post_accumulate_hooks.append(hook)
+        return _RemovableHandle(self._post_accumulate_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         from .engine import backward

@@ -34,7 +34,7 @@ def takes_one_int(op: str, param: str) -> bool:
 FUNCTIONS = """
 abs absolute acos arccos arcsin arctan asin atan bitwise_not ceil cos cosh erf erfc exp exp2 expm1
 fix floor frac isneginf isposinf log log10 log1p log2 logical_not neg reciprocal rsqrt sgn sigmoid
-sign signbit sin sinh sqrt square tan tanh trunc:
+sign signbit sin sinh sqrt square tan tanh trunc acosh arccosh arcsinh arctanh asinh atanh negative:
     Tensor input, *, Tensor out = None
 add sub: + Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None
 adjoint fliplr flipud isfinite isinf isnan isreal numel positive relu relu_ selu selu_ square_ t
@@ -92,6 +92,11 @@ diagonal: Tensor input, int offset = 0, int dim1 = 0, int dim2 = 1
 div:
     (Tensor input, Tensor other, *, Tensor out = None)
     | (Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)
+    | (Tensor input, Number other, *, str rounding_mode)
+divide:
+    (Tensor input, Tensor other, *, Tensor out = None)
+    | (Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)
+    | (Tensor input, Number other)
     | (Tensor input, Number other, *, str rounding_mode)
 dot: Tensor input, Tensor tensor, *, Tensor out = None
 empty: tuple of ints size, *, Tensor out = None, $options_mf
@@ -152,6 +157,9 @@ median:
 moveaxis movedim:
     (Tensor input, int source, int destination)
     | (Tensor input, tuple of ints source, tuple of ints destination)
+multiply:
+    (Tensor input, Tensor other, *, Tensor out = None)
+    | (Tensor input, Number other)
 multinomial:
     Tensor input, int num_samples, bool replacement = False, *, torch.Generator generator = None,
     Tensor out = None
@@ -367,7 +375,7 @@ METHODS = """
 abs_ acos_ asin_ atan_ ceil_ cos_ cosh_ detach detach_ dim element_size erf_ erfc_ exp2_ exp_
 expm1_ fix_ floor_ frac_ is_floating_point item log10_ log1p_ log2_ log_ logical_not_ ndimension
 neg_ negative nelement reciprocal_ retain_grad rsqrt_ sgn_ sigmoid_ sign_ sin_ sinh_ sqrt_ t_ tan_
-tanh_ tolist trunc_ zero_:
+tanh_ tolist trunc_ zero_ acosh_ arccosh_ arcsinh_ arctanh_ asinh_ atanh_:
     -
 add_ sub_: + Tensor other, *, Number alpha = 1
 bernoulli_:
@@ -407,7 +415,7 @@ clamp_max_:
 clamp_min_:
     (Tensor min)
     | (Number min)
-contiguous: *, torch.memory_format memory_format = torch.contiguous_format
+contiguous is_contiguous: *, torch.memory_format memory_format = torch.contiguous_format
 copy_: + Tensor other, bool non_blocking = False
 cumprod_ cumsum_: int dim, *, torch.dtype dtype = None
 div_:
@@ -457,7 +465,7 @@ requires_grad_: bool requires_grad = True
 round_:
     ()
     | (*, int decimals)
-size: int dim = None
+size stride: int dim = None
 squeeze_:
     ()
     | (int dim)

@@ -347,6 +347,9 @@ def _torch_exports():
                    "alpha_first", "clamp_min_", "clamp_max_"):
         names.pop(helper, None)
     names.update(activation.TORCH_LEVEL)
+    from . import out  # torch.add/sub/mul/div(..., out=t)
+    names.update(add=out.add, sub=out.sub, subtract=out.subtract, mul=out.mul, multiply=out.multiply,
+                 div=out.div, divide=out.divide, true_divide=out.true_divide, negative=neg)
     names.update(arcsinh=asinh, arccosh=acosh, arctanh=atanh)
     names.update(arcsin=asin, arccos=acos, arctan=atan, absolute=abs, fix=trunc, clip=clamp,
                  clamp_=clamp_, clip_=clamp_, square_=lambda input: inplace(input, square))

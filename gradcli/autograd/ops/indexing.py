@@ -104,10 +104,10 @@ def _advanced(item):
         a = item
     else:
         a = np.asarray(item)
+        if a.size == 0 and a.dtype.kind == "f":  # [] is an empty list of indices (int64)
+            a = a.astype(np.int64)
         if a.dtype.kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if a.size == 0 and a.dtype.kind == "f":
-            a = a.astype(np.int64)
     if a.dtype.kind not in "iub":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if a.dtype == np.uint8:
@@ -131,6 +131,8 @@ def _parse(d: np.ndarray, index):
     has_advanced = False
     ellipsis = False
     for item in index:
+        if type(item) is range:  # a sequence of ints, as a list ("What is torch.nn really?": x[range(n), y])
+            item = list(item)
         if isinstance(item, bool) or isinstance(item, np.bool_):
             items.append(("adv", np.asarray(bool(item))))
             has_advanced = True

@@ -13,6 +13,7 @@ from .. import dtypes
 from ..limits import check_shape
 from ..tensor import Tensor, _wrap_dim
 from ._dims import distinct_dims, int_list
+from .out import with_out
 from .registry import defop, record
 
 
@@ -272,7 +273,8 @@ def _torch_flip(input, dims):
 _torch_flip.__name__ = _torch_flip.__qualname__ = "flip"  # torch.flip(x, 1, 0) is refused: no varargs
 
 TORCH_EXPORTS = {
-    "clone": clone, "cat": cat, "concat": cat, "concatenate": cat, "stack": stack,
+    "clone": clone, "cat": with_out(cat, "cat"), "concat": with_out(cat, "concat"),
+    "concatenate": with_out(cat, "concatenate"), "stack": with_out(stack, "stack"),
     "hstack": hstack, "vstack": vstack, "flip": _torch_flip, "fliplr": fliplr, "flipud": flipud,
     "roll": roll, "numel": numel,
 }

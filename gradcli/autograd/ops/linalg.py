@@ -16,6 +16,7 @@ from ..tensor import Tensor, _wrap_dim
 from . import shape as _s
 from .blas_order import bmm_array, dot_array, gemm_array, mv_array
 from .dtype_support import refuse
+from .out import with_out
 from .registry import defop, record
 from .shape import _view_of
 
@@ -384,7 +385,8 @@ TENSOR_METHODS = {
 }
 
 TORCH_EXPORTS = {
-    "mm": mm, "mv": mv, "dot": dot, "vdot": vdot, "bmm": bmm, "matmul": matmul, "outer": outer,
+    "mm": with_out(mm, "mm"), "mv": mv, "dot": dot, "vdot": vdot, "bmm": bmm, "matmul": with_out(matmul, "matmul"),
+    "outer": outer,
     "ger": ger, "inner": inner, "norm": norm, "linalg": _linalg_namespace(),
     "tril": tril, "triu": triu, "diagonal": diagonal, "diag": diag, "trace": trace,
 }
