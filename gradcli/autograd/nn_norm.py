@@ -137,3 +137,72 @@ class BatchNorm3d(_BatchNorm):
         if n != 5:
             raise ValueError(f"expected 5D input (got {n}D input)")
 
+
+
+class GroupNorm(Module):
+    """Normalizes each sample's channels in ``num_groups`` groups, then weight·x̂ + bias per channel."""
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, bias=True, device=None, dtype=None):
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        if affine:
+            self.weight = Parameter(ones(num_channels, dtype=dtype))
+            if bias:
+                self.bias = Parameter(zeros(num_channels, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        from .ops.group_norm import group_norm
+        return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
+
+
+class _InstanceNorm(_BatchNorm):
+    _dims = 3
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None,
+                 dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+
+    def forward(self, input):
+        import warnings
+        from .ops.group_norm import instance_norm
+        d = input._data.ndim
+        if d not in (self._dims - 1, self._dims):
+            raise ValueError(f"expected {self._dims - 1}D or {self._dims}D input (got {d}D input)")
+        feature_dim = d - self._dims + 1
+        if input._data.shape[feature_dim] != self.num_features:
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={feature_dim} to match num_features "
+                                 f"({self.num_features}), but got: {input._data.shape[feature_dim]}.")
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You can silence this "
+                          "warning by not passing in num_features, which is not used because affine=False",
+                          UserWarning, stacklevel=3)
+        from .ops import shape as S
+        batched = d == self._dims
+        x = input if batched else S.unsqueeze(input, 0)
+        out = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                            self.training or not self.track_running_stats, self.momentum if self.momentum is not None
+                            else 0.0, self.eps)
+        return out if batched else S.squeeze(out, 0)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    _dims = 3
+
+
+class InstanceNorm2d(_InstanceNorm):
+    _dims = 4
+
+
+class InstanceNorm3d(_InstanceNorm):
+    _dims = 5
