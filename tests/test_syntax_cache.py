@@ -130,12 +130,29 @@ def test_an_unusable_cache_home_is_harmless(tmp_path, monkeypatch):
 
 
 def test_an_unwritable_directory_is_harmless(home, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise PermissionError("read-only file system")
-    import tempfile
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    real_open = os.open
+
+    def refuse(path, flags, *args):  # (the tests run as root, for whom chmod does not refuse)
+        if flags & os.O_CREAT:
+            raise PermissionError("read-only file system")
+        return real_open(path, flags, *args)
+    monkeypatch.setattr(os, "open", refuse)
     assert isinstance(parse(PROGRAM, "p.py"), ast.Module)
     assert entries(home) == []
+
+
+def test_a_failed_write_leaves_nothing_behind(home, monkeypatch):
+    def full(*args):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "replace", full)
+    assert isinstance(parse(PROGRAM, "p.py"), ast.Module)
+    assert entries(home) == [] and list(home.glob(".tmp-*")) == []
+
+
+def test_entries_are_private_files(home):
+    parse(PROGRAM, "p.py")
+    (entry,) = entries(home)
+    assert entry.stat().st_mode & 0o777 == 0o600
 
 
 def test_old_entries_are_evicted(home, monkeypatch):

@@ -128,20 +128,7 @@ def _store_tables(path: str, tables: tuple) -> None:
     except ValueError:  # something that is not plain data: no cache
         return
     data = _TABLES_MAGIC + cache.sha256(payload).hexdigest().encode() + b"\n" + payload
-    try:
-        import tempfile  # only when writing an entry: its import costs start-up
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".marshal", dir=os.path.dirname(path))
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(temp, path)
-    except OSError:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+    cache.write_atomically(path, data)
 
 
 def parse(source: str | bytes, filename: str = "<program>") -> ast.Module:
