@@ -5,9 +5,11 @@ BatchNorm1d...), nn_conv (Conv1d/2d/3d) and nn_pooling (MaxPool2d, AvgPool2d...)
 
 from __future__ import annotations
 
-from . import nn_activations, nn_base, nn_containers, nn_conv, nn_layers, nn_losses, nn_norm, nn_pooling
+from . import (nn_activations, nn_base, nn_containers, nn_conv, nn_layers, nn_losses, nn_norm, nn_pooling, nn_rnn,
+               nn_rnn_cells)
 from .namespace import public_functions
 
-_FAMILIES = (nn_base, nn_containers, nn_layers, nn_conv, nn_pooling, nn_activations, nn_losses, nn_norm)
+_FAMILIES = (nn_base, nn_containers, nn_layers, nn_conv, nn_pooling, nn_rnn, nn_rnn_cells, nn_activations, nn_losses,
+             nn_norm)
 TORCH_EXPORTS = {name: cls for mod in _FAMILIES
                  for name, cls in public_functions(mod).items() if isinstance(cls, type)}

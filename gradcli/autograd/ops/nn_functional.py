@@ -63,6 +63,8 @@ def linear(input, weight, bias=None):
                            f"{weight._data.shape[-1]}x{weight._data.shape[0]})")
     if x.ndim == 2:
         return _addmm(bias, input, wt)
+    if not x.flags.c_contiguous:  # torch: matmul, then the bias added (AddBackward0)
+        return linalg.matmul(input, wt) + bias
     flat = shape.view(input, -1, x.shape[-1])
     out = _addmm(bias, flat, wt)
     return shape.view(out, *(x.shape[:-1] + (weight._data.shape[0],)))
