@@ -147,8 +147,29 @@ def build_torch_module() -> Module:
     lr_scheduler = LazyModule("torch.optim.lr_scheduler", lambda: _collect(_P + "lr_scheduler"))
     optim = LazyModule("torch.optim", lambda: _collect(_P + "optim", _P + "optim_adaptive"),
                        {"lr_scheduler": lr_scheduler})
-    own.update(nn=nn, autograd=autograd, optim=optim)
+    own.update(nn=nn, autograd=autograd, optim=optim, **_devices())
     return OpModule("torch", own, op_index.TORCH)
+
+
+def _devices() -> dict:
+    """torch.device and the device queries of tutorials' boilerplate: no accelerator here."""
+    from .tensor import _Device
+
+    def is_available() -> bool:
+        return False
+
+    def device_count() -> int:
+        return 0
+
+    def current_accelerator(check_available=False):
+        return None
+
+    backends = Module("torch.backends", {"mps": Module("torch.backends.mps", {"is_available": is_available,
+                                                                             "is_built": is_available}),
+                                         "cuda": Module("torch.backends.cuda", {"is_built": is_available})})
+    return {"device": _Device, "cuda": Module("torch.cuda", {"is_available": is_available, "device_count": device_count}),
+            "backends": backends, "accelerator": Module("torch.accelerator", {
+                "is_available": is_available, "device_count": device_count, "current_accelerator": current_accelerator})}
 
 
 def is_tensor(obj) -> bool:
