@@ -126,6 +126,10 @@ FIRST_USES = {
             F.foo
         except AttributeError as e:
             print(e)
+        try:
+            torch.autograd.foo
+        except AttributeError as e:
+            print(e)
         from torch import foo
     """,
     "methods from every family, class-level lookups, in-place forms": """
@@ -136,6 +140,8 @@ FIRST_USES = {
         z = torch.Tensor.add(y, 1).mul_(2)
         print(z, F.softmax(x, 1), F.mse_loss(x, x.detach() + 1), x.topk(2), torch.linalg.norm(x))
         print(x.new_zeros(2), torch.where(x > 2, x, 0.), x.masked_fill(x > 2, 0.), x.cumsum(0))
+        w = torch.ones(2, dtype=torch.float64, requires_grad=True)
+        print(torch.autograd.gradcheck(lambda t: (t * t).sum(), (w,)), torch.autograd.grad(w.sum(), w))
         x.add(1, 2)
     """,
     "from torch import *": """

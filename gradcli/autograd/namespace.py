@@ -137,13 +137,12 @@ def build_torch_module() -> Module:
         "init": LazyModule("torch.nn.init", lambda: _collect(_P + "nn_init")),
         "utils": LazyModule("torch.nn.utils", lambda: _collect(_P + "nn_utils"))})
     autograd_functional = LazyModule("torch.autograd.functional", lambda: _collect(_P + "functional"))
-    autograd = Module("torch.autograd", {
+    autograd = LazyModule("torch.autograd", lambda: _collect(_P + "gradcheck"), {
         "grad": engine.grad, "backward": engine.backward, "Variable": Variable,
         "functional": autograd_functional, "no_grad": grad_mode.no_grad,
         "enable_grad": grad_mode.enable_grad, "set_grad_enabled": grad_mode.set_grad_enabled,
         "set_detect_anomaly": grad_mode.set_detect_anomaly, "detect_anomaly": grad_mode.detect_anomaly,
     })
-    autograd.__dict__.update(_collect(_P + "gradcheck"))
     lr_scheduler = LazyModule("torch.optim.lr_scheduler", lambda: _collect(_P + "lr_scheduler"))
     optim = LazyModule("torch.optim", lambda: _collect(_P + "optim", _P + "optim_adaptive"),
                        {"lr_scheduler": lr_scheduler})
