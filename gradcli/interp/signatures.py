@@ -417,6 +417,7 @@ clamp_min_:
     | (Number min)
 contiguous is_contiguous: *, torch.memory_format memory_format = torch.contiguous_format
 copy_: + Tensor other, bool non_blocking = False
+cuda: torch.device device = None, bool non_blocking = False, *, torch.memory_format memory_format = None
 cumprod_ cumsum_: int dim, *, torch.dtype dtype = None
 div_:
     (Tensor other)
