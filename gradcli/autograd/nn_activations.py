@@ -246,3 +246,36 @@ class Hardshrink(Module):
 
     def extra_repr(self) -> str:
         return f"{self.lambd}"
+
+
+class PReLU(Module):
+    """max(0, x) + weight·min(0, x), with ``num_parameters`` learnt slopes (1 or one per channel)."""
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        from .creation import full
+        from .tensor import Parameter
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.init = init
+        self.weight = Parameter(full((num_parameters,), init, dtype=dtype))
+
+    def reset_parameters(self) -> None:
+        from .grad_mode import no_grad
+        with no_grad():
+            self.weight.fill_(self.init)
+
+    def forward(self, input):
+        from .ops.prelu import prelu
+        return prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class Softmax2d(Module):
+    """softmax over the channels of a (C, H, W) or (N, C, H, W) input."""
+
+    def forward(self, input):
+        if input._data.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input._data.ndim}D instead")
+        return F.softmax(input, -3)

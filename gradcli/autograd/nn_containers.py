@@ -220,8 +220,78 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        lines = []
-        for i, p in enumerate(self._parameters.values()):
-            size = "x".join(str(s) for s in p._data.shape)
-            lines.append(f"({i}): Parameter containing: [{p.type()} of size {size}]")
-        return "\n".join(lines)
+        # torch's lines carry two spaces of their own (one parameter prints on the header's line)
+        return "\n".join(f"  ({i}): Parameter containing: [{p.dtype} of size {_size_text(p)}]"
+                         for i, p in enumerate(self._parameters.values()))
+
+
+def _size_text(p) -> str:
+    return "x".join(str(s) for s in p._data.shape)
+
+
+class ParameterDict(Module):
+    """Parameters by string key (a plain dict's items are taken in sorted key order, as torch's)."""
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key):
+        if key not in self._parameters:
+            raise AttributeError(f"'ParameterDict' object has no attribute '{key}'")
+        return self._parameters[key]
+
+    def __setitem__(self, key, value) -> None:
+        if isinstance(value, Tensor) and not isinstance(value, Parameter):
+            value = Parameter(value)
+        if key in self._parameters:
+            self._parameters[key] = value
+        else:
+            self.register_parameter(key, value)
+
+    def __delitem__(self, key) -> None:
+        del self._parameters[key]
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(list(self._parameters))
+
+    def __contains__(self, key) -> bool:
+        return key in self._parameters
+
+    def keys(self):
+        return self._parameters.keys()
+
+    def values(self):
+        return self._parameters.values()
+
+    def items(self):
+        return self._parameters.items()
+
+    def get(self, key, default=None):
+        return self._parameters.get(key, default)
+
+    def pop(self, key):
+        value = self._parameters[key]
+        del self._parameters[key]
+        return value
+
+    def clear(self) -> None:
+        self._parameters.clear()
+
+    def update(self, parameters) -> None:
+        if isinstance(parameters, ParameterDict):
+            pairs = list(parameters.items())
+        elif isinstance(parameters, dict):
+            pairs = sorted(parameters.items())
+        else:
+            pairs = list(parameters)
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({k}): Parameter containing: [{p.type()} of size {_size_text(p)}]"
+                         for k, p in self._parameters.items())

@@ -76,6 +76,8 @@ from .normalization import batch_norm, layer_norm  # noqa: E402
 from .padding import pad  # noqa: E402
 from .convolution import conv1d, conv2d, conv3d  # noqa: E402
 from .group_norm import group_norm, instance_norm  # noqa: E402
+from .prelu import prelu  # noqa: E402
+from .feature_dropout import dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
 from .pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, avg_pool3d,  # noqa: E402
                       max_pool1d, max_pool2d, max_pool3d)
 from .shrink import hardshrink, softshrink  # noqa: E402
@@ -255,7 +257,8 @@ TORCH_EXPORTS = {
         conv1d=conv1d, conv2d=conv2d, conv3d=conv3d, max_pool1d=max_pool1d, max_pool2d=max_pool2d,
         max_pool3d=max_pool3d, avg_pool1d=avg_pool1d, avg_pool2d=avg_pool2d, avg_pool3d=avg_pool3d,
         adaptive_avg_pool1d=adaptive_avg_pool1d, adaptive_avg_pool2d=adaptive_avg_pool2d,
-        group_norm=group_norm, instance_norm=instance_norm,
+        group_norm=group_norm, instance_norm=instance_norm, prelu=prelu, dropout1d=dropout1d, dropout2d=dropout2d,
+        dropout3d=dropout3d, feature_alpha_dropout=feature_alpha_dropout,
     ).items()
 }
 
