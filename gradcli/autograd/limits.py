@@ -34,6 +34,29 @@ def check_shape(shape, itemsize: int = 4) -> None:
             f"more than the limit of {limits.max_elements:,} (raise it with --max-elements)")
 
 
+def check_broadcast(shapes, itemsize: int = 4) -> None:
+    """Refuse the broadcast of ``shapes`` (an op's result) when it holds more elements than the
+    limit. Shapes that do not broadcast pass: the op raises torch's error for them."""
+    n = 1
+    for shape in shapes:
+        for s in shape:
+            n *= s
+    if n <= limits.max_elements:  # a broadcast holds at most the product of its operands' sizes
+        return
+    ndim = max(len(shape) for shape in shapes)
+    out = []
+    for i in range(-ndim, 0):
+        size = 1
+        for shape in shapes:
+            s = shape[i] if len(shape) >= -i else 1
+            if s != 1:
+                if size != 1 and s != size:
+                    return
+                size = s
+        out.append(size)
+    check_shape(out, itemsize)
+
+
 def _bytes(n: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
         if n < 1000 or unit == "TB":

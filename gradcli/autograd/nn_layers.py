@@ -13,6 +13,7 @@ import math
 
 from . import nn_init as init
 from .creation import empty
+from .limits import check_shape
 from .nn_base import Module
 from .ops import nn_functional as F
 from .ops.bilinear import bilinear
@@ -104,6 +105,7 @@ def embedding(input, weight, padding_idx=None):
     w = weight._data
     if idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):
         raise IndexError("index out of range in self")
+    check_shape(idx.shape + w.shape[1:], w.itemsize)  # --max-elements, before numpy allocates
     keep = None
     if padding_idx is not None:
         keep = (idx != padding_idx)[..., None]

@@ -179,6 +179,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
         if isinstance(std, Tensor) and (s < 0).any() or not isinstance(std, Tensor) and s < 0:
             raise RuntimeError(f"normal expects all elements of std >= 0.0")
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        check_shape(shape)
         nd = (mean if isinstance(mean, Tensor) else std)._data.dtype
         return wrap((m + s * rng.standard_normal(shape)).astype(nd))
     if size is None:

@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import dtypes
 from ..grad_mode import state as grad_state
+from ..limits import ElementLimitError, check_broadcast, limits
 from ..tensor import Tensor, wrap
 from . import views as _views
 from .registry import _ResultSlot
@@ -33,6 +34,8 @@ def operands(a, b):
     tb = isinstance(b, Tensor)
     if ta and tb:
         ad, bd = a._data, b._data
+        if ad.shape != bd.shape and ad.size * bd.size > limits.max_elements:  # --max-elements
+            check_broadcast((ad.shape, bd.shape), dtypes.result_type(a, b).np.itemsize)
         if ad.dtype is bd.dtype or ad.dtype == bd.dtype:
             return ad, bd
     elif ta:
@@ -162,6 +165,9 @@ def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
         except (RuntimeError, NotImplementedError):
             _refuse_cast_first(t, op, args)
             raise
+        except ElementLimitError:
+            _refuse_broadcast_first(t, args)
+            raise
         if old.grad_fn is not None and result is not old:  # torch saves the original self as self.clone(): its history under create_graph
             from .joins import CLONE
             from .registry import attach
@@ -178,9 +184,24 @@ def inplace(t: Tensor, op, *args, **kwargs) -> Tensor:
     except (RuntimeError, NotImplementedError):
         _refuse_cast_first(t, op, args)
         raise
+    except ElementLimitError:
+        _refuse_broadcast_first(t, args)
+        raise
     finally:
         grad_state.enabled = prev
     return rebase(t, result)
+
+
+def _refuse_broadcast_first(t: Tensor, args) -> None:
+    """An in-place op whose out-of-place result is over --max-elements: when that result has
+    another shape than ``t`` it could not be written anyway, and torch says so."""
+    try:
+        shape = np.broadcast_shapes(t._data.shape, *(a._data.shape for a in args if isinstance(a, Tensor)))
+    except ValueError:
+        return
+    if shape != t._data.shape:
+        raise RuntimeError(f"output with shape [{', '.join(map(str, t._data.shape))}] doesn't match the "
+                           f"broadcast shape [{', '.join(map(str, shape))}]")
 
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
@@ -189,6 +210,13 @@ _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32"
 
 def _torch_type_name(d) -> str:
     return _TYPE_NAMES.get(np.dtype(d).name, str(d))
+
+
+def check_broadcast_size(*xs) -> None:
+    """--max-elements for an op's result that broadcasts ``xs`` (Tensors, arrays, numbers,
+    None for an absent operand), before numpy allocates it."""
+    arrays = [x._data if isinstance(x, Tensor) else x for x in xs if x is not None]
+    check_broadcast([np.shape(x) for x in arrays], max(getattr(x, "itemsize", 4) for x in arrays) if arrays else 4)
 
 
 def broadcast_error(a: np.ndarray, b: np.ndarray) -> RuntimeError:

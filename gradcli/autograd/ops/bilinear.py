@@ -6,6 +6,7 @@ import numpy as np
 
 from . import elementwise as _e
 from . import shape as _s
+from ..limits import check_shape
 from ..tensor import _wrap_dim
 from .registry import defop, record
 
@@ -56,6 +57,7 @@ def bilinear(input1, input2, weight, bias=None):
     x1, x2 = _s.reshape(input1, -1, a.shape[-1]), _s.reshape(input2, -1, b.shape[-1])
     if a.ndim > 2:  # NOTE: torch records a second view for batched inputs
         x1, x2 = _s.view(x1, x1._data.shape), _s.view(x2, x2._data.shape)
+    check_shape((x1._data.shape[0], w.shape[0]), w.itemsize)  # --max-elements, before numpy allocates
     out = np.einsum("ni,oij,nj->no", x1._data, w, x2._data)
     out = _s.view(record(TRILINEAR, out, (x1, weight, x2)), *(a.shape[:-1] + (w.shape[0],)))
     return out if bias is None else _e.add(out, bias)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_shape
+
 
 def _in_order(a, b):
     """a @ b (batched too) as a left-to-right sum of the rounded products, from +0: what
@@ -56,6 +58,7 @@ def gemm_array(a, b):
     is torch's result (``_mm_in_order``); numpy's BLAS orders the terms otherwise."""
     m, k = a.shape
     n = b.shape[1]
+    check_shape((m, n), a.itemsize)
     if a.dtype.kind == "f":
         if k == 1 and m > 1 and n > 1:
             return np.multiply(a, b)
@@ -66,6 +69,7 @@ def gemm_array(a, b):
 
 def bmm_array(a, b):
     """torch's bmm: its own kernel below 400 multiply-adds per matrix, in order."""
+    check_shape(a.shape[:-1] + b.shape[-1:], a.itemsize)
     if a.dtype.kind == "f" and a.shape[-1] * a.shape[-2] * b.shape[-1] < 400:
         return _in_order(a, b)
     return np.matmul(a, b)

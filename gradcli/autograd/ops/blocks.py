@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..limits import check_shape
 from ..tensor import Tensor, _wrap_dim, wrap
 from .registry import defop, record
 
@@ -69,8 +70,10 @@ def block_diag(*tensors):
         return wrap(np.zeros((1, 0), dtype=dtypes.defaults.float.np))
     mats = [t._data.reshape((1, 1) if t._data.ndim == 0 else (1, -1) if t._data.ndim == 1 else t._data.shape)
             for t in tensors]
-    out = np.zeros((sum(m.shape[0] for m in mats), sum(m.shape[1] for m in mats)),
-                   dtype=dtypes.result_type(*tensors).np)
+    shape = (sum(m.shape[0] for m in mats), sum(m.shape[1] for m in mats))
+    dtype = dtypes.result_type(*tensors).np
+    check_shape(shape, dtype.itemsize)  # --max-elements, before numpy allocates
+    out = np.zeros(shape, dtype=dtype)
     blocks, r, c = [], 0, 0
     for t, m in zip(tensors, mats):
         out[r:r + m.shape[0], c:c + m.shape[1]] = m

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dims import check_flag, distinct_dims, int_list
-from ._dispatch import _torch_type_name, broadcast_error, operands
+from ._dispatch import _torch_type_name, broadcast_error, check_broadcast_size, operands
 from .dtype_support import kernel_error
 
 _NUMBERS = (int, float, bool)
@@ -86,6 +86,7 @@ def _logical(name, fn):
             # torch takes tensors only; the call site names the argument in its parser's words
             raise TypeError(f"{name}() takes tensors only")
         a, b = input._data, other._data
+        check_broadcast_size(a, b)
         try:
             return wrap(np.asarray(fn(a, b)))
         except ValueError:
@@ -192,6 +193,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if type(equal_nan) is not bool:
         raise TypeError("equal_nan must be bool")
     _same_dtype(input, other)
+    check_broadcast_size(input, other)
     try:
         return wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
     except ValueError:

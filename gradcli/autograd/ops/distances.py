@@ -6,12 +6,35 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_broadcast
 from ..tensor import Tensor
 from ._dispatch import _torch_type_name
 from .registry import backward_op, defop, record
 
 
+# the pairwise differences are summed in row blocks of about this many elements, so memory
+# follows the result's size, not rows·rows·columns (each distance is summed as it is whole)
+_BLOCK_ELEMENTS = 1 << 22
+
+
+def _in_row_blocks(fn, x1, x2, *per_row):
+    """fn over blocks of x1's rows (and the same rows of each of ``per_row``), joined."""
+    rows = x1.shape[-2]
+    other = x2.shape[-2] * x2.shape[-1]  # a row's share of the differences: all of x2, per batch
+    for s in np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2]):
+        other *= s
+    step = max(1, _BLOCK_ELEMENTS // max(1, other))
+    if rows <= step:
+        return fn(x1, x2, *per_row)
+    return np.concatenate([fn(x1[..., i:i + step, :], x2, *(a[..., i:i + step, :] for a in per_row))
+                           for i in range(0, rows, step)], axis=-2)
+
+
 def cdist_array(x1, x2, p):
+    return _in_row_blocks(lambda a, b: _cdist_block(a, b, p), x1, x2)
+
+
+def _cdist_block(x1, x2, p):
     diff = np.abs(x1[..., :, None, :] - x2[..., None, :, :])
     with np.errstate(all="ignore"):
         if p == 0:
@@ -27,6 +50,10 @@ def cdist_array(x1, x2, p):
 
 def cdist_backward_array(grad, x1, x2, p, dist):
     """d/dx1 of sum(grad · cdist(x1, x2)), by torch's case formulas (0 where a distance is 0)."""
+    return _in_row_blocks(lambda a, b, g, d: _cdist_backward_block(g, a, b, p, d), x1, x2, grad, dist)
+
+
+def _cdist_backward_block(grad, x1, x2, p, dist):
     diff = x1[..., :, None, :] - x2[..., None, :, :]
     g = grad[..., None]
     d = dist[..., None]
@@ -90,6 +117,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected scalar type {_torch_type_name(a.dtype)} but found {_torch_type_name(b.dtype)}")
     p = float(p)
+    check_broadcast((a.shape[:-2] + (a.shape[-2], b.shape[-2]), b.shape[:-2] + (1, 1)), a.itemsize)
     return record(CDIST, cdist_array(a, b, p).astype(a.dtype, copy=False), (x1, x2), {"p": p})
 
 

@@ -13,7 +13,9 @@ import warnings
 
 import numpy as np
 
+from ..limits import check_shape, limits
 from ..tensor import Tensor, _wrap_dim
+from ._dispatch import check_broadcast_size
 from .registry import backward_op, defop, record
 from .views import make_view
 
@@ -256,7 +258,34 @@ def getitem(self, index):
             return x
     v = x._data
     _check_advanced(v, second)
+    _check_result_size(v, second)
     return record(INDEX, v[second], (x,), {"shape": v.shape, "index": second})
+
+
+def _check_result_size(v: np.ndarray, second: tuple) -> None:
+    """--max-elements for ``v[second]``: the index arrays broadcast, beside the dims they leave."""
+    bound = v.size
+    for item in second:
+        if isinstance(item, np.ndarray):
+            bound *= item.size
+    if bound <= limits.max_elements:  # the result holds at most this many
+        return
+    shapes, rest, place, dim = [], [], [], 0
+    for item in second:
+        if not isinstance(item, np.ndarray):
+            rest.append(v.shape[dim])
+            dim += 1
+            continue
+        shapes.append((int(np.count_nonzero(item)),) if item.dtype == np.bool_ else item.shape)
+        place.append(len(rest))
+        dim += item.ndim if item.dtype == np.bool_ else 1
+    rest.extend(v.shape[dim:])
+    try:
+        indexed = np.broadcast_shapes(*shapes)
+    except ValueError:  # numpy's own error follows
+        return
+    at = place[0] if len(set(place)) == 1 else 0  # torch's place for adjacent index arrays, else first
+    check_shape(tuple(rest[:at]) + indexed + tuple(rest[at:]), v.itemsize)
 
 
 # torch saves the indices: a second backward pass fails
@@ -328,6 +357,7 @@ def index_select(input, dim, index):
     if idx.size and ((idx >= size) | (idx < -size)).any():
         raise IndexError("index out of range in self")
     full = (_FULL,) * dim + (idx,)
+    check_shape(d.shape[:dim] + idx.shape + d.shape[dim + 1:], d.itemsize)
     return record(INDEX_SELECT, d[full], (input,), {"shape": d.shape, "index": full})
 
 
@@ -380,6 +410,7 @@ def masked_fill(input, mask, value):
         fill = np.asarray(value).astype(d.dtype)
     else:  # a Number or a Tensor (numpy would take a list, or None as nan): the parser's TypeError
         raise TypeError(f"masked_fill's value is no Number: {type(value).__name__}")
+    check_broadcast_size(d, m)
     try:
         out = np.where(m, fill, d)
     except ValueError:

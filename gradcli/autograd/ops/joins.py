@@ -138,6 +138,7 @@ def cat(tensors, dim=0, *, out=None):
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {dim}. Expected size "
                     f"{first.shape[j]} but got size {t._data.shape[j]} for tensor number {k} in the list.")
+    check_shape(first.shape[:dim] + (sum(t._data.shape[dim] for t in kept),) + first.shape[dim + 1:])
     arrays = _common_dtype(kept)
     bounds = [0]
     for a in arrays:
@@ -161,6 +162,7 @@ def stack(tensors, dim=0, *, out=None):
                 f"stack expects each tensor to be equal size, but got {_shape_text(first)} at entry 0 "
                 f"and {_shape_text(t._data.shape)} at entry {i}")
     dim = _wrap_dim(dim, len(first) + 1)
+    check_shape(first[:dim] + (len(tensors),) + first[dim:])
     out = np.stack(_common_dtype(tensors), axis=dim)
     return record(_join_spec(_STACK_SPECS, "StackBackward0", len(tensors)), out, tensors, {"dim": dim})
 

@@ -12,6 +12,7 @@ import operator
 import numpy as np
 
 from ..grad_mode import state as grad_state
+from ..limits import check_shape
 from ..tensor import Tensor, _wrap_dim
 from . import shape as _s
 from .blas_order import bmm_array, dot_array, gemm_array, mv_array
@@ -334,6 +335,8 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 def diag(input, diagonal=0):
     d = input._data
     if d.ndim == 1:
+        n = d.shape[0] + abs(diagonal)
+        check_shape((n, n), d.itemsize)
         return record(DIAG_EMBED, np.diag(d, diagonal), (input,), {"offset": diagonal})
     if d.ndim == 2:
         return record(DIAG_COPY, np.diagonal(d, diagonal).copy(), (input,),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_shape
 from ..tensor import Tensor
 from ._dispatch import _torch_type_name
 from .registry import defop, record
@@ -120,6 +121,8 @@ def solve_array(a, b, vector):
     if vector:
         b = b[..., None]
     shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    for m in (a, b):  # --max-elements: the solver copies both, broadcast to the common batch
+        check_shape(shape + m.shape[-2:], m.itemsize)
     a2, b2 = np.broadcast_to(a, shape + a.shape[-2:]), np.broadcast_to(b, shape + b.shape[-2:])
     with np.errstate(all="ignore"):
         try:

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor, wrap
-from ._dispatch import _torch_type_name, broadcast_error, floating, inplace, operands
+from ._dispatch import _torch_type_name, broadcast_error, check_broadcast_size, floating, inplace, operands
 from .arithmetic import _binary_arrays, _zero_grad
 from .dtype_support import kernel_error, refuse
 from .registry import defop, record
@@ -85,6 +85,7 @@ def clamp(self, min=None, max=None):
         d = self._data.astype(rt, copy=False)
         lo = None if min is None else min._data.astype(rt, copy=False)
         hi = None if max is None else max._data.astype(rt, copy=False)
+        check_broadcast_size(d, lo, hi)
         try:
             out = _clamp_arrays(d, lo, hi)
         except ValueError:
@@ -291,6 +292,7 @@ def where(condition, input=None, other=None):
     else:
         rt = dtypes.result_type(input, other).np
         a, b = np.asarray(input, dtype=rt), np.asarray(other, dtype=rt)
+    check_broadcast_size(c, a, b)
     try:
         out = np.where(c, a, b)
     except ValueError:
@@ -336,6 +338,7 @@ def lerp(input, end, weight):
     a, b = operands(input, end)
     if isinstance(weight, Tensor):
         w = weight._data
+        check_broadcast_size(a, b, w)
         with np.errstate(invalid="ignore"):
             out = _binary_arrays(lambda x, y: _lerp_arrays(x, y, w), a, b)
         return record(LERP1, out.astype(np.asarray(a).dtype, copy=False), (input, end, weight))

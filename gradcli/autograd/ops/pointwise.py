@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._dispatch import broadcast_error
+from ._dispatch import broadcast_error, check_broadcast_size
 from .dtype_support import kernel_error
 from .registry import defop, record
 
@@ -44,6 +44,7 @@ def _operands(name, input, tensor1, tensor2, value):
         if _fits(arrays[0], arrays[1]) and _fits(arrays[0], arrays[2]):
             a, b = arrays[1], arrays[2]
         raise broadcast_error(a, b) from None
+    check_broadcast_size(*arrays)
     return arrays, np.asarray(value).astype(rt)
 
 

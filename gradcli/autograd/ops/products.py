@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim as wrap_dim
-from ._dispatch import _torch_type_name
+from ._dispatch import _torch_type_name, check_broadcast_size
 from .dtype_support import kernel_error
 from .registry import defop, record
 
@@ -52,6 +52,7 @@ def linalg_cross(input, other, *, dim=-1):
     except ValueError:
         from ._dispatch import broadcast_error
         raise broadcast_error(a, b) from None
+    check_broadcast_size(a, b)
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected scalar type {_torch_type_name(a.dtype)} but found {_torch_type_name(b.dtype)}")
     if a.dtype == np.bool_:

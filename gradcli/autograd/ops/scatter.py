@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_shape
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dispatch import _torch_type_name
 from .arithmetic import FLOOR_DIVIDE
@@ -196,6 +197,7 @@ def masked_select(input, mask):
     except ValueError:
         from ._dispatch import broadcast_error
         raise broadcast_error(m, d) from None
+    check_shape(shape, d.itemsize)  # --max-elements: the broadcast mask may select all of it
     full_mask = np.broadcast_to(m, shape)
     out = np.broadcast_to(d, shape)[full_mask]
     return record(MASKED_SELECT, out, (input,), {"shape": shape, "mask": full_mask})

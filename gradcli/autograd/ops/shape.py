@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from .. import dtypes
+from ..limits import check_shape
 from ..tensor import _wrap_dim, wrap
 from ._dims import distinct_dims
 from ._dispatch import bump_version, check_inplace
@@ -251,6 +252,8 @@ def _legacy_name(d):
 def expand(self, *sizes):
     d = self._data
     shape = _expand_shape(d, _sizes(sizes))
+    # --max-elements counts the view: whatever reads it (a copy, an op) allocates that many
+    check_shape(shape, d.itemsize)
     # writable, as torch's: fill_/zero_ may write an expanded tensor, ops that read it may not
     out = np.lib.stride_tricks.as_strided(d, shape, np.broadcast_to(d, shape).strides, writeable=d.flags.writeable)
     return _view_of(EXPAND, out, self, {"shape": d.shape})
