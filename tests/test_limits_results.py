@@ -112,6 +112,7 @@ SHAPED = [
     ("getitem", 600, lambda: torch.ones(5, 30)[idx(20)]),
     ("getitem broadcast", 600, lambda: torch.ones(5, 5)[idx(20)[:, None], idx(30)]),
     ("take_along_dim", 600, lambda: torch.take_along_dim(col(20), idx(30)[None], dim=1)),
+    ("nonzero", 600, lambda: torch.nonzero(torch.ones(20, 15))),  # 300 nonzeros, 2 indices each
 ]
 
 CASES = BROADCASTS + PRODUCTS + SHAPED

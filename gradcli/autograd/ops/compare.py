@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_shape, limits
 from ..tensor import Tensor, _wrap_dim, wrap
 from ._dims import check_flag, distinct_dims, int_list
 from ._dispatch import _torch_type_name, broadcast_error, check_broadcast_size, operands
@@ -208,7 +209,10 @@ def nonzero(input, *, as_tuple=False):
     if input._data.ndim == 0:  # numpy refuses a 0-d array; torch reads it as one element
         found = int(bool(input._data))
         return (wrap(np.zeros(found, np.int64)),) if as_tuple else wrap(np.zeros((found, 0), np.int64))
-    idx = np.nonzero(input._data)
+    d = input._data
+    if not as_tuple and d.size * d.ndim > limits.max_elements:  # --max-elements: a row of indices per nonzero
+        check_shape((int(np.count_nonzero(d)), d.ndim), 8)
+    idx = np.nonzero(d)
     if as_tuple:
         return tuple(wrap(i.astype(np.int64)) for i in idx)
     return wrap(np.stack(idx, axis=1).astype(np.int64) if idx else np.zeros((0, 0), np.int64))
