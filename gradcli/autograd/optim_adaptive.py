@@ -1,4 +1,5 @@
-"""torch.optim: AdamW, RMSprop and Adagrad, with torch's single-tensor (CPU) update formulas
+"""torch.optim: AdamW, RMSprop and Adagrad (and, exported from here, optim_more's Adadelta and Adamax), with
+torch's single-tensor (CPU) update formulas
 in torch's order of operations (the same roundings as optim.py's SGD and Adam)."""
 
 from __future__ import annotations
@@ -148,3 +149,8 @@ class Adagrad(Optimizer):
                 std = np.sqrt(total) + dt(eps)
                 param[...] = param + dt(-clr) * grad / std
                 _bump(p)
+
+
+from .optim_more import Adadelta, Adamax  # noqa: E402  (torch.optim's names gathered here)
+
+TORCH_EXPORTS = {cls.__name__: cls for cls in (AdamW, RMSprop, Adagrad, Adadelta, Adamax)}
