@@ -146,7 +146,8 @@ def build_torch_module() -> Module:
     lr_scheduler = LazyModule("torch.optim.lr_scheduler", lambda: _collect(_P + "lr_scheduler"))
     optim = LazyModule("torch.optim", lambda: _collect(_P + "optim", _P + "optim_adaptive"),
                        {"lr_scheduler": lr_scheduler})
-    own.update(nn=nn, autograd=autograd, optim=optim, **_devices())
+    utils = Module("torch.utils", {"data": LazyModule("torch.utils.data", lambda: _collect(_P + "data"))})
+    own.update(nn=nn, autograd=autograd, optim=optim, utils=utils, **_devices())
     return OpModule("torch", own, op_index.TORCH)
 
 
