@@ -148,7 +148,16 @@ def build_torch_module() -> Module:
                        {"lr_scheduler": lr_scheduler})
     utils = Module("torch.utils", {"data": LazyModule("torch.utils.data", lambda: _collect(_P + "data"))})
     own.update(nn=nn, autograd=autograd, optim=optim, utils=utils, **_devices())
-    return OpModule("torch", own, op_index.TORCH)
+    torch = OpModule("torch", own, op_index.TORCH)
+    _own_dict(torch)["special"] = LazyModule("torch.special", lambda: {
+        name: getattr(torch, op) for name, op in _SPECIAL.items()})
+    return torch
+
+
+# torch.special's names for ops torch also has under another name (same grad_fn names)
+_SPECIAL = {"expit": "sigmoid", "erf": "erf", "erfc": "erfc", "logit": "logit", "xlogy": "xlogy",
+            "expm1": "expm1", "exp2": "exp2", "log1p": "log1p", "logsumexp": "logsumexp",
+            "softmax": "softmax", "log_softmax": "log_softmax"}
 
 
 def _devices() -> dict:
