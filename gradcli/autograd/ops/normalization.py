@@ -176,6 +176,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     _check_mixed(x, (weight, bias, running_mean, running_var))
     shape = (-1,) + (1,) * (x.ndim - 2)
     dt = x.dtype.type
+    if x.dtype == np.float32 and x.size:
+        return _batch_norm_f32(input, running_mean, running_var, weight, bias, training, momentum, eps)
     if training:
         axes = _bn_dims(x.ndim)
         mean, invstd = _moments(x, axes, eps)
@@ -200,6 +202,27 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if bias is not None:
         out = out + bias._data.reshape(shape)
     return record(BATCH_NORM, out.astype(x.dtype, copy=False), (input, weight, bias), params)
+
+
+def _batch_norm_f32(input, running_mean, running_var, weight, bias, training, momentum, eps):
+    from . import batch_norm_f32 as B
+    x = input._data
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    w = None if weight is None else weight._data
+    b = None if bias is None else bias._data
+    if training:
+        mean, var_sum, n = B.stats(x)
+        invstd = B.invstd_of(var_sum, n, eps)
+        if running_mean is not None:
+            _blend(running_mean, mean, momentum)
+        if running_var is not None:
+            B.blend_var(running_var._data, var_sum / np.float32(max(n - 1, 1)), momentum)
+    else:
+        mean = running_mean._data.astype(np.float32)
+        invstd = np.float32(1) / np.sqrt(running_var._data.astype(np.float32) + np.float32(eps))
+    out = B.transform(x, mean, invstd, w, b)
+    params = {"invstd": invstd.reshape(shape), "mean": mean.reshape(shape), "train": training}
+    return record(BATCH_NORM, out, (input, weight, bias), params)
 
 
 def _rows_mean(x):
