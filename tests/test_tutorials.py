@@ -38,8 +38,6 @@ XFAIL = {
     "examples_tensors_manual_grad.py": "float32 torch.sin is MKL's vsSin (VML_HA, not correctly "
     "rounded): 92 of the 2000 values of sin(linspace(-pi, pi, 2000)) differ by an ulp from "
     "gradcli's correctly rounded sin, and the fit's sums carry it into the printed digits",
-    "module_backward_hook.py": "nn.Module.register_full_backward_hook is not implemented (nor the "
-    "BackwardHookFunctionBackward node it puts on the module's inputs)",
     "complex_autograd.py": "complex dtypes are not supported (torch.complex64 tensors, conj, .real, "
     "view_as_real)",
     "saved_tensor_hooks.py": "torch.autograd.graph.saved_tensors_hooks is not implemented",

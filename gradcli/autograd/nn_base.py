@@ -76,13 +76,15 @@ class Module:
         d["_modules"] = {}
         d["_forward_pre_hooks"] = {}
         d["_forward_hooks"] = {}
+        d["_backward_hooks"] = {}
+        d["_backward_pre_hooks"] = {}
 
     # -- calling ----------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
-        if self._forward_pre_hooks or self._forward_hooks:
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
@@ -91,12 +93,17 @@ class Module:
             new = hook(self, args)
             if new is not None:
                 args = new if isinstance(new, tuple) else (new,)
+        backward = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            from .nn_hooks import BackwardHook
+            backward = BackwardHook(self, self._backward_hooks, self._backward_pre_hooks)
+            args = backward.setup_input_hook(args)
         out = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks.values()):
             new = hook(self, args, out)
             if new is not None:
                 out = new
-        return out
+        return out if backward is None else backward.setup_output_hook(out)
 
     def register_forward_pre_hook(self, hook) -> _Handle:
         """hook(module, args) -> None or new args, called before forward."""
@@ -105,6 +112,14 @@ class Module:
     def register_forward_hook(self, hook) -> _Handle:
         """hook(module, args, output) -> None or a new output, called after forward."""
         return self._add_hook(self._forward_hooks, hook)
+
+    def register_full_backward_hook(self, hook, prepend: bool = False) -> _Handle:
+        """hook(module, grad_input, grad_output) -> None or new grad_input, during backward."""
+        return self._add_hook(self._backward_hooks, hook)
+
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> _Handle:
+        """hook(module, grad_output) -> None or a new grad_output, before the module's backward."""
+        return self._add_hook(self._backward_pre_hooks, hook)
 
     @staticmethod
     def _add_hook(hooks: dict, hook) -> _Handle:
