@@ -78,6 +78,9 @@ from .convolution import conv1d, conv2d, conv3d  # noqa: E402
 from .group_norm import group_norm, instance_norm  # noqa: E402
 from .prelu import prelu  # noqa: E402
 from .feature_dropout import dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
+from .loss_more import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: E402
+                        margin_ranking_loss, multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss,
+                        triplet_margin_loss)
 from .pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, avg_pool3d,  # noqa: E402
                       max_pool1d, max_pool2d, max_pool3d)
 from .shrink import hardshrink, softshrink  # noqa: E402
@@ -258,7 +261,11 @@ TORCH_EXPORTS = {
         max_pool3d=max_pool3d, avg_pool1d=avg_pool1d, avg_pool2d=avg_pool2d, avg_pool3d=avg_pool3d,
         adaptive_avg_pool1d=adaptive_avg_pool1d, adaptive_avg_pool2d=adaptive_avg_pool2d,
         group_norm=group_norm, instance_norm=instance_norm, prelu=prelu, dropout1d=dropout1d, dropout2d=dropout2d,
-        dropout3d=dropout3d, feature_alpha_dropout=feature_alpha_dropout,
+        dropout3d=dropout3d, feature_alpha_dropout=feature_alpha_dropout, margin_ranking_loss=margin_ranking_loss,
+        hinge_embedding_loss=hinge_embedding_loss, soft_margin_loss=soft_margin_loss,
+        cosine_embedding_loss=cosine_embedding_loss, triplet_margin_loss=triplet_margin_loss,
+        poisson_nll_loss=poisson_nll_loss, gaussian_nll_loss=gaussian_nll_loss,
+        multilabel_soft_margin_loss=multilabel_soft_margin_loss,
     ).items()
 }
 
