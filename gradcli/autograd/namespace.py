@@ -147,7 +147,8 @@ def build_torch_module() -> Module:
     optim = LazyModule("torch.optim", lambda: _collect(_P + "optim", _P + "optim_adaptive"),
                        {"lr_scheduler": lr_scheduler})
     utils = Module("torch.utils", {"data": LazyModule("torch.utils.data", lambda: _collect(_P + "data"))})
-    own.update(nn=nn, autograd=autograd, optim=optim, utils=utils, **_devices())
+    func = LazyModule("torch.func", lambda: _collect(_P + "func"))
+    own.update(nn=nn, autograd=autograd, optim=optim, utils=utils, func=func, **_devices())
     torch = OpModule("torch", own, op_index.TORCH)
     _own_dict(torch)["special"] = LazyModule("torch.special", lambda: {
         name: getattr(torch, op) for name, op in _SPECIAL.items()})

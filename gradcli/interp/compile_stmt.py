@@ -19,7 +19,7 @@ from gradcli.syntax import ast
 
 SUPPORTED_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
                      "torch.autograd.functional", "torch.optim", "torch.nn.init", "torch.optim.lr_scheduler",
-                     "torch.nn.utils", "torch.utils.data")
+                     "torch.nn.utils", "torch.utils.data", "torch.func")
 
 
 class Compiler(TryCompiler, AssignCompiler, FunctionCompiler, ExprCompiler):
