@@ -77,6 +77,7 @@ from .padding import pad  # noqa: E402
 from .convolution import conv1d, conv2d, conv3d  # noqa: E402
 from .group_norm import group_norm, instance_norm  # noqa: E402
 from .prelu import prelu  # noqa: E402
+from .upsample import interpolate, upsample  # noqa: E402
 from .feature_dropout import dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
 from .loss_more import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: E402
                         margin_ranking_loss, multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss,
@@ -265,7 +266,7 @@ TORCH_EXPORTS = {
         hinge_embedding_loss=hinge_embedding_loss, soft_margin_loss=soft_margin_loss,
         cosine_embedding_loss=cosine_embedding_loss, triplet_margin_loss=triplet_margin_loss,
         poisson_nll_loss=poisson_nll_loss, gaussian_nll_loss=gaussian_nll_loss,
-        multilabel_soft_margin_loss=multilabel_soft_margin_loss,
+        multilabel_soft_margin_loss=multilabel_soft_margin_loss, interpolate=interpolate, upsample=upsample,
     ).items()
 }
 
