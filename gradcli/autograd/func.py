@@ -1,4 +1,4 @@
-"""torch.func's grad, grad_and_value, jacrev and vmap, on the tape engine.
+"""torch.func's grad, grad_and_value, jacrev, jacfwd, hessian and vmap, on the tape engine.
 
 ``grad(f)(x)`` differentiates ``f`` at a private copy of ``x`` with ``create_graph=True``, so
 ``grad(grad(f))`` nests. As in torch, the result keeps no history through that copy: it is
@@ -57,15 +57,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         from .creation import zeros_like
         from .engine import grad as autograd_grad
         nums = _argnums(argnums, len(args))
-        args = list(args)
-        inputs = []
-        for i in nums:
-            a = args[i]
-            if not isinstance(a, Tensor):
-                raise ValueError(f"Thing passed to transform API must be Tensor, got {type(a)}")
-            x = a.view_as(a) if a.requires_grad else a.detach().requires_grad_()
-            args[i] = x
-            inputs.append(x)
+        args, inputs = _private(args, nums)
         with enable_grad():
             out = func(*args, **kwargs)
             aux = None
@@ -105,25 +97,79 @@ def grad(func, argnums=0, has_aux=False):
     return wrapper
 
 
+def _private(args, nums):
+    """The inputs at ``nums`` replaced by private tensors that require grad: a view of an input
+    that requires grad already (an outer transform's, whose history the results keep), else a
+    detached copy."""
+    args = list(args)
+    inputs = []
+    for i in nums:
+        a = args[i]
+        if not isinstance(a, Tensor):
+            raise ValueError(f"Thing passed to transform API must be Tensor, got {type(a)}")
+        args[i] = a.view_as(a) if a.requires_grad else a.detach().requires_grad_()
+        inputs.append(args[i])
+    return args, inputs
+
+
+def _jacobian_of(func, argnums, args, columns):
+    """Each input's Jacobian block (out.shape + input.shape), by rows (reverse mode) or by
+    columns (forward mode: the double-backward trick, whose products are forward mode's)."""
+    from .creation import zeros_like
+    from .engine import grad as autograd_grad
+    from .ops.joins import stack
+    nums = _argnums(argnums, len(args))
+    args, inputs = _private(args, nums)
+    own = {id(x) for x in inputs if x.grad_fn is None}
+    with enable_grad():
+        out = func(*args)
+        if not isinstance(out, Tensor):
+            raise RuntimeError(f"jacrev(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}")
+        blocks = []
+        if columns:
+            u = zeros_like(out).requires_grad_()
+            gs = autograd_grad(out, inputs, grad_outputs=u, create_graph=True, allow_unused=True) \
+                if out.requires_grad else (None,) * len(inputs)
+            for x, g in zip(inputs, gs):
+                cols = []
+                for j in range(x.numel()):
+                    basis = zeros_like(x).reshape(-1)
+                    basis[j] = 1.0
+                    d = None if g is None or not g.requires_grad else autograd_grad(
+                        g, u, grad_outputs=basis.reshape(x.shape), retain_graph=True, create_graph=True,
+                        allow_unused=True)[0]
+                    cols.append(zeros_like(out) if d is None else d)
+                block = stack(cols, -1) if cols else zeros_like(out).unsqueeze(-1)[..., :0]
+                blocks.append(block.reshape(tuple(out.shape) + tuple(x.shape)))
+        else:
+            flat = out.reshape(-1)
+            rows = [autograd_grad(flat[k], inputs, retain_graph=True, create_graph=True, allow_unused=True)
+                    if out.requires_grad else (None,) * len(inputs) for k in range(flat.numel())]
+            for i, x in enumerate(inputs):
+                parts = [zeros_like(x) if r[i] is None else r[i] for r in rows]
+                block = stack(parts, 0) if parts else zeros_like(x).unsqueeze(0)[:0]
+                blocks.append(block.reshape(tuple(out.shape) + tuple(x.shape)))
+    blocks = [_unwrap(b, own) for b in blocks]
+    return blocks[0] if isinstance(argnums, int) else tuple(blocks)
+
+
 def jacrev(func, argnums=0, has_aux=False):
-    """The Jacobian of ``func`` by reverse mode: torch.autograd.functional.jacobian's values."""
+    """The Jacobian of ``func`` by reverse mode (one vector-Jacobian product per output)."""
     if has_aux:
         raise NotImplementedError("jacrev(has_aux=True) is not supported by gradcli")
+    return lambda *args: _jacobian_of(func, argnums, args, columns=False)
 
-    def wrapper(*args):
-        from .functional import jacobian
-        nums = _argnums(argnums, len(args))
 
-        def partial(*chosen):
-            full = list(args)
-            for i, c in zip(nums, chosen):
-                full[i] = c
-            return func(*full)
+def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    """The Jacobian of ``func`` by forward mode (one Jacobian-vector product per input element)."""
+    if has_aux:
+        raise NotImplementedError("jacfwd(has_aux=True) is not supported by gradcli")
+    return lambda *args: _jacobian_of(func, argnums, args, columns=True)
 
-        jac = jacobian(partial, tuple(args[i] for i in nums))
-        return jac[0] if isinstance(argnums, int) else tuple(jac)
 
-    return wrapper
+def hessian(func, argnums=0):
+    """jacfwd(jacrev(func)), as torch.func builds it."""
+    return jacfwd(jacrev(func, argnums), argnums)
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
