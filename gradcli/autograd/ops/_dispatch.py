@@ -34,7 +34,8 @@ def operands(a, b):
     tb = isinstance(b, Tensor)
     if ta and tb:
         ad, bd = a._data, b._data
-        if ad.shape != bd.shape and ad.size * bd.size > limits.max_elements:  # --max-elements
+        # --max-elements: a broadcast holds at most the product of the sizes (tested first: cheapest)
+        if ad.size * bd.size > limits.max_elements and ad.shape != bd.shape:
             check_broadcast((ad.shape, bd.shape), dtypes.result_type(a, b).np.itemsize)
         if ad.dtype is bd.dtype or ad.dtype == bd.dtype:
             return ad, bd
