@@ -133,3 +133,21 @@ try:
 except KeyError as e:
     print(e)
 """ + tried("pd['zz']"))
+
+
+def test_load_state_dict_without_num_batches_tracked():
+    same_as_torch("""
+m = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+sd = m.state_dict()
+m2 = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+print(m2.load_state_dict({k: v for k, v in sd.items() if 'num_batches' not in k}))
+print(m2.load_state_dict({k: v for k, v in sd.items() if 'running_mean' not in k}, strict=False))
+try:
+    m2.load_state_dict({k: v for k, v in sd.items() if 'running_mean' not in k})
+except RuntimeError as e:
+    print(e)
+print(m2.load_state_dict(dict(sd, extra=torch.ones(1)), strict=False))
+m3 = nn.BatchNorm1d(2, track_running_stats=False)
+print(m3.load_state_dict({'weight': torch.ones(2), 'bias': torch.zeros(2)}))
+print(list(sd.keys()))
+""")

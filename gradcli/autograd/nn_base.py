@@ -394,6 +394,11 @@ class Module:
         return destination
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        state_dict = OrderedDict(state_dict)
+        for name, module in self.named_modules():
+            complete = getattr(type(module), "_complete_state_dict", None)
+            if complete is not None:  # BatchNorm: an old checkpoint's missing num_batches_tracked
+                complete(module, state_dict, name + "." if name else "")
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]

@@ -91,6 +91,14 @@ class _BatchNorm(Module):
             if self.bias is not None:
                 self.bias.zero_()
 
+    def _complete_state_dict(self, state_dict, prefix) -> None:
+        """torch's _NormBase: a checkpoint without num_batches_tracked loads as if it had the
+        module's own (or 0), so it is never reported missing."""
+        key = prefix + "num_batches_tracked"
+        if self.track_running_stats and key not in state_dict:
+            counter = self._buffers.get("num_batches_tracked")
+            state_dict[key] = counter if counter is not None else tensor(0, dtype=_long())
+
     def _check_input_dim(self, input) -> None:  # pragma: no cover - subclasses
         raise NotImplementedError
 
