@@ -1,7 +1,8 @@
 """``t[index] = value``: as torch, the basic part of the index is a view of the tensor (none
 when it selects everything), written in place by fill_/copy_, or by index_put_ for an advanced
 part; the in-place machinery (_dispatch.inplace, views.set_history) makes the base's CopySlices.
-Indexing's ``__setitem__`` (indexing.py parses the index for both directions)."""
+Indexing's ``__setitem__``: indexing.py parses the index for both directions, and imports this
+module after its parser, so this one reads the parser at call time."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 from ..grad_mode import state as grad_state
 from ..tensor import Tensor
 from ._dispatch import bump_version, check_inplace, inplace
-from .indexing import ALIAS, _check_advanced, _parse, _shape_text
+from .joins import _shape_text
 from .registry import defop, record
 from .views import OVERLAP, has_overlap, make_view
 
@@ -45,6 +46,7 @@ INDEX_PUT.saves = ("index",)
 
 def setitem(self, index, value):
     d = self._data
+    from .indexing import ALIAS, _check_advanced, _parse
     basic, spec, second = _parse(d, index)
     if isinstance(value, Tensor):
         src = value._data
@@ -95,6 +97,7 @@ def _write(target, second, value, src):
             _expand_error(np.shape(src), td.shape)
         op = lambda old, v: record(spec, out, (old, v))  # noqa: E731
     else:
+        from .indexing import _check_advanced
         _check_advanced(td, second)
         out = np.array(td, copy=True)
         try:
