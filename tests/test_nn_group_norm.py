@@ -101,3 +101,24 @@ ERRORS = ["F.group_norm(torch.ones(2, 4, 3), 3)", "F.group_norm(torch.ones(2, 4,
 @pytest.mark.parametrize("expr", ERRORS)
 def test_errors(expr):
     same_as_torch(f"try:\n    print({expr})\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
+
+
+@pytest.mark.parametrize("dt", ["torch.float32", "torch.float64"])
+@pytest.mark.parametrize("args", ["(3,)", "(3,), w3", "[2, 3]", "(3,), w3, 1e-3", "(3,), None, 0.5"])
+def test_rms_norm(dt, args):
+    same_as_torch(f"""
+x = ((torch.arange(12.0) * 37 % 23) / 8 - 1).reshape(2, 2, 3).to({dt}).requires_grad_()
+w3 = torch.tensor([1.0, 2.0, 0.5], dtype={dt}, requires_grad=True)
+c = (torch.arange(12.0) % 5 - 2).reshape(2, 2, 3).to({dt})
+y = F.rms_norm(x, {args})
+print(y, y.grad_fn, [type(f).__name__ for f, _ in y.grad_fn.next_functions])
+(y * c).sum().backward()
+print(x.grad, w3.grad)
+""")
+
+
+@pytest.mark.parametrize("expr", ["nn.RMSNorm(3)", "nn.RMSNorm([2, 3], eps=1e-5, elementwise_affine=False)",
+                                  "F.rms_norm(torch.ones(2, 4), (3,))", "F.rms_norm(torch.ones(2, 3), (3,), torch.ones(2))",
+                                  "[n for n, _ in nn.RMSNorm(3).named_parameters()]", "nn.RMSNorm(3)(torch.ones(2, 3))"])
+def test_rms_norm_module_and_errors(expr):
+    same_as_torch(f"try:\n    print({expr})\nexcept Exception as e:\n    print(type(e).__name__, e)\n")

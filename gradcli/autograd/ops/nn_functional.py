@@ -78,6 +78,7 @@ from .convolution import conv1d, conv2d, conv3d  # noqa: E402
 from .group_norm import group_norm, instance_norm  # noqa: E402
 from .prelu import prelu  # noqa: E402
 from .upsample import interpolate, upsample  # noqa: E402
+from .rms_norm import rms_norm  # noqa: E402
 from .feature_dropout import dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
 from .loss_more import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: E402
                         margin_ranking_loss, multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss,
@@ -267,6 +268,7 @@ TORCH_EXPORTS = {
         cosine_embedding_loss=cosine_embedding_loss, triplet_margin_loss=triplet_margin_loss,
         poisson_nll_loss=poisson_nll_loss, gaussian_nll_loss=gaussian_nll_loss,
         multilabel_soft_margin_loss=multilabel_soft_margin_loss, interpolate=interpolate, upsample=upsample,
+        rms_norm=rms_norm,
     ).items()
 }
 
