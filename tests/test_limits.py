@@ -39,6 +39,9 @@ SIZED_BY_AN_ARGUMENT = [
     lambda n: torch.repeat_interleave(torch.tensor([n])),
     lambda n: torch.nn.functional.pad(torch.ones(2), (0, n)),
     lambda n: torch.nn.functional.pad(torch.ones(1, 2), (n, 0), mode="replicate"),
+    lambda n: torch.nn.functional.interpolate(torch.ones(1, 1, 2), size=n),
+    lambda n: torch.nn.functional.interpolate(torch.ones(1, 1, 2), scale_factor=n / 2, mode="linear"),
+    lambda n: torch.nn.functional.adaptive_avg_pool1d(torch.ones(1, 2), n),
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..limits import check_shape
 from ..tensor import Tensor
 from .activation import python_type_name
 from .registry import backward_op, defop, record
@@ -80,6 +81,7 @@ def adaptive_avg_pool2d(input, output_size):
     if any(s < 0 for s in out):
         raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
                            f"received {{{', '.join(str(s) for s in out)}}}")
+    check_shape(x.shape[:-2] + out, x.itemsize)  # --max-elements: output_size may exceed the input's
     if out == (1, 1):
         from .reduction import mean
         return mean(input, (-1, -2), True)

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ..limits import check_shape
 from ..tensor import Tensor
 from .activation import python_type_name
 from .registry import backward_op, defop, record
@@ -169,6 +170,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     elif align_corners is None:
         align_corners = False
     out_size, scales = _output_size(input, n, size, scale_factor)
+    check_shape(x.shape[:2] + tuple(out_size), x.itemsize)  # --max-elements, before numpy allocates
     if recompute_scale_factor:
         scales = [None] * n
     if mode == "area":
