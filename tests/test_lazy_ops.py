@@ -101,6 +101,10 @@ FIRST_USES = {
     "operators and their refusals": """
         import torch
         x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        try:
+            x.mH = 1  # before any read of mH: refused as the property refuses it
+        except AttributeError as e:
+            print(e)
         y = (x @ x).T * 2 - x[0] / 3 + (x > 2) ** 2
         y.sum().backward()
         print(y, x.grad, -x, x == 1, ~(x > 1), x.mT)
