@@ -79,6 +79,7 @@ from .group_norm import group_norm, instance_norm  # noqa: E402
 from .prelu import prelu  # noqa: E402
 from .upsample import interpolate, upsample  # noqa: E402
 from .rms_norm import rms_norm  # noqa: E402
+from .im2col import fold, pixel_shuffle, pixel_unshuffle, unfold  # noqa: E402
 from .feature_dropout import dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
 from .loss_more import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: E402
                         margin_ranking_loss, multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss,
@@ -268,7 +269,7 @@ TORCH_EXPORTS = {
         cosine_embedding_loss=cosine_embedding_loss, triplet_margin_loss=triplet_margin_loss,
         poisson_nll_loss=poisson_nll_loss, gaussian_nll_loss=gaussian_nll_loss,
         multilabel_soft_margin_loss=multilabel_soft_margin_loss, interpolate=interpolate, upsample=upsample,
-        rms_norm=rms_norm,
+        rms_norm=rms_norm, unfold=unfold, fold=fold, pixel_shuffle=pixel_shuffle, pixel_unshuffle=pixel_unshuffle,
     ).items()
 }
 
