@@ -98,32 +98,27 @@ def _only_the_command_named(app, args: list[str]):
 
 
 def _run_typer(app, args: list[str]):
-    """The command line Typer parses: help, completion, errors, or a form ``argv`` leaves."""
+    """The command line Typer parses: help, completion, errors, or a form ``argv`` leaves.
+    Click's own errors become their exit code here; the command's errors go on to ``invoke``."""
+    from typer import Abort
     from typer import main as typer_main
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
     from .coerce import install
     if app is None:
         from .app import app
     command = typer_main.get_command(_only_the_command_named(app, args))
     install(command)
-    return command.main(args=args, prog_name="gradcli", standalone_mode=False)
-
-
-def _click_exit(e: BaseException) -> int | None:
-    """The exit code (after saying why) of an error Typer or Click raised, else None."""
-    if "typer" not in sys.modules:  # the fast path ran: Click raised nothing
-        return None
-    from typer import Abort
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError
-    if isinstance(e, NoArgsIsHelpError):
+    try:
+        return command.main(args=args, prog_name="gradcli", standalone_mode=False)
+    except NoArgsIsHelpError as e:
         say(e.format_message())
         return EXIT_USAGE
-    if isinstance(e, ClickException):
+    except ClickException as e:
         say(_usage_line(e) if hasattr(e, "ctx") else f"gradcli: error: {e.format_message()}")
         return e.exit_code if e.exit_code else EXIT_USAGE
-    if isinstance(e, Abort):
+    except Abort:  # Click's name for Ctrl-C
         return EXIT_INTERRUPTED
-    return None
 
 
 def invoke(app, args: list[str]) -> int:
@@ -163,9 +158,6 @@ def invoke(app, args: list[str]) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - the last line of defence: a bug in gradcli
-        code = _click_exit(e)
-        if code is not None:
-            return code
         if debug:
             import traceback
             traceback.print_exc(file=sys.stderr)
