@@ -166,9 +166,14 @@ def test_first_use_behaves_as_eager_binding(name):
     assert _run_fresh(source)[0] == _run_fresh(source, eager=True)[0]
 
 
-def test_expression_mode_sees_every_name():
-    out, _ = _run_fresh("logsumexp(tensor([1., 2.]), 0) + relu(tensor(-1.))\n", expr_mode=True)
+def test_expression_mode_sees_every_name_and_imports_only_what_it_uses():
+    out, loaded = _run_fresh("logsumexp(tensor([1., 2.]), 0) + relu(tensor(-1.))\n", expr_mode=True)
     assert out == "last value: tensor(2.3133)\n"
+    assert "gradcli.autograd.ops.softmax'" in loaded  # where logsumexp lives
+    for family in ("linalg", "sorting", "indexing", "nn_functional"):
+        assert f"gradcli.autograd.ops.{family}'" not in loaded, family
+    out, _ = _run_fresh("_dispatch\n", expr_mode=True)
+    assert out.startswith("error: NameError: name '_dispatch' is not defined"), out
 
 
 def test_a_program_imports_only_the_op_modules_it_uses():

@@ -71,6 +71,21 @@ class OpModule(Module):
         return own
 
 
+class PublicNames:
+    """A module's public names as ``.get`` sees them (the bare names of -e expressions), each
+    looked up when asked for: listing them all would import every op module first."""
+
+    __slots__ = ("module",)
+
+    def __init__(self, module: Module):
+        self.module = module
+
+    def get(self, name: str, default=None):
+        if name.startswith("_"):
+            return default
+        return getattr(self.module, name, default)
+
+
 def public_attributes(module: Module) -> dict:
     """What ``from module import *`` binds."""
     if isinstance(module, LazyModule):

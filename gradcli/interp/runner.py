@@ -69,7 +69,8 @@ class Context:
         self.torch, self.module_type, self.site = _engine()
         self.torch_names: dict = {}
         if expr_mode:
-            self.torch_names = {k: v for k, v in vars(self.torch).items() if not k.startswith("_")}
+            from gradcli.autograd.namespace import PublicNames
+            self.torch_names = PublicNames(self.torch)  # looked up by name: no import of every op module
             functional = getattr(getattr(self.torch, "nn", None), "functional", None)
             self.env.setdefault("torch", self.torch)
             if functional is not None:
