@@ -150,3 +150,32 @@ for step in range(3):
     print(step, loss)
 print(model[0].weight.grad)
 """)
+
+
+ADAPTIVE_MAX = [("F.adaptive_max_pool2d", "x, 2"), ("F.adaptive_max_pool2d", "x, (3, None)"),
+                ("F.adaptive_max_pool2d", "x, (4, 7)"), ("F.adaptive_max_pool2d", "x, 1"),
+                ("F.adaptive_max_pool1d", "x.flatten(-2), 4"), ("F.adaptive_max_pool1d", "x.flatten(-2), 3")]
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("fn, args", ADAPTIVE_MAX)
+@pytest.mark.parametrize("shape", ["(2, 2, 5, 7)", "(3, 6, 5)"])
+def test_adaptive_max_pool(dt, fn, args, shape):
+    same_as_torch(values(shape, dt) + "c = 1.5\n" + BODY.replace("CALL", f"{fn}({args})")
+                  + f"print({fn}({args}, return_indices=True))\n")
+
+
+def test_adaptive_max_pool_nan_modules_and_errors():
+    same_as_torch("""
+xn = torch.tensor([[[1.0, float('nan'), 2.0, float('nan')], [3.0, 3.0, -1.0, 0.0]]], requires_grad=True)
+y, i = F.adaptive_max_pool1d(xn, 2, return_indices=True)
+print(y, i)
+y.sum().backward()
+print(xn.grad)
+print(nn.AdaptiveMaxPool2d((2, None)), nn.AdaptiveMaxPool1d(2, return_indices=True))
+print(nn.AdaptiveMaxPool1d(2, return_indices=True)(xn))
+print(F.adaptive_max_pool2d(torch.ones(2, 1, 3, 3), 2).grad_fn)
+x = torch.ones(1, 1, 3, 3, requires_grad=True)
+g, = torch.autograd.grad((F.adaptive_max_pool2d(x.double(), 2) ** 2).sum(), x, create_graph=True)
+print(g, g.grad_fn)
+""" + tried("F.adaptive_max_pool2d(torch.ones(5), 2)") + tried("F.adaptive_max_pool1d(torch.ones(5), 2)"))

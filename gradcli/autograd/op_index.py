@@ -108,6 +108,8 @@ TORCH = {
 FUNCTIONAL = {
     "adaptive_avg_pool1d": "ops.adaptive_pooling:adaptive_avg_pool1d",
     "adaptive_avg_pool2d": "ops.adaptive_pooling:adaptive_avg_pool2d",
+    "adaptive_max_pool1d": "ops.adaptive_pooling:adaptive_max_pool1d",
+    "adaptive_max_pool2d": "ops.adaptive_pooling:adaptive_max_pool2d",
     "alpha_dropout": "ops.nn_functional:alpha_dropout", "avg_pool1d": "ops.pooling:avg_pool1d",
     "avg_pool2d": "ops.pooling:avg_pool2d", "avg_pool3d": "ops.pooling:avg_pool3d",
     "batch_norm": "ops.normalization:batch_norm", "bilinear": "ops.nn_functional:bilinear",

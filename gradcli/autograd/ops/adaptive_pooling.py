@@ -1,5 +1,6 @@
 """torch.nn.functional.adaptive_avg_pool1d / adaptive_avg_pool2d (AdaptiveAvgPool2DBackward0;
-an output of size 1 is torch's mean over the plane, MeanBackward1).  Output cell i reads input
+an output of size 1 is torch's mean over the plane, MeanBackward1) and adaptive_max_pool1d/2d
+(AdaptiveMaxPool2DBackward0, with indices).  Output cell i reads input
 [floor(i·L/O), ceil((i+1)·L/O)); sums run in float32 cell by cell, then divide by the height and
 by the width, as torch's CPU kernel does."""
 
@@ -98,3 +99,65 @@ def adaptive_avg_pool1d(input, output_size):
                            f"[{', '.join(str(s) for s in input._data.shape)}]")
     size = output_size if isinstance(output_size, int) else tuple(output_size)[0]
     return S.squeeze(adaptive_avg_pool2d(S.unsqueeze(input, -2), (1, size)), -2)
+
+
+# -- adaptive max pooling ------------------------------------------------------------------------------
+
+def _adaptive_max_array(x, out):
+    """Each cell's max and its index in the (H·W) plane: the first of equal maxima, the last nan."""
+    values = np.empty(x.shape[:-2] + tuple(out), dtype=x.dtype)
+    index = np.empty(x.shape[:-2] + tuple(out), dtype=np.int64)
+    width = x.shape[-1]
+    for oh, ow, rows, cols in _cells(x.shape, out):
+        cell = x[..., rows, cols]
+        flat = cell.reshape(cell.shape[:-2] + (-1,))
+        pick = flat.argmax(axis=-1)
+        if x.dtype.kind == "f":
+            isnan = np.isnan(flat)
+            if isnan.any():
+                last = flat.shape[-1] - 1 - isnan[..., ::-1].argmax(axis=-1)
+                pick = np.where(isnan.any(axis=-1), last, pick)
+        cw = cols.stop - cols.start
+        values[..., oh, ow] = np.take_along_axis(flat, pick[..., None], axis=-1)[..., 0]
+        index[..., oh, ow] = (rows.start + pick // cw) * width + cols.start + pick % cw
+    return values, index
+
+
+_ADAPTIVE_MAX = None
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    global _ADAPTIVE_MAX
+    from .pooling import _make_max
+    if not isinstance(input, Tensor):
+        raise TypeError(f"adaptive_max_pool2d(): argument 'input' (position 1) must be Tensor, not "
+                        f"{python_type_name(input)}")
+    x = input._data
+    if x.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: "
+                           f"[{', '.join(str(s) for s in x.shape)}]")
+    out = _sizes(output_size, x, 2)
+    check_shape(x.shape[:-2] + out, x.itemsize)  # --max-elements: output_size may exceed the input's
+    if _ADAPTIVE_MAX is None:
+        _ADAPTIVE_MAX = _make_max(2, "AdaptiveMaxPool2D")
+    values, index = _adaptive_max_array(x, out)
+    result = record(_ADAPTIVE_MAX, values, (input,), {"indices": index, "shape": x.shape})
+    if return_indices:
+        from ..tensor import wrap
+        return result, wrap(index)
+    return result
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    from . import shape as S
+    if not isinstance(input, Tensor):
+        raise TypeError(f"adaptive_max_pool1d(): argument 'input' (position 1) must be Tensor, not "
+                        f"{python_type_name(input)}")
+    if input._data.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input._data.ndim}-dimensional tensor for argument "
+                           "#1 'self' (while checking arguments for adaptive_max_pool1d)")
+    size = output_size if isinstance(output_size, int) else tuple(output_size)[0]
+    out = adaptive_max_pool2d(S.unsqueeze(input, -2), (1, size), return_indices)
+    if return_indices:
+        return S.squeeze(out[0], -2), S.squeeze(out[1], -2)
+    return S.squeeze(out, -2)

@@ -80,6 +80,7 @@ from .prelu import prelu  # noqa: E402
 from .upsample import interpolate, upsample  # noqa: E402
 from .rms_norm import rms_norm  # noqa: E402
 from .im2col import fold, pixel_shuffle, pixel_unshuffle, unfold  # noqa: E402
+from .adaptive_pooling import adaptive_max_pool1d, adaptive_max_pool2d  # noqa: E402
 from .feature_dropout import dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
 from .loss_more import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: E402
                         margin_ranking_loss, multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss,
@@ -270,6 +271,7 @@ TORCH_EXPORTS = {
         poisson_nll_loss=poisson_nll_loss, gaussian_nll_loss=gaussian_nll_loss,
         multilabel_soft_margin_loss=multilabel_soft_margin_loss, interpolate=interpolate, upsample=upsample,
         rms_norm=rms_norm, unfold=unfold, fold=fold, pixel_shuffle=pixel_shuffle, pixel_unshuffle=pixel_unshuffle,
+        adaptive_max_pool1d=adaptive_max_pool1d, adaptive_max_pool2d=adaptive_max_pool2d,
     ).items()
 }
 

@@ -100,8 +100,8 @@ def _gather_indices(grad, indices, n):
     return vals.reshape(indices.shape)
 
 
-def _make_max(n):
-    name = f"MaxPool{n}DWithIndices"
+def _make_max(n, name=None):
+    name = name or f"MaxPool{n}DWithIndices"
     scatter = backward_op(name + "BackwardBackward0",
                           lambda grad, F, indices, shape: _scatter_indices(grad, indices, shape, n),
                           {"grad_output": "grad read at the indices"},
