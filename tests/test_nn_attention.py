@@ -72,3 +72,27 @@ print(nn.MultiheadAttention(4, 2).in_proj_bias, nn.MultiheadAttention(4, 2).out_
                                   "nn.MultiheadAttention(4, 2)(x, x, x, attn_mask=torch.ones(2, 2, dtype=torch.bool))"])
 def test_errors(expr):
     same_as_torch(f"try:\n    print({expr})\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
+
+
+@pytest.mark.parametrize("make", ["nn.TransformerEncoderLayer(d_model=4, nhead=2, dim_feedforward=8, dropout=0.0)",
+                                  "nn.TransformerEncoderLayer(4, 2, 8, 0.0, activation='gelu', norm_first=True)",
+                                  "nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8, 0.0, batch_first=True), "
+                                  "num_layers=2, norm=nn.LayerNorm(4))",
+                                  "nn.TransformerEncoderLayer(4, 1, 6, 0.0, bias=False, layer_norm_eps=1e-3)"])
+@pytest.mark.parametrize("mask", ["", ", src_key_padding_mask=torch.tensor([[False, False, True], [False, False, False]])"])
+def test_transformer_encoder(make, mask):
+    same_as_torch(f"m = {make}\n" + f"""
+print(m)
+print([n for n, _ in m.named_parameters()])
+fill(m)
+m = m.double()
+q = x.double().requires_grad_()
+first = m.layers[0] if isinstance(m, nn.TransformerEncoder) else m
+src = q.transpose(0, 1) if first.self_attn.batch_first else q
+out = m(src{mask})
+print(out, out.grad_fn)
+out.pow(2).sum().backward()
+print(q.grad)
+for n, p in m.named_parameters():
+    print(n, torch.where(p.grad.abs() < 1e-12, torch.zeros_like(p.grad), p.grad))
+""")
