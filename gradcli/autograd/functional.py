@@ -263,6 +263,10 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jacobian")
         _check_requires_grad(outputs, "outputs", strict)
+        if strategy == "forward-mode":
+            jac = _unpack(_postprocess(_forward_jacobian(outputs, inputs), False),
+                          (is_outputs_tuple, is_inputs_tuple))
+            return _as_lists(jac) if is_inputs_tuple else jac  # torch's forward mode nests in lists
         jac = []
         for i, out in enumerate(outputs):
             rows = [[] for _ in inputs]
@@ -288,6 +292,33 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                              for r, inp in zip(rows, inputs)))
         jac = _postprocess(tuple(jac), create_graph)
         return _unpack(jac, (is_outputs_tuple, is_inputs_tuple))
+
+
+def _as_lists(x):
+    return [_as_lists(v) for v in x] if isinstance(x, tuple) else x
+
+
+def _forward_jacobian(outputs, inputs):
+    """Forward mode's Jacobian, one Jacobian-vector product per input element through the
+    double-backward trick (as jvp): its products are forward mode's, so zeros keep their signs."""
+    from .ops.shape import stack
+    jac = []
+    for out in outputs:
+        u = wrap(np.zeros(out._data.shape, out._data.dtype)).requires_grad_()
+        grads = _autograd_grad((out,), inputs, (u,), create_graph=True)
+        blocks = []
+        for g, inp in zip(grads, inputs):
+            cols = []
+            for j in range(inp.nelement()):
+                basis = np.zeros(inp._data.size, inp._data.dtype)
+                basis[j] = 1
+                d = None if g is None or not g.requires_grad else _autograd_grad(
+                    (g,), (u,), (wrap(basis.reshape(inp._data.shape)),), retain_graph=True)[0]
+                cols.append(d if d is not None else _zeros_like(out))
+            shape = tuple(out.shape) + tuple(inp.shape)
+            blocks.append(stack(cols, -1).reshape(shape) if cols else _stack([], shape, out, inp))
+        jac.append(tuple(blocks))
+    return tuple(jac)
 
 
 def _stack(rows, shape, out, inp):

@@ -1,0 +1,30 @@
+# nn.init with constants, Embedding, LayerNorm and BatchNorm1d (train and eval), losses without reduction
+import torch
+import torch.nn as nn
+
+lin = nn.Linear(3, 2)
+nn.init.constant_(lin.weight, 0.5)
+nn.init.zeros_(lin.bias)
+print(lin.weight, lin.bias)
+emb = nn.Embedding(4, 2)
+with torch.no_grad():
+    emb.weight.copy_(torch.arange(8.0).reshape(4, 2) / 10)
+idx = torch.tensor([[0, 2], [3, 3]])
+out = emb(idx)
+print(out.shape, out)
+out.sum().backward()
+print(emb.weight.grad)
+ln = nn.LayerNorm(3)
+x = torch.tensor([[1.0, 2.0, 4.0], [0.5, -0.5, 0.0]], requires_grad=True)
+y = ln(x)
+print(y)
+y[:, 0].sum().backward()
+print(x.grad)
+bn = nn.BatchNorm1d(3)
+print(bn(x))
+print(bn.running_mean, bn.running_var, bn.num_batches_tracked)
+bn.eval()
+print(bn(x))
+print(nn.MSELoss(reduction='none')(x, torch.zeros(2, 3)))
+print(nn.L1Loss(reduction='sum')(x, torch.ones(2, 3)), nn.SmoothL1Loss(beta=0.5)(x, torch.ones(2, 3)))
+print(torch.nn.utils.parameters_to_vector(lin.parameters()))
