@@ -5,7 +5,9 @@ TENSOR_INPLACE), so the families load on first use and nobody maintains the inde
     python -m gradcli.autograd.op_index_build           # rewrite gradcli/autograd/op_index.py
     python -m gradcli.autograd.op_index_build --check   # exit 1 if it is out of date
 
-tests/test_lazy_ops.py fails when a family's tables and the index disagree.
+tests/test_lazy_ops.py fails when a family's tables and the index disagree. Adding an op to
+a family means running the first command and committing op_index.py with the op. (The package
+imports op_index.py, so after a merge conflict in it take either side, then regenerate.)
 """
 
 from __future__ import annotations
