@@ -34,7 +34,8 @@ def to_dtype(self, dtype, copy=False):
     d = self._data
     if d.dtype == nd:
         return self if not copy else record(TO_COPY, d.copy(), (self,))
-    out = d.astype(nd)
+    from ..creation import cast
+    out = cast(d, nd)
     if nd.kind == "f" and d.dtype.kind == "f":
         return record(TO_COPY, out, (self,))
     return wrap(out)
