@@ -184,3 +184,30 @@ try:
 except Exception as e:
     print(type(e).__name__)
 """)
+
+
+BIT_CASES = [((1, 3, 8, 8), (4, 3, 3, 3), 1), ((2, 3, 8, 8), (4, 3, 3, 3), 1), ((4, 2, 6, 6), (16, 2, 3, 3), 0),
+             ((2, 16, 5, 5), (8, 16, 3, 3), 1), ((3, 2, 5, 5), (5, 2, 3, 3), 0), ((2, 1, 12, 12), (6, 1, 5, 5), 0),
+             ((8, 1, 10, 10), (4, 1, 3, 3), 1), ((2, 4, 9), (6, 4, 3), 1)]
+
+
+@pytest.mark.parametrize("xs, ws, pad", BIT_CASES, ids=str)
+def test_float32_bits_on_random_data(xs, ws, pad):
+    """Outputs and all three gradients bit for bit (conv_backward_f32.py's orders) on random data."""
+    import numpy as np
+    import torch
+    from gradcli.autograd.namespace import build_torch_module
+    g = build_torch_module()
+    rng = np.random.default_rng(sum(xs) + sum(ws))
+    x, w, b = (rng.standard_normal(s).astype(np.float32) for s in (xs, ws, ws[:1]))
+    name = "conv2d" if len(xs) == 4 else "conv1d"
+    tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+    gx, gw, gb = (g.tensor(a, requires_grad=True) for a in (x, w, b))
+    ty = getattr(torch.nn.functional, name)(tx, tw, tb, padding=pad)
+    gy = getattr(g.nn.functional, name)(gx, gw, gb, padding=pad)
+    c = rng.standard_normal(ty.shape).astype(np.float32)
+    (ty * torch.tensor(c)).sum().backward()
+    (gy * g.tensor(c)).sum().backward()
+    np.testing.assert_array_equal(gy.detach().numpy(), ty.detach().numpy())
+    for mine, theirs in ((gx, tx), (gw, tw), (gb, tb)):
+        np.testing.assert_array_equal(mine.grad.numpy(), theirs.grad.numpy())

@@ -3,8 +3,8 @@
 A convolution is bilinear in (input, weight): with conv(x, w), its input adjoint dx(g, w) and
 its weight adjoint dw(g, x), every derivative is one of the three again, so the first
 derivatives recorded under ``create_graph`` (ConvolutionBackwardBackward0) give every order.
-Windows are strided views of the zero-padded input; float32 sums run in float64 and round once
-(torch's oneDNN kernels accumulate in float32 in blocked orders no simple model reproduces).
+Windows are strided views of the zero-padded input; float32 sums follow torch's kernels' orders
+where measured (forward here, gradients in conv_backward_f32.py), else run in float64 and round once.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..tensor import Tensor
 from .activation import python_type_name
+from . import conv_backward_f32 as B
 from .registry import backward_op, defop, record
 
 
@@ -48,10 +49,14 @@ def _rows(a, n):
 
 
 def _uses_onednn(x, w, groups) -> bool:
+    return uses_onednn(x.shape, w.shape, groups)
+
+
+def uses_onednn(xshape, wshape, groups) -> bool:
     """torch's choice between oneDNN and its own im2col kernel for a float32 convolution
     (use_mkldnn in Convolution.cpp; a 1-d convolution runs as a 2-d one of height 1)."""
-    spatial = w.shape[2:] if w.ndim > 3 else (1,) + w.shape[2:]
-    return groups > 1 or all(k > 3 for k in spatial) or x.shape[0] > 1 or x.size > 20480
+    spatial = tuple(wshape[2:]) if len(wshape) > 3 else (1,) + tuple(wshape[2:])
+    return groups > 1 or all(k > 3 for k in spatial) or xshape[0] > 1 or int(np.prod(xshape)) > 20480
 
 
 def _fma_chain(x, w, stride, padding, dilation, groups, bias, out):
@@ -125,6 +130,9 @@ def conv_input_array(g, w, stride, padding, dilation, groups, xshape):
     dtype = np.result_type(g, w)
     if g.size == 0 or w.size == 0:
         return np.zeros(xshape, dtype=dtype)
+    exact = B.input_grad(g, w, stride, padding, dilation, groups, xshape, uses_onednn(xshape, w.shape, groups))
+    if exact is not None:
+        return exact
     n = w.ndim - 2
     kernel = w.shape[2:]
     out = g.shape[2:]
@@ -151,6 +159,9 @@ def conv_weight_array(g, x, stride, padding, dilation, groups, wshape):
     dtype = np.result_type(g, x)
     if g.size == 0 or x.size == 0:
         return np.zeros(wshape, dtype=dtype)
+    exact = B.weight_grad(g, x, stride, padding, dilation, groups, wshape, uses_onednn(x.shape, wshape, groups))
+    if exact is not None:
+        return exact
     n = len(wshape) - 2
     kernel = tuple(wshape[2:])
     out = g.shape[2:]
@@ -200,15 +211,17 @@ CONV_WEIGHT = backward_op(
 )
 
 
-def _bias_sum(grad, F):
-    return grad.sum(axis=(0,) + tuple(range(2, grad.ndim)))
+def _bias_sum(grad, F, onednn, cin):
+    exact = B.bias_grad(grad, cin, onednn)
+    return exact if exact is not None else grad.sum(axis=(0,) + tuple(range(2, grad.ndim)))
 
 
 def _bias_spread(grad, shape, F):
     return F.expand(F.reshape(grad, (1, -1) + (1,) * (len(shape) - 2)), shape)
 
 
-CONV_BIAS = backward_op("ConvolutionBackwardBackward0", lambda grad, F, shape: _bias_sum(grad, F),
+CONV_BIAS = backward_op("ConvolutionBackwardBackward0",
+                        lambda grad, F, shape, onednn, cin: _bias_sum(grad, F, onednn, cin),
                         {"grad_output": "grad spread over batch and positions"},
                         grad_output=lambda grad, shape, F: _bias_spread(grad, shape, F))
 
@@ -220,7 +233,9 @@ CONVOLUTION = defop(
         grad, weight, stride=stride, padding=padding, dilation=dilation, groups=groups, xshape=tuple(input.shape)),
     weight=lambda grad, input, weight, stride, padding, dilation, groups: CONV_WEIGHT(
         grad, input, stride=stride, padding=padding, dilation=dilation, groups=groups, wshape=tuple(weight.shape)),
-    bias=lambda grad: CONV_BIAS(grad, shape=tuple(grad.shape)),
+    bias=lambda grad, input, weight, groups: CONV_BIAS(
+        grad, shape=tuple(grad.shape), onednn=uses_onednn(tuple(input.shape), tuple(weight.shape), groups),
+        cin=weight.shape[1] * groups),
 )
 
 
