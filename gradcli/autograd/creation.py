@@ -56,13 +56,13 @@ def _infer(data, target=None) -> np.ndarray:
     if arr.dtype.kind == "f":
         has_array = isinstance(data, (list, tuple)) and _contains_array(data)
         if not has_array:
-            arr = cast(arr, target if target is not None else dtypes.defaults.float.np)
+            arr = _half_safe_cast(arr, target if target is not None else dtypes.defaults.float.np)
     elif arr.dtype.kind in "iu":
         arr = arr.astype(np.int64)
     return arr
 
 
-def cast(arr: np.ndarray, nd) -> np.ndarray:
+def _half_safe_cast(arr: np.ndarray, nd) -> np.ndarray:
     """arr as dtype ``nd``; float64 becomes float16 through float32, as torch's c10::Half takes
     a float (65199.99999999999 -> 65200.0 -> 65216, not 65184)."""
     if nd == np.float16 and arr.dtype == np.float64:
@@ -93,7 +93,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         arr = np.array(_infer(data, _np_dtype(dtype)), copy=True)
     nd = _np_dtype(dtype)
     if nd is not None and arr.dtype != nd:
-        arr = cast(arr, nd)
+        arr = _half_safe_cast(arr, nd)
     t = wrap(arr)
     if requires_grad:
         if arr.dtype.kind != "f":

@@ -34,8 +34,8 @@ def to_dtype(self, dtype, copy=False):
     d = self._data
     if d.dtype == nd:
         return self if not copy else record(TO_COPY, d.copy(), (self,))
-    from ..creation import cast
-    out = cast(d, nd)
+    from ..creation import _half_safe_cast
+    out = _half_safe_cast(d, nd)
     if nd.kind == "f" and d.dtype.kind == "f":
         return record(TO_COPY, out, (self,))
     return wrap(out)
