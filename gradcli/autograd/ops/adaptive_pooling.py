@@ -61,9 +61,16 @@ ADAPTIVE_AVG = defop("AdaptiveAvgPool2DBackward0", {"self": "grad / cell size, s
                      self=lambda grad, shape: _SPREAD(grad, shape=shape, out=tuple(grad.shape[-2:])))
 
 
-def _sizes(output_size, x, n):
+def _sizes(output_size, x, n, fn="adaptive_avg_pool2d"):
     if isinstance(output_size, int) and not isinstance(output_size, bool):
         output_size = (output_size,) * n
+    if isinstance(output_size, Tensor):
+        output_size = output_size.tolist() if output_size.dim() else [output_size.item()]
+        if len(output_size) != n:  # (torch's max-pool text says 'internal error: ' before 'output_size')
+            raise RuntimeError("adaptive_avg_pool2d: output_size must be 2" if fn == "adaptive_avg_pool2d" else
+                               "adaptive_max_pool2d(): output_size.size() must be 2")
+    if not isinstance(output_size, (tuple, list)):
+        raise TypeError(f"object of type '{python_type_name(output_size)}' has no len()")
     sizes = tuple(output_size)
     if len(sizes) == 1 and n == 2:
         sizes = sizes * 2
@@ -97,6 +104,9 @@ def adaptive_avg_pool1d(input, output_size):
     if input._data.ndim not in (2, 3):
         raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got "
                            f"[{', '.join(str(s) for s in input._data.shape)}]")
+    if isinstance(output_size, (Tensor, bool)) or not isinstance(output_size, (int, tuple, list)):
+        raise TypeError(f"adaptive_avg_pool1d(): argument 'output_size' (position 2) must be tuple of ints, not "
+                        f"{python_type_name(output_size)}")
     size = output_size if isinstance(output_size, int) else tuple(output_size)[0]
     return S.squeeze(adaptive_avg_pool2d(S.unsqueeze(input, -2), (1, size)), -2)
 
@@ -136,7 +146,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     if x.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: "
                            f"[{', '.join(str(s) for s in x.shape)}]")
-    out = _sizes(output_size, x, 2)
+    out = _sizes(output_size, x, 2, "adaptive_max_pool2d")
     check_shape(x.shape[:-2] + out, x.itemsize)  # --max-elements: output_size may exceed the input's
     if _ADAPTIVE_MAX is None:
         _ADAPTIVE_MAX = _make_max(2, "AdaptiveMaxPool2D")
@@ -156,6 +166,9 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     if input._data.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input._data.ndim}-dimensional tensor for argument "
                            "#1 'self' (while checking arguments for adaptive_max_pool1d)")
+    if isinstance(output_size, (Tensor, bool)) or not isinstance(output_size, (int, tuple, list)):
+        raise TypeError(f"adaptive_max_pool1d(): argument 'output_size' (position 2) must be tuple of ints, not "
+                        f"{python_type_name(output_size)}")
     size = output_size if isinstance(output_size, int) else tuple(output_size)[0]
     out = adaptive_max_pool2d(S.unsqueeze(input, -2), (1, size), return_indices)
     if return_indices:

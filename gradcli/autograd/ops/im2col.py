@@ -13,8 +13,16 @@ from .convolution import _out_size, _windows
 from .registry import defop, record
 
 
-def _pair(v):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+_POSITIONS = {"kernel_size": 2, "dilation": 3, "padding": 4, "stride": 5}
+
+
+def _pair(v, name=None):
+    items = tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+    for i, item in enumerate(items):
+        if isinstance(item, bool) or not isinstance(item, int):
+            raise TypeError(f"im2col(): argument '{name}' (position {_POSITIONS.get(name, 2)}) must be tuple of ints, "
+                            f"but found element of type {python_type_name(item)} at pos {i}")
+    return items
 
 
 def _im2col(x, kernel, dilation, padding, stride):
@@ -79,7 +87,17 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
                          f"got {d})")
     if d > 4:
         raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {d}D)")
-    kernel, dilation, padding, stride = _pair(kernel_size), _pair(dilation), _pair(padding), _pair(stride)
+    kernel, dilation = _pair(kernel_size, "kernel_size"), _pair(dilation, "dilation")
+    padding, stride = _pair(padding, "padding"), _pair(stride, "stride")
+    if min(kernel) <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kernel[0]} "
+                           f"kernel_width: {kernel[1]}")
+    if min(stride) <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got stride_height: {stride[0]} "
+                           f"stride_width: {stride[1]}")
+    if min(dilation) <= 0:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilation_height: {dilation[0]} "
+                           f"dilation_width: {dilation[1]}")
     spatial = input._data.shape[-2:]
     out = [_out_size(spatial[i], kernel[i], stride[i], padding[i], dilation[i]) for i in range(2)]
     if min(out) < 1:
@@ -97,8 +115,11 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if d not in (2, 3):
         raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
                                   f"(got {d}D)")
-    size, kernel = _pair(output_size), _pair(kernel_size)
-    dilation, padding, stride = _pair(dilation), _pair(padding), _pair(stride)
+    size, kernel = _pair(output_size, "output_size"), _pair(kernel_size, "kernel_size")
+    dilation, padding, stride = _pair(dilation, "dilation"), _pair(padding, "padding"), _pair(stride, "stride")
+    if min(kernel) <= 0 or min(stride) <= 0 or min(dilation) <= 0:
+        raise RuntimeError(f"kernel size, stride and dilation should be greater than zero, but got kernel_height: "
+                           f"{kernel[0]} kernel_width: {kernel[1]}")
     channels, blocks = input._data.shape[-2:]
     if channels % (kernel[0] * kernel[1]):
         raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "

@@ -34,7 +34,9 @@ def _tensors(fn, **named):
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(reduction, size_average, reduce)
-    _tensors("margin_ranking_loss", input1=input1, input2=input2, target=target)
+    for t in (input1, input2, target):  # torch's Python reads .dim() first
+        if not isinstance(t, Tensor):
+            raise AttributeError(f"'{python_type_name(t)}' object has no attribute 'dim'")
     if not (input1.dim() == input2.dim() == target.dim()):
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
                            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
@@ -44,6 +46,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(reduction, size_average, reduce)
+    _tensors("hinge_embedding_loss", input=input, target=target)
     zeros = _zeros_like(input)
     margin_clamp = (margin - input).clamp_min(0)
     output_margin = where(target != 1, margin_clamp, zeros)
@@ -105,7 +108,7 @@ def _zeros_like(t):
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction="mean"):
     from .distance import pairwise_distance
-    from .minmax import minimum
+    from .piecewise import minimum
     reduction = _reduction(reduction, size_average, reduce)
     _tensors("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
     a, pos, neg = anchor.dim(), positive.dim(), negative.dim()
@@ -122,6 +125,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction="mean"):
     reduction = _reduction(reduction, size_average, reduce)
+    _tensors("poisson_nll_loss", input=input, target=target)
     if log_input:
         loss = input.exp() - target * input
     else:
@@ -134,6 +138,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     from ..grad_mode import no_grad
+    if not isinstance(var, (Tensor, int, float)):
+        raise TypeError(f"'<' not supported between instances of '{python_type_name(var)}' and 'int'")
     if isinstance(var, (int, float)):
         from ..creation import full_like
         var = full_like(input, float(var))
@@ -157,6 +163,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     reduction = _reduction(reduction, size_average, reduce)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"log_sigmoid(): argument 'input' (position 1) must be Tensor, not {python_type_name(input)}")
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight

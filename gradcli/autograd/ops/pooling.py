@@ -200,6 +200,26 @@ def _ints(fn, name, value, n, default=None):
     return values
 
 
+_POSITIONS = {"kernel_size": 2, "stride": 3, "padding": 4, "dilation": 5}
+
+
+def _check_ints(fn, **values):
+    """torch's parser: each size argument an int or a tuple of ints."""
+    for name, value in values.items():
+        if value is None:
+            continue
+        items = value if isinstance(value, (tuple, list)) else [value]
+        if isinstance(value, bool) or not isinstance(value, (int, tuple, list)) or any(
+                isinstance(v, bool) or not isinstance(v, int) for v in items):
+            shown = python_type_name(value) if not isinstance(value, (tuple, list)) else None
+            if shown is None:
+                bad = next(i for i, v in enumerate(items) if isinstance(v, bool) or not isinstance(v, int))
+                raise TypeError(f"{fn}(): argument '{name}' (position {_POSITIONS[name]}) must be tuple of ints, but "
+                                f"found element of type {python_type_name(items[bad])} at pos {bad}")
+            raise TypeError(f"{fn}(): argument '{name}' (position {_POSITIONS[name]}) must be tuple of ints, not "
+                            f"{shown}")
+
+
 def _check_tensor(fn, input):
     if not isinstance(input, Tensor):
         raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {python_type_name(input)}")
@@ -241,6 +261,7 @@ def _check_dims(fn, x, n):
 
 def _max_pool(fn, n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     _check_tensor(fn, input)
+    _check_ints(fn, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation)
     x = input._data
     _check_dims(fn, x, n)
     kernel, stride, padding, dilation, out = _geometry(fn, x, n, kernel_size, stride, padding, dilation, ceil_mode)
@@ -261,6 +282,7 @@ def _through_2d(fn, input, call):
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     _check_tensor("max_pool1d", input)
+    _check_ints("max_pool1d", kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation)
     if input._data.ndim not in (2, 3):
         raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
                            f"input, but got:[{', '.join(str(s) for s in input._data.shape)}]")
@@ -280,6 +302,7 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def _avg_pool(fn, n, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     _check_tensor(fn, input)
+    _check_ints(fn, kernel_size=kernel_size, stride=stride, padding=padding)
     x = input._data
     if x.ndim < n + 1:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(x.ndim, 1)}, "
@@ -296,6 +319,7 @@ def _avg_pool(fn, n, input, kernel_size, stride, padding, ceil_mode, count_inclu
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     _check_tensor("avg_pool1d", input)
+    _check_ints("avg_pool1d", kernel_size=kernel_size, stride=stride, padding=padding)
     if input._data.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input._data.ndim}-dimensional tensor for argument "
                            "#1 'self' (while checking arguments for avg_pool1d)")
