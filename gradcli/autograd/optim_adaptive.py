@@ -1,4 +1,4 @@
-"""torch.optim: AdamW, RMSprop and Adagrad (and, exported from here, optim_more's Adadelta and Adamax), with
+"""torch.optim: AdamW, RMSprop and Adagrad (and, exported from here, optim_more's Adadelta, Adamax, NAdam, RAdam), with
 torch's single-tensor (CPU) update formulas
 in torch's order of operations (the same roundings as optim.py's SGD and Adam)."""
 
@@ -151,6 +151,6 @@ class Adagrad(Optimizer):
                 _bump(p)
 
 
-from .optim_more import Adadelta, Adamax  # noqa: E402  (torch.optim's names gathered here)
+from .optim_more import Adadelta, Adamax, NAdam, RAdam  # noqa: E402  (torch.optim's names gathered here)
 
-TORCH_EXPORTS = {cls.__name__: cls for cls in (AdamW, RMSprop, Adagrad, Adadelta, Adamax)}
+TORCH_EXPORTS = {cls.__name__: cls for cls in (AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam)}
