@@ -41,6 +41,10 @@ SCHEDULERS = [
     "optim.lr_scheduler.StepLR(opt, 2), optim.lr_scheduler.CosineAnnealingLR(opt, 4)], milestones=[2, 5])",
     "optim.lr_scheduler.ChainedScheduler([optim.lr_scheduler.ConstantLR(opt, 0.1, 2), "
     "optim.lr_scheduler.ExponentialLR(opt, 0.9)])",
+    "optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=3)",
+    "optim.lr_scheduler.CyclicLR(opt, 0.01, [0.1, 0.2], step_size_up=2, step_size_down=3, mode='triangular2')",
+    "optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, 2, mode='exp_range', gamma=0.9, cycle_momentum=False)",
+    "optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, 2, scale_fn=lambda x: 0.5 ** x, scale_mode='iterations')",
 ]
 
 

@@ -245,11 +245,11 @@ class ReduceLROnPlateau(LRScheduler):
 
 
 from .lr_scheduler_more import (ChainedScheduler, ConstantLR, CosineAnnealingWarmRestarts,  # noqa: E402
-                                LinearLR, MultiplicativeLR, OneCycleLR, PolynomialLR, SequentialLR)
+                                CyclicLR, LinearLR, MultiplicativeLR, OneCycleLR, PolynomialLR, SequentialLR)
 
 TORCH_EXPORTS = {cls.__name__: cls for cls in (LRScheduler, StepLR, MultiStepLR, ExponentialLR, LambdaLR,
                                                  CosineAnnealingLR, ReduceLROnPlateau, MultiplicativeLR,
                                                  ConstantLR, LinearLR, PolynomialLR, CosineAnnealingWarmRestarts,
-                                                 OneCycleLR, SequentialLR, ChainedScheduler)}
+                                                 OneCycleLR, CyclicLR, SequentialLR, ChainedScheduler)}
 for _cls in TORCH_EXPORTS.values():  # default reprs read <torch.optim.lr_scheduler.StepLR object at ...>
     _cls.__module__ = "torch.optim.lr_scheduler"
