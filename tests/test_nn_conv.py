@@ -211,3 +211,37 @@ def test_float32_bits_on_random_data(xs, ws, pad):
     np.testing.assert_array_equal(gy.detach().numpy(), ty.detach().numpy())
     for mine, theirs in ((gx, tx), (gw, tw), (gb, tb)):
         np.testing.assert_array_equal(mine.grad.numpy(), theirs.grad.numpy())
+
+
+TRANSPOSED = ["", "stride=2", "stride=2, padding=1, output_padding=1", "dilation=2", "groups=2",
+              "stride=(2, 1), padding=(0, 1)"]
+
+
+@pytest.mark.parametrize("dt, den", [("torch.float64", 7), ("torch.float32", 4)])
+@pytest.mark.parametrize("kw", TRANSPOSED)
+@pytest.mark.parametrize("bias", [True, False])
+def test_conv_transpose2d(dt, den, kw, bias):
+    groups = 2 if "groups" in kw else 1
+    body = values("x", "(2, 2, 3, 3)", dt, den=den) + values("w", f"(2, {4 // groups}, 3, 3)", dt, 13, den)
+    body += values("b", "(4,)", dt, 5, den) if bias else "b = None\n"
+    same_as_torch(body + f"y = F.conv_transpose2d(x, w, b, {kw})\n" + """
+print(y, y.grad_fn)
+(y * y).sum().backward()
+print(x.grad, w.grad, None if b is None else b.grad)
+""")
+
+
+def test_conv_transpose_second_order_modules_and_errors():
+    same_as_torch(values("x", "(1, 2, 3)", "torch.float64") + values("w", "(2, 3, 2)", "torch.float64", 11) + """
+gx, gw = torch.autograd.grad((F.conv_transpose1d(x, w, stride=2) ** 2).sum(), (x, w), create_graph=True)
+print(gx, gw, gx.grad_fn)
+print(torch.autograd.grad((gx ** 2).sum() + (gw ** 2).sum(), (x, w)))
+print(nn.ConvTranspose2d(16, 8, 3, stride=2, padding=1, output_padding=1), nn.ConvTranspose1d(2, 4, 3))
+print(nn.ConvTranspose2d(4, 4, 2, groups=2, bias=False, dilation=2), nn.ConvTranspose3d(2, 2, 2))
+m = nn.ConvTranspose2d(2, 4, 3, stride=2)
+print([(n, p.shape) for n, p in m.named_parameters()])
+z = torch.ones(1, 2, 3, 3)
+print(m(z).shape, m(z, output_size=(8, 8)).shape, m(z[0]).shape)
+""" + "".join(tried(e) for e in ["F.conv_transpose2d(z, torch.ones(2, 4, 3, 3), stride=2, output_padding=2)",
+                                 "F.conv_transpose2d(z, torch.ones(3, 4, 3, 3))", "m(z, output_size=(12, 12))",
+                                 "nn.ConvTranspose2d(2, 4, 3, padding_mode='reflect')", "F.conv_transpose2d(z, 3)"]))

@@ -1,6 +1,7 @@
 """torch.nn.Conv1d / Conv2d / Conv3d: F.conv*d over the module's weight and bias, with torch's
-constructor checks, padding modes (an F.pad first) and repr.  Parameters start from torch's
-init formula (kaiming-uniform with a = √5: bound 1/√fan_in) drawn from gradcli's generator."""
+constructor checks, padding modes (an F.pad first) and repr; ConvTranspose1d/2d/3d likewise.
+Parameters start from torch's init formula (kaiming-uniform with a = √5: bound 1/√fan_in) drawn
+from gradcli's generator."""
 
 from __future__ import annotations
 
@@ -111,4 +112,89 @@ class Conv2d(_ConvNd):
 
 
 class Conv3d(_ConvNd):
+    _dims = 3
+
+
+class _ConvTransposeNd(_ConvNd):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        if isinstance(padding, str):
+            raise ValueError(f"{type(self).__name__} does not support padding='{padding}'")
+        Module.__init__(self)
+        n = self._dims
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size, self.stride = _ntuple(kernel_size, n), _ntuple(stride, n)
+        self.padding, self.dilation = _ntuple(padding, n), _ntuple(dilation, n)
+        self.transposed, self.output_padding = True, _ntuple(output_padding, n)
+        self.groups, self.padding_mode = groups, padding_mode
+        self.weight = Parameter(empty(in_channels, out_channels // groups, *self.kernel_size, dtype=dtype))
+        if bias:
+            self.bias = Parameter(empty(out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.weight._data[0].size  # torch's fan_in: weight.size(1) · receptive field
+            if fan_in:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def _output_padding(self, input, output_size):
+        if output_size is None:
+            return self.output_padding
+        n = self._dims
+        size = list(output_size)[-n:]
+        spatial = input._data.shape[input._data.ndim - n:]
+        smallest = [(spatial[i] - 1) * self.stride[i] - 2 * self.padding[i]
+                    + self.dilation[i] * (self.kernel_size[i] - 1) + 1 for i in range(n)]
+        largest = [smallest[i] + self.stride[i] - 1 for i in range(n)]
+        if any(not smallest[i] <= size[i] <= largest[i] for i in range(n)):
+            from .tensor import Size
+            raise ValueError(f"requested an output size of {output_size}, but valid sizes range from {smallest} to "
+                             f"{largest} (for an input of {Size(input._data.shape[2:])})")
+        return tuple(size[i] - smallest[i] for i in range(n))
+
+    def forward(self, input, output_size=None):
+        from .ops import conv_transpose as T
+        fn = (T.conv_transpose1d, T.conv_transpose2d, T.conv_transpose3d)[self._dims - 1]
+        p = self._parameters
+        return fn(input, p["weight"], p["bias"], self.stride, self.padding, self._output_padding(input, output_size),
+                  self.groups, self.dilation)
+
+    def extra_repr(self) -> str:
+        n = self._dims
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * n:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * n:
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * n:
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    _dims = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    _dims = 2
+
+
+class ConvTranspose3d(_ConvTransposeNd):
     _dims = 3

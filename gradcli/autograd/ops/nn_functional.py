@@ -75,6 +75,7 @@ from .glu import glu  # noqa: E402  (its own module: GluBackward0 and glu_backwa
 from .normalization import batch_norm, layer_norm  # noqa: E402
 from .padding import pad  # noqa: E402
 from .convolution import conv1d, conv2d, conv3d  # noqa: E402
+from .conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402
 from .group_norm import group_norm, instance_norm  # noqa: E402
 from .prelu import prelu  # noqa: E402
 from .upsample import interpolate, upsample  # noqa: E402
@@ -272,6 +273,7 @@ TORCH_EXPORTS = {
         multilabel_soft_margin_loss=multilabel_soft_margin_loss, interpolate=interpolate, upsample=upsample,
         rms_norm=rms_norm, unfold=unfold, fold=fold, pixel_shuffle=pixel_shuffle, pixel_unshuffle=pixel_unshuffle,
         adaptive_max_pool1d=adaptive_max_pool1d, adaptive_max_pool2d=adaptive_max_pool2d,
+        conv_transpose1d=conv_transpose1d, conv_transpose2d=conv_transpose2d, conv_transpose3d=conv_transpose3d,
     ).items()
 }
 
