@@ -64,7 +64,8 @@ def random_line(rng: random.Random) -> list[str]:
         return [name, "prog.py"]
     declared = [(n, p) for n, p, _ in parameters(COMMANDS[name])]
     args = [name]
-    if rng.random() < 0.9:
+    file_first = rng.random() < 0.9
+    if file_first:
         args.append(rng.choice(["prog.py", "-", "dir/my prog.py"]))
     for _ in range(rng.randrange(0, 6)):
         n, param = rng.choice(declared)
@@ -85,9 +86,10 @@ def random_line(rng: random.Random) -> list[str]:
             args.append(flag + value)
         else:
             args.append(flag)  # perhaps with no value left
+    if file_first and rng.random() < 0.3:  # FILE after the options: Click reads either order
+        args.append(args.pop(1))
     if rng.random() < 0.15:
         args.insert(rng.randrange(1, len(args) + 1), rng.choice(STRAYS))
-    rng.shuffle(args[1:]) if rng.random() < 0.2 else None
     return args
 
 
